@@ -1,0 +1,156 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Functions.Delivery;
+using ServerlessDiscovery.Functions.Health;
+using ServerlessDiscovery.Functions.Invocations;
+using ServerlessDiscovery.Functions.Scheduling;
+using ServerlessDiscovery.Functions.Security;
+using ServerlessDiscovery.Functions.Storage;
+
+namespace ServerlessDiscovery.Functions.Hosting;
+
+/// <summary>Builds and runs the one executable, in Functions (custom handler) or standalone mode.</summary>
+public static partial class ServerlessDiscoveryApp
+{
+    public const string CustomHandlerPortSetting = "FUNCTIONS_CUSTOMHANDLER_PORT";
+    public const string DefaultStandaloneUrl = "http://localhost:7071";
+
+    /// <summary>Process entry: a configuration error prints what to fix and exits with code 2, never a stack trace.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+            await app.StartAsync();
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or FormatException)
+        {
+            await Console.Error.WriteLineAsync("ServerlessDiscovery cannot start: " + Describe(ex));
+            return 2;
+        }
+
+        await app.WaitForShutdownAsync();
+        await app.DisposeAsync();
+        return 0;
+    }
+
+    /// <summary>
+    /// Builds the app. <paramref name="configure"/> adds configuration (tests), <paramref name="services"/> replaces services.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddLocalSettings(Path.Combine(Directory.GetCurrentDirectory(), LocalSettingsConfiguration.FileName));
+        configure?.Invoke(builder.Configuration);
+
+        HostingMode mode = ConfigureListening(builder);
+        builder.AddServerlessDiscoveryServices(mode);
+        services?.Invoke(builder.Services);
+
+        WebApplication app = builder.Build();
+        app.MapServerlessDiscovery(mode);
+        return app;
+    }
+
+    internal static HostingMode GetMode(IConfiguration configuration) =>
+        string.IsNullOrEmpty(configuration[CustomHandlerPortSetting]) ? HostingMode.Standalone : HostingMode.Functions;
+
+    private static HostingMode ConfigureListening(WebApplicationBuilder builder)
+    {
+        ConfigurationManager config = builder.Configuration;
+        HostingMode mode = GetMode(config);
+        if (mode == HostingMode.Functions)
+        {
+            string port = config[CustomHandlerPortSetting]!;
+            if (!int.TryParse(port, out int p) || p is < 1 or > 65535)
+            {
+                throw new InvalidOperationException($"{CustomHandlerPortSetting} '{port}' is not a port number.");
+            }
+
+            // The host calls us on loopback only; nothing else may reach the invocation routes.
+            builder.WebHost.UseUrls($"http://127.0.0.1:{p}");
+            return mode;
+        }
+
+        string urls = config["urls"] is { Length: > 0 } u ? u : DefaultStandaloneUrl;
+        bool keysSet = !string.IsNullOrWhiteSpace(config["Api:Keys"]);
+        foreach (string url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out Uri? uri))
+            {
+                throw new InvalidOperationException($"URLS '{url}' is not an absolute URL.");
+            }
+
+            if (!keysSet && !IsLoopback(uri.Host))
+            {
+                throw new InvalidOperationException(
+                    $"Api__Keys is not set, so the API is open and may listen on loopback only, but URLS includes '{url}'. Set Api__Keys, or listen on http://localhost:PORT.");
+            }
+        }
+
+        builder.WebHost.UseUrls(urls);
+        return mode;
+    }
+
+    private static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? ip) && IPAddress.IsLoopback(ip));
+
+    private static void AddServerlessDiscoveryServices(this WebApplicationBuilder builder, HostingMode mode)
+    {
+        IServiceCollection services = builder.Services;
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HostJsonContext.Default));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new HostingModeAccessor(mode));
+
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
+        services.AddOptions<DiscoveryScheduleOptions>()
+            .Configure<IConfiguration>((o, c) => o.Tick = c[DiscoveryScheduleOptions.SettingName] is { Length: > 0 } t ? t : DiscoveryScheduleOptions.DefaultTick)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DiscoveryScheduleOptions>, DiscoveryScheduleOptionsValidator>();
+
+        services.AddSingleton<TableStore>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<IReadinessCheck, TableStorageReadinessCheck>();
+
+        services.AddSingleton<IFunctionHandler, DiscoveryTickFunction>();
+        services.AddSingleton<IFunctionHandler, DeliverFunction>();
+        if (mode == HostingMode.Standalone)
+        {
+            services.AddHostedService<StandaloneTimer>();
+        }
+    }
+
+    private static void MapServerlessDiscovery(this WebApplication app, HostingMode mode)
+    {
+        app.UseStatusCodePages();
+        app.UseExceptionHandler();
+        app.MapGet("/", () => TypedResults.Ok()).ExcludeFromDescription();
+        app.MapHealthEndpoints();
+        if (mode == HostingMode.Functions)
+        {
+            app.MapFunctionInvocations();
+        }
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        OptionsValidationException o => string.Join(" ", o.Failures),
+        _ => ex.Message,
+    };
+}
+
+/// <summary>Which mode this process runs in, for services that behave differently under the Functions host.</summary>
+public sealed record HostingModeAccessor(HostingMode Mode);

@@ -1,0 +1,3 @@
+using ServerlessDiscovery.Functions.Hosting;
+
+return await ServerlessDiscoveryApp.RunAsync(args);

@@ -1,0 +1,45 @@
+# Shared by run.sh and test.sh: install the pinned Azurite, find free ports, wait for a port.
+# shellcheck shell=bash
+
+repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
+
+# Installs the tools pinned in package-lock.json (Azurite) unless they are already there.
+ensure_node_tools() {
+  local root=$1
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "Node.js and npm are needed for Azurite; installing them with apt-get." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  if [ ! -x "$root/node_modules/.bin/azurite-table" ]; then
+    echo "Installing Azurite (pinned in package-lock.json)..." >&2
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  fi
+}
+
+# Prints a TCP port that is free on 127.0.0.1 right now.
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
+}
+
+# True when something accepts connections on 127.0.0.1:$1.
+port_open() {
+  node -e 'const c=require("net").connect(+process.argv[1],"127.0.0.1");c.on("connect",()=>process.exit(0));c.on("error",()=>process.exit(1));' "$1"
+}
+
+# Waits (bounded) until 127.0.0.1:$1 accepts connections; fails after $2 seconds.
+wait_for_port() {
+  local port=$1 limit=${2:-30} start=$SECONDS
+  until port_open "$port"; do
+    if (( SECONDS - start >= limit )); then
+      echo "Nothing is listening on 127.0.0.1:$port after ${limit}s." >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+# The well-known Azurite account key: public, and accepted only by the emulator.
+AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+azurite_table_connection() {
+  echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};TableEndpoint=http://127.0.0.1:$1/devstoreaccount1;"
+}

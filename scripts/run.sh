@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the service locally in standalone mode: installs and starts Azurite if needed, creates
+# local.settings.json from the sample if missing, starts the app, and stops Azurite when the app stops.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$(repo_root)
+cd "$root"
+
+ensure_node_tools "$root"
+[ -f local.settings.json ] || { cp local.settings.sample.json local.settings.json; echo "Created local.settings.json from local.settings.sample.json."; }
+
+azurite_pid=""
+if port_open 10002; then
+  echo "Table Storage is already listening on 127.0.0.1:10002; using it."
+else
+  mkdir -p .azurite
+  node_modules/.bin/azurite --silent --location .azurite --skipApiVersionCheck --disableProductStyleUrl \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 >.azurite/azurite.log 2>&1 &
+  azurite_pid=$!
+  wait_for_port 10002 60
+  echo "Azurite started (blob 10000, queue 10001, table 10002; data in .azurite/)."
+fi
+cleanup() {
+  if [ -n "$azurite_pid" ]; then
+    kill "$azurite_pid" 2>/dev/null || true
+    wait "$azurite_pid" 2>/dev/null || true
+    echo "Azurite stopped."
+  fi
+}
+trap cleanup EXIT INT TERM
+
+url=$(URLS="${URLS:-}" node -e '
+const fs=require("fs");
+const v=(JSON.parse(fs.readFileSync("local.settings.json","utf8")).Values)||{};
+console.log((process.env.URLS||v.URLS||"http://localhost:7071").split(";")[0]);')
+echo "ServerlessDiscovery: $url  (health $url/healthz, ready $url/readyz, API $url/api/v1/, OTLP $url/v1/traces)"
+dotnet run --project functions/ServerlessDiscovery.Functions -c Release "$@"
