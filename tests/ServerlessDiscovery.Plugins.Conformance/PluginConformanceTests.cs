@@ -1,0 +1,176 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ServerlessDiscovery.Plugins.Configuration;
+using Xunit;
+
+namespace ServerlessDiscovery.Plugins.Conformance;
+
+/// <summary>
+/// The contract every plugin type keeps. A plugin's test project derives one class from this and supplies
+/// configurations; every test here then runs against that plugin.
+/// </summary>
+public abstract partial class PluginConformanceTests<TPluginType>
+    where TPluginType : IPluginType, new()
+{
+    /// <summary>A value put in every secret field; it must never come back out of the plugin.</summary>
+    public const string SecretSentinel = "SENTINEL-Secret-7f3a9c";
+
+    protected TPluginType PluginType { get; } = new();
+
+    /// <summary>A valid configuration whose endpoints are <paramref name="unreachable"/> (nothing listens there).</summary>
+    protected abstract JsonObject CreateConfiguration(Uri unreachable);
+
+    /// <summary>Configurations that must fail validation, each with the field expected to be named.</summary>
+    protected virtual IEnumerable<(JsonObject Configuration, string Field)> InvalidConfigurations => [];
+
+    [Fact]
+    public void Metadata_IsComplete()
+    {
+        PluginMetadata m = PluginType.Metadata;
+        Assert.Matches(TypeIdPattern(), m.TypeId);
+        Assert.False(string.IsNullOrWhiteSpace(m.Name));
+        Assert.False(string.IsNullOrWhiteSpace(m.Description));
+        Assert.Matches(@"^\d+\.\d+\.\d+", m.Version);
+        Assert.NotEmpty(m.AssetTypes);
+        Assert.All(m.AssetTypes, t => Assert.True(AssetTypes.IsKnown(t), $"Asset type '{t}' is not a known type."));
+        Assert.Equal(m.ConfigFields.Count, m.ConfigFields.Select(f => f.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(m.ConfigFields, f =>
+        {
+            Assert.Matches("^[a-z][a-z0-9_]*$", f.Name);
+            Assert.False(string.IsNullOrWhiteSpace(f.Label));
+            if (f.Default is not null)
+            {
+                (PluginConfiguration? c, IReadOnlyList<ConfigError> errors) = PluginConfiguration.Validate([f], new JsonObject());
+                Assert.True(c is not null, $"The default of '{f.Name}' does not pass its own type: {string.Join("; ", errors.Select(e => e.Message))}");
+            }
+        });
+    }
+
+    [Fact]
+    public void Metadata_SecretLookingFields_AreFlaggedSecret()
+    {
+        foreach (ConfigField field in PluginType.Metadata.ConfigFields)
+        {
+            if (SecretName().IsMatch(field.Name))
+            {
+                Assert.True(field.Secret, $"Field '{field.Name}' looks like a credential but is not flagged Secret.");
+            }
+        }
+    }
+
+    [Fact]
+    public void Validate_Empty_ListsEveryRequiredFieldWithoutDefault()
+    {
+        (PluginConfiguration? config, IReadOnlyList<ConfigError> errors) = PluginConfiguration.Validate(PluginType, new JsonObject());
+        string[] required = [.. PluginType.Metadata.ConfigFields.Where(f => f.Required && f.Default is null).Select(f => f.Name)];
+        if (required.Length == 0)
+        {
+            Assert.NotNull(config);
+            return;
+        }
+
+        Assert.Null(config);
+        Assert.Equal(required.Order(), errors.Select(e => e.Field).Distinct().Order());
+    }
+
+    [Fact]
+    public void Validate_UnknownField_IsRejected()
+    {
+        JsonObject raw = CreateConfiguration(TestPluginContext.ClosedLoopbackUrl());
+        raw["no_such_field"] = "x";
+        (PluginConfiguration? config, IReadOnlyList<ConfigError> errors) = PluginConfiguration.Validate(PluginType, raw);
+        Assert.Null(config);
+        Assert.Contains(errors, e => e.Field == "no_such_field");
+    }
+
+    [Fact]
+    public void Validate_ValidConfiguration_Passes()
+    {
+        (PluginConfiguration? config, IReadOnlyList<ConfigError> errors) = PluginConfiguration.Validate(PluginType, CreateConfiguration(TestPluginContext.ClosedLoopbackUrl()));
+        Assert.True(config is not null, string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")));
+    }
+
+    [Fact]
+    public void Validate_InvalidConfigurations_AreRejectedNamingTheField()
+    {
+        foreach ((JsonObject raw, string field) in InvalidConfigurations)
+        {
+            (PluginConfiguration? config, IReadOnlyList<ConfigError> errors) = PluginConfiguration.Validate(PluginType, raw);
+            Assert.Null(config);
+            Assert.Contains(errors, e => e.Field == field);
+        }
+    }
+
+    [Fact]
+    public void MaskedConfiguration_HidesEverySecret()
+    {
+        PluginConfiguration config = ValidWithSecrets(TestPluginContext.ClosedLoopbackUrl());
+        string masked = config.ToMaskedJson().ToJsonString();
+        Assert.DoesNotContain(SecretSentinel, masked, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretSentinel, config.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Discover_UnreachableProvider_ReportsFailedScopesWithoutThrowingOrLeakingSecrets()
+    {
+        var logs = new CapturingLoggerFactory();
+        await using IPlugin plugin = PluginType.Create(ValidWithSecrets(TestPluginContext.ClosedLoopbackUrl()), TestPluginContext.Create(loggerFactory: logs));
+        var sink = new RecordingSink();
+
+        await plugin.DiscoverAsync(sink).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.NotEmpty(sink.FailedScopes);
+        Assert.Empty(sink.CompletedScopes);
+        Assert.All(sink.FailedScopes, s => Assert.DoesNotContain(SecretSentinel, s.Value!, StringComparison.Ordinal));
+        Assert.DoesNotContain(SecretSentinel, logs.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_UnreachableProvider_FailsWithoutThrowingOrLeakingSecrets()
+    {
+        await using IPlugin plugin = PluginType.Create(ValidWithSecrets(TestPluginContext.ClosedLoopbackUrl()), TestPluginContext.Create());
+
+        VerifyResult result = await plugin.VerifyConnectionAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.False(result.Success);
+        Assert.False(string.IsNullOrWhiteSpace(result.Error));
+        Assert.DoesNotContain(SecretSentinel, result.Error!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Discover_AlreadyCancelled_EndsWithCancellation()
+    {
+        await using IPlugin plugin = PluginType.Create(ValidWithSecrets(TestPluginContext.ClosedLoopbackUrl()), TestPluginContext.Create());
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var sink = new RecordingSink();
+
+        Task discovery = plugin.DiscoverAsync(sink, cancelled.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => discovery.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Empty(sink.CompletedScopes);
+    }
+
+    /// <summary>The plugin's valid configuration with every secret field set to <see cref="SecretSentinel"/>.</summary>
+    protected PluginConfiguration ValidWithSecrets(Uri unreachable)
+    {
+        JsonObject raw = CreateConfiguration(unreachable);
+        foreach (ConfigField field in PluginType.Metadata.ConfigFields.Where(f => f.Secret && f.Type == ConfigFieldType.String))
+        {
+            if (raw.ContainsKey(field.Name))
+            {
+                raw[field.Name] = SecretSentinel;
+            }
+        }
+
+        (PluginConfiguration? config, IReadOnlyList<ConfigError> errors) = PluginConfiguration.Validate(PluginType, raw);
+        Assert.True(config is not null, string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")));
+        return config;
+    }
+
+    [GeneratedRegex(@"^[a-z][a-z0-9]*([._-][a-z0-9]+)*$")]
+    private static partial Regex TypeIdPattern();
+
+    [GeneratedRegex("(secret|password|token|api_key|apikey|master_key|access_key|private_key|credential)", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretName();
+}
