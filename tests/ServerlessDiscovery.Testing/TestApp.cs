@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessDiscovery.Functions.Hosting;
+using ServerlessDiscovery.Tables;
 
 namespace ServerlessDiscovery.Testing;
 
@@ -45,6 +46,7 @@ public sealed class TestApp : IAsyncDisposable
             ["urls"] = "http://127.0.0.1:0",
             // Tests drive ticks themselves; the standalone timer would otherwise fire once a minute.
             ["DISCOVERY_TICK"] = "0 0 0 1 1 *",
+            ["Secrets:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         };
         foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
         {
@@ -56,6 +58,12 @@ public sealed class TestApp : IAsyncDisposable
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestApp(app, new Uri(address.TrimEnd('/') + "/"), tablePrefix);
     }
+
+    /// <summary>A client for one of this app's tables (its prefix applied).</summary>
+    public TableClient Table(string name) => Azurite.CreateServiceClient().GetTableClient(TablePrefix + name);
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,4 @@
-using ServerlessDiscovery.Functions.Storage;
+using ServerlessDiscovery.Engine.Storage;
 using ServerlessDiscovery.Tables;
 
 namespace ServerlessDiscovery.Functions.Health;

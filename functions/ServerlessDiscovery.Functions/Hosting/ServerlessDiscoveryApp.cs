@@ -1,11 +1,13 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServerlessDiscovery.Engine;
+using ServerlessDiscovery.Functions.Api;
 using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Functions.Health;
 using ServerlessDiscovery.Functions.Invocations;
 using ServerlessDiscovery.Functions.Scheduling;
 using ServerlessDiscovery.Functions.Security;
-using ServerlessDiscovery.Functions.Storage;
 
 namespace ServerlessDiscovery.Functions.Hosting;
 
@@ -112,8 +114,6 @@ public static partial class ServerlessDiscoveryApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new HostingModeAccessor(mode));
 
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
         services.AddOptions<DiscoveryScheduleOptions>()
@@ -121,9 +121,12 @@ public static partial class ServerlessDiscoveryApp
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DiscoveryScheduleOptions>, DiscoveryScheduleOptionsValidator>();
 
-        services.AddSingleton<TableStore>();
+        services.AddDiscoveryEngine(builder.Configuration);
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<IReadinessCheck, TableStorageReadinessCheck>();
+        services.AddSingleton<IReadinessCheck, EventSinkReadinessCheck>();
+        services.AddHostedService<StartupReconciliation>();
+        services.TryAddSingleton<IDeliveryProcessor, UnavailableDeliveryProcessor>();
 
         services.AddSingleton<IFunctionHandler, DiscoveryTickFunction>();
         services.AddSingleton<IFunctionHandler, DeliverFunction>();
@@ -139,6 +142,7 @@ public static partial class ServerlessDiscoveryApp
         app.UseExceptionHandler();
         app.MapGet("/", () => TypedResults.Ok()).ExcludeFromDescription();
         app.MapHealthEndpoints();
+        app.MapApiV1();
         if (mode == HostingMode.Functions)
         {
             app.MapFunctionInvocations();

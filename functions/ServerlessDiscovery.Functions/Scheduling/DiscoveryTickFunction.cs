@@ -1,19 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Functions.Invocations;
 
 namespace ServerlessDiscovery.Functions.Scheduling;
 
 /// <summary>
-/// The DiscoveryTick timer function. The host sends {"Data":{"timer":{..., "IsPastDue":false}},"Metadata":{"sys":{"UtcNow":...}}}.
+/// The DiscoveryTick timer function. The host sends {"Data":{"timer":{..., "IsPastDue":false}},"Metadata":{"sys":{"UtcNow":...}}};
+/// the standalone timer sends an empty Data. Either way the engine's scheduler runs one tick.
 /// </summary>
-internal sealed class DiscoveryTickFunction(IDiscoveryTick tick, TimeProvider time) : IFunctionHandler
+internal sealed class DiscoveryTickFunction(DiscoveryScheduler scheduler, TimeProvider time) : IFunctionHandler
 {
     public const string FunctionName = "DiscoveryTick";
 
     public string Name => FunctionName;
 
-    public Task<JsonNode?> InvokeAsync(FunctionInvocation invocation, CancellationToken cancellationToken)
+    public async Task<JsonNode?> InvokeAsync(FunctionInvocation invocation, CancellationToken cancellationToken)
     {
         bool isPastDue = invocation.Data.TryGetValue("timer", out JsonElement timer)
             && timer.ValueKind == JsonValueKind.Object
@@ -24,7 +26,9 @@ internal sealed class DiscoveryTickFunction(IDiscoveryTick tick, TimeProvider ti
             invocation.Log("Timer is past due; running the missed tick now.");
         }
 
-        // The engine decides what is due from its own clock, not the host's UtcNow, so both modes agree.
-        return tick.RunAsync(time.GetUtcNow(), isPastDue, cancellationToken);
+        // What is due is decided from this process's clock, not the host's UtcNow, so both modes agree.
+        JsonObject summary = await scheduler.TickAsync(time.GetUtcNow(), cancellationToken);
+        invocation.Log($"Tick: {summary["due"]} due of {summary["instances"]} instances, {summary["events_relayed"]} events relayed.");
+        return summary;
     }
 }

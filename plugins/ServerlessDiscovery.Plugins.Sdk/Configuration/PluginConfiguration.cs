@@ -156,7 +156,9 @@ public sealed class PluginConfiguration
                 value = JsonValue.Create(text);
                 return null;
             case ConfigFieldType.Integer:
-                if (node is JsonValue iv && iv.GetValueKind() == JsonValueKind.Number && iv.TryGetValue(out long l))
+                // A JsonValue built from an int does not convert to long directly; its JSON text always parses.
+                if (node is JsonValue iv && iv.GetValueKind() == JsonValueKind.Number
+                    && long.TryParse(iv.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long l))
                 {
                     value = JsonValue.Create(l);
                     return null;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Tables;
 
-namespace ServerlessDiscovery.Functions.Storage;
+namespace ServerlessDiscovery.Engine.Storage;
 
 /// <summary>Where the inventory's tables live: a connection string, or a table service URI reached with a managed identity.</summary>
 public sealed class StorageOptions
@@ -21,7 +21,7 @@ public sealed class StorageOptions
     public string TablePrefix { get; set; } = "sd";
 }
 
-internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {

@@ -3,7 +3,7 @@ using Azure.Identity;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Tables;
 
-namespace ServerlessDiscovery.Functions.Storage;
+namespace ServerlessDiscovery.Engine.Storage;
 
 /// <summary>
 /// The app's tables. Each is created on first use, once per process, so start-up makes no storage calls
@@ -51,4 +51,15 @@ public sealed class TableStore
         await table.CreateIfNotExistsAsync().ConfigureAwait(false);
         return table;
     }
+}
+
+/// <summary>The names of the app's tables (before the prefix).</summary>
+public static class TableNames
+{
+    public const string Instances = "instances";
+    public const string Assets = "assets";
+    public const string Edges = "edges";
+    public const string Scans = "scans";
+    public const string Webhooks = "webhooks";
+    public const string Deliveries = "deliveries";
 }

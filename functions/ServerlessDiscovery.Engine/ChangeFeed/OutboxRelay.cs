@@ -1,0 +1,77 @@
+using ServerlessDiscovery.Engine.Inventory;
+using ServerlessDiscovery.Engine.Storage;
+using ServerlessDiscovery.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace ServerlessDiscovery.Engine.ChangeFeed;
+
+/// <summary>
+/// Moves events from an instance's outbox (rows "!outbox~..." beside its assets) to the event sink, oldest first,
+/// deleting each row only after the sink accepted it. If the sink is down the rows stay and the next tick retries:
+/// events are delivered at least once and never lost.
+/// </summary>
+public sealed partial class OutboxRelay(TableStore tables, IEventSink sink, ILogger<OutboxRelay> logger) : IDisposable
+{
+    private const int PageSize = 200;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Publishes the instance's pending events; returns how many were published. Never throws for a sink failure.</summary>
+    public async Task<int> RelayAsync(string tenant, string instanceId, CancellationToken cancellationToken = default)
+    {
+        // One relay at a time per process keeps order within an instance's outbox.
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
+            string partition = StorageKeys.Partition(tenant, instanceId);
+            int published = 0;
+            while (true)
+            {
+                TablePage page = await table.QueryPageAsync(TableFilter.RowKeyPrefix(partition, InventoryWriter.OutboxPrefix), top: PageSize, cancellationToken: cancellationToken);
+                if (page.Items.Count == 0)
+                {
+                    return published;
+                }
+
+                var events = new List<ChangeEvent>(page.Items.Count);
+                foreach (TableEntity row in page.Items)
+                {
+                    events.Add(ChangeEvent.Parse(LargeText.Read(row, "Event") ?? "{}"));
+                }
+
+                try
+                {
+                    await sink.PublishAsync(events, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    LogPublishFailed(logger, sink.Name, tenant, instanceId, events.Count, ex.GetType().Name, ex.Message);
+                    return published;
+                }
+
+                for (int i = 0; i < page.Items.Count; i += TableClient.MaxTransactionOperations)
+                {
+                    await table.SubmitTransactionAsync(
+                        [.. page.Items.Skip(i).Take(TableClient.MaxTransactionOperations).Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r))],
+                        cancellationToken);
+                }
+
+                published += events.Count;
+                if (page.Items.Count < PageSize)
+                {
+                    return published;
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
+        Message = "Publishing {Count} events of {Tenant}/{Instance} to {Sink} failed ({ErrorType}: {Error}); they stay in the outbox for the next tick")]
+    private static partial void LogPublishFailed(ILogger logger, string sink, string tenant, string instance, int count, string errorType, string error);
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Engine.Catalog;
+using ServerlessDiscovery.Engine.ChangeFeed;
+using ServerlessDiscovery.Engine.Instances;
+using ServerlessDiscovery.Engine.Inventory;
+using ServerlessDiscovery.Engine.Scanning;
+using ServerlessDiscovery.Engine.Security;
+using ServerlessDiscovery.Engine.Storage;
+
+namespace ServerlessDiscovery.Engine;
+
+public static class EngineServiceCollectionExtensions
+{
+    /// <summary>Registers the discovery engine: storage, plugin catalog, instances, scans, inventory writer and change feed.</summary>
+    public static IServiceCollection AddDiscoveryEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient("plugins");
+
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddOptions<SecretsOptions>().BindConfiguration(SecretsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
+        services.AddOptions<DiscoveryOptions>().BindConfiguration(DiscoveryOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DiscoveryOptions>, DiscoveryOptionsValidator>();
+        services.AddOptions<EventGridOptions>().BindConfiguration(EventGridOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EventGridOptions>, EventGridOptionsValidator>();
+        services.AddOptions<ConfiguredInstancesValidator.Marker>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConfiguredInstancesValidator.Marker>, ConfiguredInstancesValidator>();
+
+        services.AddSingleton<TableStore>();
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<PluginCatalog>();
+        services.AddSingleton<ConfiguredInstances>();
+        services.AddSingleton<InstanceStore>();
+        services.AddSingleton<InstanceReconciler>();
+        services.AddSingleton<ScanStore>();
+        services.AddSingleton<InventoryWriter>();
+        services.AddSingleton<OutboxRelay>();
+        services.AddSingleton<HostIdentity>();
+        services.AddSingleton<ScanRunner>();
+        services.AddSingleton<DiscoveryScheduler>();
+
+        bool eventGrid = !string.IsNullOrWhiteSpace(configuration[$"{EventGridOptions.Section}:{nameof(EventGridOptions.TopicEndpoint)}"]);
+        if (eventGrid)
+        {
+            services.AddSingleton<IEventSink, EventGridEventSink>();
+        }
+        else
+        {
+            services.AddSingleton<IEventSink, InProcessEventSink>();
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+
+namespace ServerlessDiscovery.Engine.Instances;
+
+/// <summary>Who owns an instance: the API (editable) or app settings Plugins__{id}__* (read-only over the API).</summary>
+public enum InstanceOwner
+{
+    Api,
+    Configuration,
+}
+
+/// <summary>
+/// A configured plugin instance as stored. <see cref="Config"/> holds secrets in clear and lives only in memory;
+/// at rest secret fields are encrypted, and over the API they are masked.
+/// </summary>
+public sealed record PluginInstance
+{
+    public const string DefaultSchedule = "0 0 * * * *";
+
+    public required string Tenant { get; init; }
+
+    public required string Id { get; init; }
+
+    public required string PluginType { get; init; }
+
+    public string? DisplayName { get; init; }
+
+    /// <summary>6-field NCRONTAB (UTC) on which the instance is scanned.</summary>
+    public string Schedule { get; init; } = DefaultSchedule;
+
+    public bool Enabled { get; init; } = true;
+
+    public InstanceOwner Owner { get; init; } = InstanceOwner.Api;
+
+    public JsonObject Config { get; init; } = [];
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The host holding the scan lease, while a scan runs.</summary>
+    public string? LeaseOwner { get; init; }
+
+    public DateTimeOffset? LeaseUntil { get; init; }
+
+    /// <summary>The schedule occurrence last claimed; the next one after it is when the instance is due again.</summary>
+    public DateTimeOffset? LastScheduledAt { get; init; }
+
+    public string? LastRunId { get; init; }
+
+    public string? LastRunStatus { get; init; }
+
+    public DateTimeOffset? LastRunAt { get; init; }
+
+    public string? ETag { get; init; }
+}

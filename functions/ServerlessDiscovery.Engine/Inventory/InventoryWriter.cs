@@ -1,0 +1,334 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Engine.ChangeFeed;
+using ServerlessDiscovery.Engine.Scanning;
+using ServerlessDiscovery.Engine.Storage;
+using ServerlessDiscovery.Plugins;
+using ServerlessDiscovery.Tables;
+
+namespace ServerlessDiscovery.Engine.Inventory;
+
+/// <summary>What one scan changed in the inventory.</summary>
+public sealed record InventoryChanges
+{
+    public int Created { get; init; }
+
+    public int Updated { get; init; }
+
+    public int Unchanged { get; init; }
+
+    public int Deleted { get; init; }
+
+    public int Stale { get; init; }
+
+    public int Restored { get; init; }
+
+    /// <summary>Entity writes made: asset rows, their outbox events and edges.</summary>
+    public int EntityWrites { get; init; }
+
+    /// <summary>Entity group transactions sent.</summary>
+    public int Transactions { get; init; }
+
+    public int Events { get; init; }
+
+    /// <summary>Set when the deletion guard refused the scan; nothing was written.</summary>
+    public string? Refusal { get; init; }
+}
+
+/// <summary>Identifies the scan whose findings are written.</summary>
+public sealed record ScanIdentity(string Tenant, string InstanceId, string RunId, bool Force);
+
+/// <summary>
+/// The one path by which scan findings reach the inventory. Assets of an instance live in one partition of the
+/// "assets" table ({tenant}~{instance}); the writer reads that partition once, works out what changed by content
+/// hash, and writes only changes, each together with its CloudEvent (outbox row, same partition) in entity group
+/// transactions of at most 100 operations, so a change and its event are stored together or not at all.
+/// </summary>
+public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptions<DiscoveryOptions> options)
+{
+    public const string OutboxPrefix = "!outbox~";
+    private const int MaxTransactionBytes = 3_500_000;
+
+    internal async Task<InventoryChanges> ApplyAsync(
+        ScanIdentity scan,
+        IReadOnlyCollection<DiscoveredAsset> assets,
+        IReadOnlyCollection<DiscoveredEdge> edges,
+        IReadOnlyDictionary<string, string?> scopes,
+        CancellationToken cancellationToken)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
+        string partition = StorageKeys.Partition(scan.Tenant, scan.InstanceId);
+        DateTimeOffset now = time.GetUtcNow();
+        Dictionary<string, TableEntity> existing = await LoadAsync(table, partition, cancellationToken);
+
+        var plan = new List<(TableTransactionAction? Asset, ChangeEvent? Event)>();
+        int created = 0, updated = 0, unchanged = 0, deleted = 0, stale = 0, restored = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int sequence = 0;
+        string source = ChangeEvent.SourceFor(scan.Tenant, scan.InstanceId);
+
+        foreach (DiscoveredAsset asset in assets)
+        {
+            string rowKey = StorageKeys.AssetRow(asset.Type, asset.Id);
+            if (!seen.Add(rowKey))
+            {
+                continue;
+            }
+
+            string hash = ContentHash.Compute(asset);
+            existing.TryGetValue(rowKey, out TableEntity? row);
+            string? state = row?.GetString("State");
+            if (row is not null && state == AssetState.Active && row.GetString("Hash") == hash)
+            {
+                unchanged++;
+                if (now - (row.GetDateTimeOffset("LastSeen") ?? DateTimeOffset.MinValue) >= options.Value.LastSeenRefresh)
+                {
+                    var touch = new TableEntity(partition, rowKey) { ["LastSeen"] = now };
+                    plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertMerge, touch), null));
+                }
+
+                continue;
+            }
+
+            string eventType;
+            IReadOnlyList<string> changes;
+            if (row is null)
+            {
+                created++;
+                eventType = ChangeEventTypes.AssetCreated;
+                changes = ["created"];
+            }
+            else if (state != AssetState.Active)
+            {
+                restored++;
+                eventType = ChangeEventTypes.AssetRestored;
+                changes = Diff(row, asset, includeState: true);
+            }
+            else
+            {
+                updated++;
+                eventType = ChangeEventTypes.AssetUpdated;
+                changes = Diff(row, asset, includeState: false);
+            }
+
+            long version = (row?.GetInt64("Version") ?? 0) + 1;
+            TableEntity newRow = AssetRows.Create(partition, rowKey, scan, asset, hash, version, AssetState.Active, reason: null,
+                firstSeen: row?.GetDateTimeOffset("FirstSeen") ?? now, lastSeen: now, changedAt: now);
+            plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertReplace, newRow),
+                AssetRows.Event(scan, source, ++sequence, eventType, newRow, changes, now)));
+        }
+
+        var failedScopes = scopes.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!, StringComparer.Ordinal);
+        int activeBefore = existing.Values.Count(r => r.GetString("State") != AssetState.Deleted);
+        foreach ((string rowKey, TableEntity row) in existing)
+        {
+            if (seen.Contains(rowKey))
+            {
+                continue;
+            }
+
+            string scope = row.GetString("Scope") ?? string.Empty;
+            string? state = row.GetString("State");
+            if (state != AssetState.Deleted && scopes.TryGetValue(scope, out string? error) && error is null)
+            {
+                deleted++;
+                string reason = $"Not found in fully observed scope '{scope}' by scan {scan.RunId}.";
+                plan.Add(Transition(scan, source, row, AssetState.Deleted, reason, ChangeEventTypes.AssetDeleted, ++sequence, now));
+            }
+            else if (state == AssetState.Active && failedScopes.TryGetValue(scope, out string? failure))
+            {
+                stale++;
+                string reason = $"Scope '{scope}' could not be read by scan {scan.RunId}: {failure}";
+                plan.Add(Transition(scan, source, row, AssetState.Stale, reason, ChangeEventTypes.AssetStale, ++sequence, now));
+            }
+        }
+
+        if (!scan.Force && deleted > 0 && activeBefore > 0 && (double)deleted / activeBefore > options.Value.DeletionGuardRatio)
+        {
+            return new InventoryChanges
+            {
+                Unchanged = unchanged,
+                Refusal = $"The scan would delete {deleted} of {activeBefore} active assets ({100.0 * deleted / activeBefore:0.#} %), more than the " +
+                    $"{options.Value.DeletionGuardRatio:P0} allowed by Discovery__DeletionGuardRatio. Nothing was written; refresh with force=true to apply it.",
+            };
+        }
+
+        (int writes, int transactions) = await WriteAsync(table, partition, plan, cancellationToken);
+        (int edgeWrites, int edgeTransactions) = await WriteEdgesAsync(scan, edges, scopes, now, cancellationToken);
+        return new InventoryChanges
+        {
+            Created = created,
+            Updated = updated,
+            Unchanged = unchanged,
+            Deleted = deleted,
+            Stale = stale,
+            Restored = restored,
+            EntityWrites = writes + edgeWrites,
+            Transactions = transactions + edgeTransactions,
+            Events = sequence,
+        };
+    }
+
+    /// <summary>Adds events that belong to no asset change (scan completed/failed) to the instance's outbox.</summary>
+    internal async Task AppendEventsAsync(string tenant, string instanceId, IReadOnlyList<ChangeEvent> events, CancellationToken cancellationToken)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
+        string partition = StorageKeys.Partition(tenant, instanceId);
+        await WriteAsync(table, partition, [.. events.Select(e => ((TableTransactionAction?)null, (ChangeEvent?)e))], cancellationToken);
+    }
+
+    private static (TableTransactionAction?, ChangeEvent?) Transition(
+        ScanIdentity scan, string source, TableEntity row, string state, string reason, string eventType, int sequence, DateTimeOffset now)
+    {
+        var next = new TableEntity(row.PartitionKey, row.RowKey);
+        foreach ((string name, object? value) in row.Properties)
+        {
+            next[name] = value;
+        }
+
+        next["State"] = state;
+        next["Reason"] = reason;
+        next["StateChangedAt"] = now;
+        next["Version"] = (row.GetInt64("Version") ?? 0) + 1;
+        next["LastRunId"] = scan.RunId;
+        return (new TableTransactionAction(TableTransactionActionType.UpsertReplace, next),
+            AssetRows.Event(scan, source, sequence, eventType, next, ["state"], now));
+    }
+
+    private static List<string> Diff(TableEntity row, DiscoveredAsset asset, bool includeState)
+    {
+        var changes = new List<string>();
+        if (includeState)
+        {
+            changes.Add("state");
+        }
+
+        if (row.GetString("Name") != asset.Name)
+        {
+            changes.Add("name");
+        }
+
+        if (row.GetString("Scope") != asset.Scope)
+        {
+            changes.Add("scope");
+        }
+
+        JsonObject before = JsonNode.Parse(LargeText.Read(row, "Attributes") ?? "{}") as JsonObject ?? [];
+        foreach (string key in before.Select(p => p.Key).Union(asset.Attributes.Select(p => p.Key)).Order(StringComparer.Ordinal))
+        {
+            string old = ContentHash.Canonical(before[key]);
+            string now = ContentHash.Canonical(asset.Attributes[key]);
+            if (old != now || before.ContainsKey(key) != asset.Attributes.ContainsKey(key))
+            {
+                changes.Add("attributes." + key);
+            }
+        }
+
+        return changes;
+    }
+
+    private static async Task<Dictionary<string, TableEntity>> LoadAsync(TableClient table, string partition, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        string filter = $"{TableFilter.Partition(partition)} and RowKey ge 'a'";
+        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: cancellationToken))
+        {
+            rows[row.RowKey] = row;
+        }
+
+        return rows;
+    }
+
+    /// <summary>Packs changes (each with its event) into transactions of at most 100 operations and ~3.5 MB.</summary>
+    private static async Task<(int Writes, int Transactions)> WriteAsync(
+        TableClient table, string partition, IReadOnlyList<(TableTransactionAction? Asset, ChangeEvent? Event)> plan, CancellationToken cancellationToken)
+    {
+        var batch = new List<TableTransactionAction>(TableClient.MaxTransactionOperations);
+        int bytes = 0, writes = 0, transactions = 0;
+        foreach ((TableTransactionAction? asset, ChangeEvent? change) in plan)
+        {
+            var ops = new List<TableTransactionAction>(2);
+            if (asset is not null)
+            {
+                ops.Add(asset);
+            }
+
+            if (change is not null)
+            {
+                var outbox = new TableEntity(partition, OutboxRowKey(change)) { ["EventType"] = change.Type };
+                LargeText.Write(outbox, "Event", change.ToCloudEventJson().ToJsonString());
+                ops.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, outbox));
+            }
+
+            int size = ops.Sum(EstimateBytes);
+            if (batch.Count + ops.Count > TableClient.MaxTransactionOperations || (batch.Count > 0 && bytes + size > MaxTransactionBytes))
+            {
+                await table.SubmitTransactionAsync(batch, cancellationToken);
+                writes += batch.Count;
+                transactions++;
+                batch.Clear();
+                bytes = 0;
+            }
+
+            batch.AddRange(ops);
+            bytes += size;
+        }
+
+        if (batch.Count > 0)
+        {
+            await table.SubmitTransactionAsync(batch, cancellationToken);
+            writes += batch.Count;
+            transactions++;
+        }
+
+        return (writes, transactions);
+    }
+
+    internal static string OutboxRowKey(ChangeEvent change) => OutboxPrefix + StorageKeys.Escape(change.Id);
+
+    private static int EstimateBytes(TableTransactionAction action) =>
+        1024 + action.Entity.Properties.Values.Sum(v => v is string s ? Encoding.UTF8.GetByteCount(s) : 16);
+
+    private async Task<(int Writes, int Transactions)> WriteEdgesAsync(
+        ScanIdentity scan, IReadOnlyCollection<DiscoveredEdge> edges, IReadOnlyDictionary<string, string?> scopes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Edges, cancellationToken);
+        string partition = StorageKeys.Partition(scan.Tenant, scan.InstanceId);
+        var existing = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        await foreach (TableEntity row in table.QueryAsync(TableFilter.Partition(partition), cancellationToken: cancellationToken))
+        {
+            existing[row.RowKey] = row;
+        }
+
+        var plan = new List<(TableTransactionAction?, ChangeEvent?)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (DiscoveredEdge edge in edges)
+        {
+            string rowKey = EdgeRows.RowKey(edge);
+            if (!seen.Add(rowKey))
+            {
+                continue;
+            }
+
+            if (existing.TryGetValue(rowKey, out TableEntity? row) && row.GetString("State") == AssetState.Active && row.GetString("Scope") == edge.Scope)
+            {
+                continue;
+            }
+
+            plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertReplace, EdgeRows.Create(partition, rowKey, scan, edge, now)), null));
+        }
+
+        foreach ((string rowKey, TableEntity row) in existing)
+        {
+            if (!seen.Contains(rowKey) && row.GetString("State") == AssetState.Active
+                && scopes.TryGetValue(row.GetString("Scope") ?? string.Empty, out string? error) && error is null)
+            {
+                var gone = new TableEntity(partition, rowKey) { ["State"] = AssetState.Deleted, ["StateChangedAt"] = now };
+                plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertMerge, gone), null));
+            }
+        }
+
+        return await WriteAsync(table, partition, plan, cancellationToken);
+    }
+}

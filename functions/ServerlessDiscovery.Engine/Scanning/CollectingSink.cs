@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using ServerlessDiscovery.Plugins;
+
+namespace ServerlessDiscovery.Engine.Scanning;
+
+/// <summary>
+/// Gathers one scan's findings. Bad findings (empty ids, unknown scope names) are dropped and counted, never
+/// thrown back into the plugin; past the per-scan limit the scan is marked overflowed.
+/// </summary>
+internal sealed class CollectingSink(int maxAssets) : IDiscoverySink
+{
+    private readonly ConcurrentDictionary<(string Type, string Id), DiscoveredAsset> _assets = new();
+    private readonly ConcurrentDictionary<string, DiscoveredEdge> _edges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string?> _scopes = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _rejected = new();
+
+    public IReadOnlyCollection<DiscoveredAsset> Assets => (IReadOnlyCollection<DiscoveredAsset>)_assets.Values;
+
+    public IReadOnlyCollection<DiscoveredEdge> Edges => (IReadOnlyCollection<DiscoveredEdge>)_edges.Values;
+
+    /// <summary>Scope to null (fully observed) or its error. A scope that failed anywhere stays failed.</summary>
+    public IReadOnlyDictionary<string, string?> Scopes => _scopes;
+
+    public IReadOnlyCollection<string> Rejected => _rejected;
+
+    public bool Overflowed { get; private set; }
+
+    public ValueTask AddAssetAsync(DiscoveredAsset asset, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        string? problem = asset switch
+        {
+            null => "null asset",
+            { Type.Length: 0 or > 64 } => "asset type must be 1-64 characters",
+            { Id.Length: 0 or > 4096 } => $"{asset.Type} id must be 1-4096 characters",
+            { Name.Length: > 1024 } => $"{asset.Type} {asset.Id}: name longer than 1024 characters",
+            { Scope.Length: 0 or > 512 } => $"{asset.Type} {asset.Id}: scope must be 1-512 characters",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            _rejected.Enqueue(problem);
+            return ValueTask.CompletedTask;
+        }
+
+        if (_assets.Count >= maxAssets && !_assets.ContainsKey((asset!.Type, asset.Id)))
+        {
+            Overflowed = true;
+            return ValueTask.CompletedTask;
+        }
+
+        _assets[(asset!.Type, asset.Id)] = asset;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask AddEdgeAsync(DiscoveredEdge edge, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (edge is null || edge.SourceId.Length == 0 || edge.TargetId.Length == 0 || edge.Relationship.Length == 0 || edge.Scope.Length == 0)
+        {
+            _rejected.Enqueue("edge with an empty part");
+            return ValueTask.CompletedTask;
+        }
+
+        if (_edges.Count >= maxAssets * 4)
+        {
+            Overflowed = true;
+            return ValueTask.CompletedTask;
+        }
+
+        _edges[EdgeKey(edge)] = edge;
+        return ValueTask.CompletedTask;
+    }
+
+    public void ScopeCompleted(string scope)
+    {
+        if (!string.IsNullOrEmpty(scope))
+        {
+            _scopes.TryAdd(scope, null);
+        }
+    }
+
+    public void ScopeFailed(string scope, string error)
+    {
+        if (!string.IsNullOrEmpty(scope))
+        {
+            _scopes[scope] = string.IsNullOrWhiteSpace(error) ? "failed" : error;
+        }
+    }
+
+    internal static string EdgeKey(DiscoveredEdge e) =>
+        string.Join('\u001f', e.SourceType, e.SourceId, e.Relationship, e.TargetType, e.TargetId);
+}

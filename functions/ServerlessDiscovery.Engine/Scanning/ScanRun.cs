@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ServerlessDiscovery.Engine.Inventory;
+using ServerlessDiscovery.Engine.Storage;
+using ServerlessDiscovery.Tables;
+
+namespace ServerlessDiscovery.Engine.Scanning;
+
+/// <summary>Outcome of a scan run.</summary>
+public static class ScanStatus
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    /// <summary>Finished, but one or more scopes failed (their assets were marked stale).</summary>
+    public const string Partial = "partial";
+    public const string Failed = "failed";
+    /// <summary>The deletion guard refused it; nothing was written.</summary>
+    public const string Refused = "refused";
+    /// <summary>Its host stopped answering; another host took the instance over.</summary>
+    public const string Abandoned = "abandoned";
+}
+
+/// <summary>One scan's record in the "scans" table (PartitionKey {tenant}~{instance}, RowKey newest first).</summary>
+public sealed record ScanRun
+{
+    public required string Tenant { get; init; }
+
+    public required string InstanceId { get; init; }
+
+    public required string RunId { get; init; }
+
+    public required string Status { get; init; }
+
+    public required string Trigger { get; init; }
+
+    public bool Forced { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    public InventoryChanges Changes { get; init; } = new();
+
+    public int Assets { get; init; }
+
+    public int Edges { get; init; }
+
+    public int Rejected { get; init; }
+
+    public string? Error { get; init; }
+
+    /// <summary>Scope to null (fully observed) or its error.</summary>
+    public IReadOnlyDictionary<string, string?> Scopes { get; init; } = new Dictionary<string, string?>();
+
+    public string? Host { get; init; }
+
+    /// <summary>A run id that sorts by start time: yyyyMMddTHHmmssfffZ-random.</summary>
+    public static string NewRunId(DateTimeOffset now) =>
+        now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
+
+    public JsonObject ToJson()
+    {
+        var scopes = new JsonObject();
+        foreach ((string scope, string? failure) in Scopes.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            scopes[scope] = failure is null ? "completed" : "failed: " + failure;
+        }
+
+        return new JsonObject
+        {
+            ["scan_run_id"] = RunId,
+            ["instance_id"] = InstanceId,
+            ["status"] = Status,
+            ["trigger"] = Trigger,
+            ["forced"] = Forced,
+            ["started_at"] = StartedAt,
+            ["completed_at"] = CompletedAt,
+            ["duration_ms"] = CompletedAt is { } done ? (long)(done - StartedAt).TotalMilliseconds : null,
+            ["counts"] = new JsonObject
+            {
+                ["discovered"] = Assets,
+                ["edges"] = Edges,
+                ["created"] = Changes.Created,
+                ["updated"] = Changes.Updated,
+                ["unchanged"] = Changes.Unchanged,
+                ["deleted"] = Changes.Deleted,
+                ["stale"] = Changes.Stale,
+                ["restored"] = Changes.Restored,
+                ["rejected"] = Rejected,
+                ["entity_writes"] = Changes.EntityWrites,
+            },
+            ["scopes"] = scopes,
+            ["error"] = Error ?? Changes.Refusal,
+        };
+    }
+}
+
+/// <summary>Reads and writes scan run records.</summary>
+public sealed class ScanStore(TableStore tables)
+{
+    public async Task SaveAsync(ScanRun run, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Scans, cancellationToken);
+        var scopes = new JsonObject();
+        foreach ((string scope, string? failure) in run.Scopes)
+        {
+            scopes[scope] = failure;
+        }
+
+        var row = new TableEntity(StorageKeys.Partition(run.Tenant, run.InstanceId), RowKey(run))
+        {
+            ["RunId"] = run.RunId,
+            ["Status"] = run.Status,
+            ["Trigger"] = run.Trigger,
+            ["Forced"] = run.Forced,
+            ["StartedAt"] = run.StartedAt,
+            ["Created"] = run.Changes.Created,
+            ["Updated"] = run.Changes.Updated,
+            ["Unchanged"] = run.Changes.Unchanged,
+            ["Deleted"] = run.Changes.Deleted,
+            ["Stale"] = run.Changes.Stale,
+            ["Restored"] = run.Changes.Restored,
+            ["EntityWrites"] = run.Changes.EntityWrites,
+            ["Assets"] = run.Assets,
+            ["Edges"] = run.Edges,
+            ["Rejected"] = run.Rejected,
+            ["Host"] = run.Host,
+        };
+        if (run.CompletedAt is { } completed)
+        {
+            row["CompletedAt"] = completed;
+        }
+
+        if ((run.Error ?? run.Changes.Refusal) is { } error)
+        {
+            row["Error"] = error.Length > 30_000 ? error[..30_000] : error;
+        }
+
+        LargeText.Write(row, "Scopes", scopes.ToJsonString());
+        await table.UpsertReplaceAsync(row, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ScanRun>> ListAsync(string tenant, string instanceId, int limit, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Scans, cancellationToken);
+        var runs = new List<ScanRun>();
+        await foreach (TableEntity row in table.QueryAsync(TableFilter.Partition(StorageKeys.Partition(tenant, instanceId)), cancellationToken: cancellationToken))
+        {
+            runs.Add(FromRow(tenant, instanceId, row));
+            if (runs.Count >= limit)
+            {
+                break;
+            }
+        }
+
+        return runs;
+    }
+
+    public async Task<ScanRun?> GetAsync(string tenant, string instanceId, string runId, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Scans, cancellationToken);
+        string filter = $"{TableFilter.Partition(StorageKeys.Partition(tenant, instanceId))} and {TableFilter.Equal("RunId", runId)}";
+        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: cancellationToken))
+        {
+            return FromRow(tenant, instanceId, row);
+        }
+
+        return null;
+    }
+
+    /// <summary>Newest first: the row key starts with the inverted start time.</summary>
+    private static string RowKey(ScanRun run) =>
+        (DateTimeOffset.MaxValue.UtcTicks - run.StartedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "~" + run.RunId;
+
+    private static ScanRun FromRow(string tenant, string instanceId, TableEntity row)
+    {
+        var scopes = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (JsonNode.Parse(LargeText.Read(row, "Scopes") ?? "{}") is JsonObject json)
+        {
+            foreach ((string scope, JsonNode? failure) in json)
+            {
+                scopes[scope] = failure?.GetValue<string>();
+            }
+        }
+
+        string status = row.GetString("Status") ?? ScanStatus.Failed;
+        string? error = row.GetString("Error");
+        return new ScanRun
+        {
+            Tenant = tenant,
+            InstanceId = instanceId,
+            RunId = row.GetString("RunId") ?? string.Empty,
+            Status = status,
+            Trigger = row.GetString("Trigger") ?? string.Empty,
+            Forced = row.GetBoolean("Forced") ?? false,
+            StartedAt = row.GetDateTimeOffset("StartedAt") ?? DateTimeOffset.MinValue,
+            CompletedAt = row.GetDateTimeOffset("CompletedAt"),
+            Changes = new InventoryChanges
+            {
+                Created = row.GetInt32("Created") ?? 0,
+                Updated = row.GetInt32("Updated") ?? 0,
+                Unchanged = row.GetInt32("Unchanged") ?? 0,
+                Deleted = row.GetInt32("Deleted") ?? 0,
+                Stale = row.GetInt32("Stale") ?? 0,
+                Restored = row.GetInt32("Restored") ?? 0,
+                EntityWrites = row.GetInt32("EntityWrites") ?? 0,
+                Refusal = status == ScanStatus.Refused ? error : null,
+            },
+            Assets = row.GetInt32("Assets") ?? 0,
+            Edges = row.GetInt32("Edges") ?? 0,
+            Rejected = row.GetInt32("Rejected") ?? 0,
+            Error = status == ScanStatus.Refused ? null : error,
+            Scopes = scopes,
+            Host = row.GetString("Host"),
+        };
+    }
+}

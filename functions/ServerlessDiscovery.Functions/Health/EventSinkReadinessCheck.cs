@@ -1,0 +1,20 @@
+using ServerlessDiscovery.Engine.ChangeFeed;
+using ServerlessDiscovery.Functions.Hosting;
+
+namespace ServerlessDiscovery.Functions.Health;
+
+/// <summary>The change feed's destination: Event Grid when a topic is configured, else the in-process dispatcher (standalone only).</summary>
+internal sealed class EventSinkReadinessCheck(IEventSink sink, HostingModeAccessor mode) : IReadinessCheck
+{
+    public string Name => "eventSink";
+
+    public Task<string?> CheckAsync(CancellationToken cancellationToken)
+    {
+        if (mode.Mode == HostingMode.Functions && sink.Name != "eventGrid")
+        {
+            return Task.FromResult<string?>("EventGrid__TopicEndpoint is not set: under the Functions host change events and webhook deliveries need an Event Grid topic.");
+        }
+
+        return sink.CheckAsync(cancellationToken);
+    }
+}
