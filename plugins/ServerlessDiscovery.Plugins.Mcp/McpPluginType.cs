@@ -18,14 +18,14 @@ public sealed class McpPluginType : IPluginType
         AssetTypes: [AssetTypes.McpServer, AssetTypes.McpTool, AssetTypes.McpResource, AssetTypes.McpResourceTemplate, AssetTypes.McpPrompt],
         ConfigFields:
         [
+            new ConfigField(McpFields.Transport, "Transport", ConfigFieldType.String, Required: true,
+                Description: "streamable_http, sse or auto (Streamable HTTP, falling back to SSE) for a remote server at 'url'; stdio for a local 'command'."),
             new ConfigField(McpFields.Url, "Server URL", ConfigFieldType.Url,
-                Description: "Endpoint of a remote server (Streamable HTTP or SSE). Set this or 'command'."),
-            new ConfigField(McpFields.Transport, "HTTP transport", ConfigFieldType.String, Default: "auto",
-                Description: "auto (Streamable HTTP, falling back to SSE), streamable_http or sse. Only for 'url'."),
+                Description: "Endpoint of a remote server; required for every transport but stdio."),
             new ConfigField(McpFields.Headers, "HTTP headers", ConfigFieldType.StringMap, Secret: true,
                 Description: "Headers sent with every request, e.g. Authorization. Only for 'url'."),
             new ConfigField(McpFields.Command, "Command", ConfigFieldType.String,
-                Description: "Executable of a local server spoken to over stdio. Set this or 'url'. The host must allow stdio servers (MCP_STDIO_ENABLED=true)."),
+                Description: "Executable of a local server spoken to over stdio; required for the stdio transport. The host must allow stdio servers (MCP_STDIO_ENABLED=true)."),
             new ConfigField(McpFields.Arguments, "Arguments", ConfigFieldType.StringList,
                 Description: "Arguments of 'command'. They are part of the server's identity: put credentials in 'environment', never here."),
             new ConfigField(McpFields.Environment, "Environment", ConfigFieldType.StringMap, Secret: true,

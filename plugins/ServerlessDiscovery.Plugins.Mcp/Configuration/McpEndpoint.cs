@@ -63,44 +63,63 @@ internal sealed class McpEndpoint
 
     public static IEnumerable<ConfigError> Validate(PluginConfiguration configuration)
     {
-        bool hasUrl = configuration.Has(McpFields.Url);
-        bool hasCommand = !string.IsNullOrWhiteSpace(configuration.GetString(McpFields.Command));
-        if (hasUrl == hasCommand)
+        McpTransportKind? transport = ParseTransport(configuration.GetString(McpFields.Transport));
+        if (transport is null)
         {
-            yield return new ConfigError(McpFields.Url, "set either 'url' (a remote server) or 'command' (a local stdio server), not both.");
+            yield return new ConfigError(McpFields.Transport, "must be streamable_http, sse, auto or stdio.");
+            yield break;
         }
 
-        if (ParseTransport(configuration.GetString(McpFields.Transport)) is null)
+        bool stdio = transport == McpTransportKind.Stdio;
+        bool hasCommand = !string.IsNullOrWhiteSpace(configuration.GetString(McpFields.Command));
+        if (stdio)
         {
-            yield return new ConfigError(McpFields.Transport, "must be auto, streamable_http or sse.");
+            if (!hasCommand)
+            {
+                yield return new ConfigError(McpFields.Command, "is required for the stdio transport.");
+            }
+            else if (!StdioEnabled())
+            {
+                yield return new ConfigError(McpFields.Command, $"stdio servers run a command on this host and are disabled here; set {McpFields.StdioEnabledVariable}=true on the host to allow them.");
+            }
+
+            foreach (string field in (string[])[McpFields.Url, McpFields.Headers])
+            {
+                if (configuration.Has(field))
+                {
+                    yield return new ConfigError(field, "applies to a remote server only, not to the stdio transport.");
+                }
+            }
+        }
+        else
+        {
+            if (!configuration.Has(McpFields.Url))
+            {
+                yield return new ConfigError(McpFields.Url, "is required for a remote server.");
+            }
+
+            foreach (string field in (string[])[McpFields.Command, McpFields.Arguments, McpFields.Environment, McpFields.WorkingDirectory])
+            {
+                if (configuration.Has(field))
+                {
+                    yield return new ConfigError(field, "applies to the stdio transport only.");
+                }
+            }
         }
 
         if (configuration.GetInteger(McpFields.TimeoutSeconds) is not (>= 1 and <= McpFields.MaxTimeoutSeconds))
         {
             yield return new ConfigError(McpFields.TimeoutSeconds, $"must be between 1 and {McpFields.MaxTimeoutSeconds}.");
         }
-
-        if (hasCommand && !StdioEnabled())
-        {
-            yield return new ConfigError(McpFields.Command, $"stdio servers run a command on this host and are disabled here; set {McpFields.StdioEnabledVariable}=true on the host to allow them.");
-        }
-
-        if (!hasCommand && (configuration.GetList(McpFields.Arguments).Count > 0 || configuration.GetMap(McpFields.Environment).Count > 0))
-        {
-            yield return new ConfigError(McpFields.Command, "'arguments' and 'environment' need a 'command'.");
-        }
-
-        if (hasCommand && configuration.GetMap(McpFields.Headers).Count > 0)
-        {
-            yield return new ConfigError(McpFields.Headers, "'headers' apply to a 'url' only.");
-        }
     }
 
     public static McpEndpoint From(PluginConfiguration configuration)
     {
         var timeout = TimeSpan.FromSeconds(configuration.GetInteger(McpFields.TimeoutSeconds) ?? 60);
-        if (configuration.GetString(McpFields.Command) is { Length: > 0 } command && !string.IsNullOrWhiteSpace(command))
+        McpTransportKind transport = ParseTransport(configuration.GetString(McpFields.Transport)) ?? McpTransportKind.Auto;
+        if (transport == McpTransportKind.Stdio)
         {
+            string command = configuration.GetRequiredString(McpFields.Command);
             IReadOnlyList<string> arguments = configuration.GetList(McpFields.Arguments);
             return new McpEndpoint(McpTransportKind.Stdio, timeout)
             {
@@ -113,7 +132,7 @@ internal sealed class McpEndpoint
         }
 
         Uri url = configuration.GetUrl(McpFields.Url) ?? throw new InvalidOperationException("Configuration field 'url' has no value.");
-        return new McpEndpoint(ParseTransport(configuration.GetString(McpFields.Transport)) ?? McpTransportKind.Auto, timeout)
+        return new McpEndpoint(transport, timeout)
         {
             Url = url,
             Headers = configuration.GetMap(McpFields.Headers),
@@ -146,8 +165,9 @@ internal sealed class McpEndpoint
             ? value
             : "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    private static McpTransportKind? ParseTransport(string? value) => (value ?? "auto").Trim().ToLowerInvariant() switch
+    private static McpTransportKind? ParseTransport(string? value) => value?.Trim().ToLowerInvariant() switch
     {
+        "stdio" => McpTransportKind.Stdio,
         "auto" => McpTransportKind.Auto,
         "streamable_http" => McpTransportKind.StreamableHttp,
         "sse" => McpTransportKind.Sse,
