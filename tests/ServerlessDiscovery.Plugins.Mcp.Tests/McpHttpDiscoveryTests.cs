@@ -16,7 +16,7 @@ public sealed class McpHttpDiscoveryTests
         ["transport"] = transport,
         ["url"] = endpoint.ToString(),
         ["headers"] = new JsonObject { ["Authorization"] = Secret },
-        ["timeout_seconds"] = timeoutSeconds,
+        ["timeout_seconds"] = (long)timeoutSeconds,
     };
 
     /// <summary>null: the client's preferred (newest) revision; 2025-11-25: a server that only speaks the initialize handshake.</summary>

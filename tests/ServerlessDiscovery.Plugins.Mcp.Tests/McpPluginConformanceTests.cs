@@ -10,7 +10,7 @@ public sealed class McpPluginConformanceTests : PluginConformanceTests<McpPlugin
         ["transport"] = "auto",
         ["url"] = new Uri(unreachable, "mcp").ToString(),
         ["headers"] = new JsonObject { ["Authorization"] = "Bearer " + SecretSentinel },
-        ["timeout_seconds"] = 20,
+        ["timeout_seconds"] = 20L,
     };
 
     protected override IEnumerable<(JsonObject Configuration, string Field)> InvalidConfigurations =>
@@ -21,6 +21,6 @@ public sealed class McpPluginConformanceTests : PluginConformanceTests<McpPlugin
         (new JsonObject { ["transport"] = "auto", ["url"] = "http://127.0.0.1:1/mcp", ["command"] = "node" }, "command"),
         (new JsonObject { ["transport"] = "stdio" }, "command"),
         (new JsonObject { ["transport"] = "stdio", ["command"] = "node", ["url"] = "http://127.0.0.1:1/mcp" }, "url"),
-        (new JsonObject { ["transport"] = "auto", ["url"] = "http://127.0.0.1:1/mcp", ["timeout_seconds"] = 0 }, "timeout_seconds"),
+        (new JsonObject { ["transport"] = "auto", ["url"] = "http://127.0.0.1:1/mcp", ["timeout_seconds"] = 0L }, "timeout_seconds"),
     ];
 }

@@ -33,7 +33,7 @@ public sealed class McpStdioDiscoveryTests
         ["command"] = "dotnet",
         ["arguments"] = new JsonArray(dll),
         ["environment"] = new JsonObject { ["MCP_TEST_TOKEN"] = EnvironmentSecret },
-        ["timeout_seconds"] = 60,
+        ["timeout_seconds"] = 60L,
     };
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class McpStdioDiscoveryTests
     public async Task Discover_ServerProcessThatExits_ReportsFailedScopesWithoutSecrets()
     {
         JsonObject config = Config(Path.Combine(Path.GetTempPath(), "no-such-mcp-server.dll"));
-        config["timeout_seconds"] = 30;
+        config["timeout_seconds"] = 30L;
         var logs = new CapturingLoggerFactory();
 
         RecordingSink sink = await McpTestPlugin.DiscoverAsync(config, logs);
