@@ -188,6 +188,7 @@ public sealed class McpHttpDiscoveryTests
         VerifyResult result = await McpTestPlugin.VerifyAsync(Config(server.Endpoint, "streamable_http", timeoutSeconds: 5));
 
         Assert.False(result.Success);
+        Assert.Contains(server.Endpoint.Authority, result.Error!, StringComparison.Ordinal);
         Assert.DoesNotContain("hdr-SECRET", result.Error!, StringComparison.Ordinal);
     }
 

@@ -27,7 +27,7 @@ internal static class McpConnector
         var options = new McpClientOptions
         {
             ClientInfo = ClientInfo,
-            InitializationTimeout = endpoint.Timeout,
+            InitializationTimeout = SdkTimeout(endpoint),
         };
         try
         {
@@ -44,12 +44,15 @@ internal static class McpConnector
         }
     }
 
+    /// <summary>The caller's budget (the configured timeout) governs; the SDK's own timeouts only back it up.</summary>
+    private static TimeSpan SdkTimeout(McpEndpoint endpoint) => endpoint.Timeout + TimeSpan.FromSeconds(5);
+
     private static HttpClientTransportOptions HttpOptions(McpEndpoint endpoint) => new()
     {
         Endpoint = endpoint.Url!,
         TransportMode = endpoint.HttpMode,
         Name = endpoint.ServerId,
-        ConnectionTimeout = endpoint.Timeout,
+        ConnectionTimeout = SdkTimeout(endpoint),
         AdditionalHeaders = new Dictionary<string, string>(endpoint.Headers, StringComparer.OrdinalIgnoreCase),
         // Discovery only asks; it needs no server-initiated messages, so no long-lived GET stream.
         EnableStandaloneGetStream = false,

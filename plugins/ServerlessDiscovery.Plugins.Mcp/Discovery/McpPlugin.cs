@@ -178,7 +178,8 @@ internal sealed class McpPlugin(McpEndpoint endpoint, PluginContext context) : I
     {
         string reason = ex switch
         {
-            OperationCanceledException when budget.IsCancellationRequested =>
+            // The SDK's own initialization and connection timeouts equal the budget and may fire first, as TimeoutException.
+            OperationCanceledException or TimeoutException or McpException when budget.IsCancellationRequested =>
                 string.Create(CultureInfo.InvariantCulture, $"no complete answer within {endpoint.Timeout.TotalSeconds:0} s"),
             McpProtocolException protocol => $"protocol error {(int)protocol.ErrorCode}: {protocol.Message}",
             HttpRequestException { StatusCode: { } status } http => $"HTTP {(int)status} {status}: {http.Message}",

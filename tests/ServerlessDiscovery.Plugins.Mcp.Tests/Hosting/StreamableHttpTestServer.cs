@@ -23,7 +23,7 @@ public enum ServerBehaviour
     /// <summary>A real MCP server (the SDK's StreamableHttpServerTransport) answering from the catalogue.</summary>
     Mcp,
 
-    /// <summary>401 to every request, as a server refusing the credentials.</summary>
+    /// <summary>401 to every request, as a server refusing the credentials, echoing the Authorization header back as servers sometimes do.</summary>
     Unauthorized,
 
     /// <summary>200 with a body that is not JSON-RPC.</summary>
@@ -79,6 +79,10 @@ public sealed class StreamableHttpTestServer : IAsyncDisposable
             {
                 case ServerBehaviour.Unauthorized:
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync(
+                        $$$"""{"jsonrpc":"2.0","id":1,"error":{"code":-32001,"message":"credentials '{{{context.Request.Headers.Authorization}}}' rejected"}}""",
+                        context.RequestAborted);
                     return;
                 case ServerBehaviour.Garbage:
                     context.Response.ContentType = "application/json";
