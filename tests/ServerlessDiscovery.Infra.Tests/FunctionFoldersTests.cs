@@ -64,13 +64,8 @@ public sealed class FunctionFoldersTests
             {
                 ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
                 ["urls"] = "http://127.0.0.1:0",
-            }),
-            services =>
-            {
-                // Stand-ins only where the engine has not registered its own yet; they are not what is under test.
-                services.TryAddSingleton<IDiscoveryTick, NoTick>();
-                services.TryAddSingleton<IDeliveryProcessor, NoDelivery>();
-            });
+                ["Secrets:EncryptionKey"] = Convert.ToBase64String(new byte[32]),
+            }));
         try
         {
             return [.. app.Services.GetServices<IFunctionHandler>().Select(h => h.Name)];
@@ -79,15 +74,5 @@ public sealed class FunctionFoldersTests
         {
             ((IDisposable)app).Dispose();
         }
-    }
-
-    private sealed class NoTick : IDiscoveryTick
-    {
-        public Task<JsonNode?> RunAsync(DateTimeOffset now, bool isPastDue, CancellationToken cancellationToken) => Task.FromResult<JsonNode?>(null);
-    }
-
-    private sealed class NoDelivery : IDeliveryProcessor
-    {
-        public Task DeliverAsync(JsonElement deliveryEvent, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
