@@ -1,0 +1,38 @@
+using ServerlessDiscovery.Plugins.Aws.Bedrock;
+using ServerlessDiscovery.Plugins.Aws.Configuration;
+using ServerlessDiscovery.Plugins.Aws.Scanning;
+using ServerlessDiscovery.Plugins.Configuration;
+
+namespace ServerlessDiscovery.Plugins.Aws;
+
+/// <summary>Amazon Bedrock and Agents for Amazon Bedrock.</summary>
+public sealed class AwsBedrockPluginType : IPluginType
+{
+    private static readonly string[] EndpointFields = [BedrockDiscovery.EndpointField, BedrockAgentDiscovery.EndpointField];
+
+    public PluginMetadata Metadata { get; } = new(
+        TypeId: "aws.bedrock",
+        Name: "Amazon Bedrock",
+        Description: "Bedrock foundation, custom and imported models, provisioned throughputs, inference profiles and guardrails; Bedrock agents with their models, action groups and knowledge bases, per account and region.",
+        Version: "1.0.0",
+        AssetTypes: [AssetTypes.GenerativeModel, AssetTypes.Deployment, AssetTypes.Endpoint, AssetTypes.Function, AssetTypes.Agent, AssetTypes.Tool, AssetTypes.DownstreamSystem],
+        ConfigFields:
+        [
+            .. AwsSettings.CommonFields,
+            new ConfigField(BedrockDiscovery.EndpointField, "Bedrock endpoint", ConfigFieldType.String, Default: BedrockDiscovery.DefaultEndpoint, Description: "Bedrock control-plane base URL; {region} is replaced per region."),
+            new ConfigField(BedrockAgentDiscovery.EndpointField, "Bedrock Agents endpoint", ConfigFieldType.String, Default: BedrockAgentDiscovery.DefaultEndpoint, Description: "Agents for Amazon Bedrock base URL; {region} is replaced per region."),
+        ],
+        EnvironmentVariables: AwsEnvironment.Variables);
+
+    public IEnumerable<ConfigError> Validate(PluginConfiguration configuration) => AwsSettings.Validate(configuration, EndpointFields);
+
+    public IPlugin Create(PluginConfiguration configuration, PluginContext context)
+    {
+        AwsSettings settings = AwsSettings.From(configuration, EndpointFields);
+        return new AwsPlugin(settings, context, api =>
+        [
+            new BedrockDiscovery(api, BedrockDiscovery.CreateService(settings.EndpointTemplates[BedrockDiscovery.EndpointField])),
+            new BedrockAgentDiscovery(api, BedrockAgentDiscovery.CreateService(settings.EndpointTemplates[BedrockAgentDiscovery.EndpointField])),
+        ]);
+    }
+}

@@ -1,0 +1,30 @@
+using ServerlessDiscovery.Plugins.Aws.Http;
+
+namespace ServerlessDiscovery.Plugins.Aws.Scanning;
+
+/// <summary>Discovery of one AWS service in one region: one scope, "aws:{account}:{region}:{service}".</summary>
+internal interface IAwsServiceDiscovery
+{
+    AwsService Service { get; }
+
+    /// <summary>One cheap call proving the credentials may read this service.</summary>
+    Task VerifyAsync(string region, CancellationToken cancellationToken);
+
+    /// <summary>Reports every asset of <paramref name="scan"/>'s scope; throws a <see cref="ServerlessDiscovery.Plugins.Http.ProviderException"/> when it cannot.</summary>
+    Task DiscoverAsync(AwsScan scan, CancellationToken cancellationToken);
+}
+
+/// <summary>One (account, region, service) being scanned.</summary>
+internal sealed record AwsScan(string Account, string Region, string Scope, IDiscoverySink Sink)
+{
+    /// <summary>The ARN partition of the region (aws, aws-cn, aws-us-gov).</summary>
+    public string Partition => Region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
+        : Region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
+        : "aws";
+
+    public ValueTask AddAsync(string type, string id, string name, System.Text.Json.Nodes.JsonObject attributes, CancellationToken cancellationToken) =>
+        Sink.AddAssetAsync(new DiscoveredAsset(type, id, name, Scope) { Attributes = attributes }, cancellationToken);
+
+    public ValueTask LinkAsync(string sourceType, string sourceId, string relationship, string targetType, string targetId, CancellationToken cancellationToken) =>
+        Sink.AddEdgeAsync(new DiscoveredEdge(sourceType, sourceId, relationship, targetType, targetId, Scope), cancellationToken);
+}

@@ -1,0 +1,21 @@
+using ServerlessDiscovery.Plugins.Configuration;
+using ServerlessDiscovery.Plugins.Google.VertexAi;
+
+namespace ServerlessDiscovery.Plugins.Google;
+
+/// <summary>Google Cloud Vertex AI: models, endpoints and the models they serve, publisher models in use, tuning jobs.</summary>
+public sealed class GoogleVertexAiPluginType : IPluginType
+{
+    public PluginMetadata Metadata { get; } = new(
+        TypeId: "gcp.vertex_ai",
+        Name: "Google Cloud Vertex AI",
+        Description: "Vertex AI models, endpoints with the models they serve (including publisher models such as Gemini), and tuning jobs, per project and location.",
+        Version: "1.0.0",
+        AssetTypes: [AssetTypes.Model, AssetTypes.Endpoint, AssetTypes.GenerativeModel],
+        ConfigFields: VertexAiSettings.Fields,
+        EnvironmentVariables: ["GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_PROJECT"]);
+
+    public IEnumerable<ConfigError> Validate(PluginConfiguration configuration) => VertexAiSettings.Validate(configuration);
+
+    public IPlugin Create(PluginConfiguration configuration, PluginContext context) => new VertexAiPlugin(VertexAiSettings.From(configuration), context);
+}
