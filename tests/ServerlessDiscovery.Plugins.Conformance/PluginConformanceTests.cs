@@ -23,6 +23,13 @@ public abstract partial class PluginConformanceTests<TPluginType>
     /// <summary>Configurations that must fail validation, each with the field expected to be named.</summary>
     protected virtual IEnumerable<(JsonObject Configuration, string Field)> InvalidConfigurations => [];
 
+    /// <summary>
+    /// True for a plugin whose data is pushed to the service (OTLP): it has no provider to reach, so the two
+    /// "unreachable provider" tests instead require that discovery reports no scope at all (nothing is deleted or
+    /// marked stale) and verify succeeds, both without throwing or leaking a secret.
+    /// </summary>
+    protected virtual bool IsPushSource => false;
+
     [Fact]
     public void Metadata_IsComplete()
     {
@@ -119,7 +126,15 @@ public abstract partial class PluginConformanceTests<TPluginType>
 
         await plugin.DiscoverAsync(sink).WaitAsync(TimeSpan.FromMinutes(1));
 
-        Assert.NotEmpty(sink.FailedScopes);
+        if (IsPushSource)
+        {
+            Assert.Empty(sink.Scopes);
+        }
+        else
+        {
+            Assert.NotEmpty(sink.FailedScopes);
+        }
+
         Assert.Empty(sink.CompletedScopes);
         Assert.All(sink.FailedScopes, s => Assert.DoesNotContain(SecretSentinel, s.Value!, StringComparison.Ordinal));
         Assert.DoesNotContain(SecretSentinel, logs.Text, StringComparison.Ordinal);
@@ -131,6 +146,13 @@ public abstract partial class PluginConformanceTests<TPluginType>
         await using IPlugin plugin = PluginType.Create(ValidWithSecrets(TestPluginContext.ClosedLoopbackUrl()), TestPluginContext.Create());
 
         VerifyResult result = await plugin.VerifyConnectionAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        if (IsPushSource)
+        {
+            Assert.True(result.Success);
+            Assert.Null(result.Error);
+            return;
+        }
 
         Assert.False(result.Success);
         Assert.False(string.IsNullOrWhiteSpace(result.Error));

@@ -1,0 +1,298 @@
+using ServerlessDiscovery.Plugins.OpenTelemetry.Normalisation;
+
+namespace ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
+
+/// <summary>
+/// Remembers, per recent trace of each tenant, every span's parent and the agent or tool context it establishes, so a
+/// relationship needing an ancestor ("agent A uses model M", "tool T connects to system S", "agent A delegates to B")
+/// is found whichever request brought each span. A relationship whose ancestor chain is incomplete waits in its trace
+/// and is resolved when the missing spans arrive. The nearest named ancestor wins, and a chain with a gap is never
+/// skipped over, so a bound being hit can lose a relationship but never invent a wrong one.
+/// Thread-safe: traces are spread over independently locked shards.
+/// </summary>
+public sealed class TraceAttributor
+{
+    private const int ShardCount = 16;
+
+    private readonly Shard[] _shards;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _idleTimeout;
+    private readonly int _maxSpansPerTrace;
+    private long _forgottenTraces;
+    private long _unrememberedSpans;
+    private long _droppedRelationships;
+
+    public TraceAttributor(TraceAttributorOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _time = timeProvider;
+        _idleTimeout = options.TraceIdleTimeout;
+        _maxSpansPerTrace = options.MaxSpansPerTrace;
+        int tracesPerShard = Math.Max(1, options.MaxTraces / ShardCount);
+        int spansPerShard = Math.Max(1, options.MaxSpans / ShardCount);
+        _shards = [.. Enumerable.Range(0, ShardCount).Select(_ => new Shard(tracesPerShard, spansPerShard))];
+    }
+
+    /// <summary>Traces remembered now.</summary>
+    public int TraceCount => _shards.Sum(s => s.TraceCount);
+
+    /// <summary>Spans remembered now.</summary>
+    public int SpanCount => _shards.Sum(s => s.SpanCount);
+
+    /// <summary>Traces forgotten (idle, or to make room) since start.</summary>
+    public long ForgottenTraces => Interlocked.Read(ref _forgottenTraces);
+
+    /// <summary>Spans not remembered because their trace was full.</summary>
+    public long UnrememberedSpans => Interlocked.Read(ref _unrememberedSpans);
+
+    /// <summary>Waiting relationships dropped: their trace was forgotten or its waiting list was full.</summary>
+    public long DroppedRelationships => Interlocked.Read(ref _droppedRelationships);
+
+    /// <summary>Records the spans of one trace from one request and reports every relationship that can now be resolved.</summary>
+    internal void Observe(string tenant, UInt128 traceId, List<SpanObservation> spans, ICollection<EdgeRef> edges)
+    {
+        var key = new TraceKey(tenant, traceId);
+        Shard shard = _shards[(int)((uint)key.GetHashCode() % ShardCount)];
+        DateTimeOffset now = _time.GetUtcNow();
+        lock (shard)
+        {
+            shard.ForgetIdle(now - _idleTimeout, this);
+            TraceState state = shard.Touch(key, now, this);
+
+            bool remembered = false;
+            foreach (SpanObservation span in spans)
+            {
+                if (state.Nodes.ContainsKey(span.SpanId))
+                {
+                    continue;
+                }
+
+                if (state.Nodes.Count >= _maxSpansPerTrace || !shard.MakeRoomForSpan(state, this))
+                {
+                    Interlocked.Increment(ref _unrememberedSpans);
+                    continue;
+                }
+
+                state.Nodes.Add(span.SpanId, new SpanNode(span.ParentSpanId, span.Facts?.Agent?.Id, span.Facts?.Tool?.Key));
+                shard.SpanCount++;
+                remembered = true;
+            }
+
+            if (remembered)
+            {
+                for (int i = state.Pending.Count - 1; i >= 0; i--)
+                {
+                    if (TryResolve(state, state.Pending[i], edges))
+                    {
+                        state.Pending[i] = state.Pending[^1];
+                        state.Pending.RemoveAt(state.Pending.Count - 1);
+                    }
+                }
+            }
+
+            foreach (SpanObservation span in spans)
+            {
+                if (span.Facts is { } facts && span.Included)
+                {
+                    AddNeeds(state, span.ParentSpanId, facts, edges);
+                }
+            }
+        }
+    }
+
+    private void AddNeeds(TraceState state, ulong parent, SpanFacts facts, ICollection<EdgeRef> edges)
+    {
+        if (facts.Agent is { } agent)
+        {
+            Need(state, new PendingLink(parent, LinkKind.DelegatingAgent, agent.Key), edges);
+        }
+        else
+        {
+            if (facts.Model is { } model)
+            {
+                Need(state, new PendingLink(parent, LinkKind.AgentUsingModel, model.Key), edges);
+            }
+
+            if (facts.Tool is { } tool)
+            {
+                Need(state, new PendingLink(parent, LinkKind.AgentUsingTool, tool.Key), edges);
+            }
+        }
+
+        if (facts.Downstream is { } downstream)
+        {
+            Need(state, new PendingLink(parent, LinkKind.ToolConnecting, downstream.Key), edges);
+        }
+    }
+
+    private void Need(TraceState state, PendingLink link, ICollection<EdgeRef> edges)
+    {
+        if (TryResolve(state, link, edges))
+        {
+            return;
+        }
+
+        if (state.Pending.Count < _maxSpansPerTrace)
+        {
+            state.Pending.Add(link);
+        }
+        else
+        {
+            Interlocked.Increment(ref _droppedRelationships);
+        }
+    }
+
+    /// <summary>Walks up from the span's parent: true when the answer is known (an edge, or certainly none), false when an ancestor is missing.</summary>
+    private static bool TryResolve(TraceState state, PendingLink link, ICollection<EdgeRef> edges)
+    {
+        ulong current = link.StartParent;
+        for (int steps = 0; steps <= state.Nodes.Count; steps++)
+        {
+            if (current == 0)
+            {
+                return true;
+            }
+
+            if (!state.Nodes.TryGetValue(current, out SpanNode node))
+            {
+                return false;
+            }
+
+            if (link.Kind == LinkKind.ToolConnecting)
+            {
+                if (node.Tool is { } tool)
+                {
+                    edges.Add(new EdgeRef(tool, Relationships.ConnectsTo, link.Subject));
+                    return true;
+                }
+
+                if (node.AgentId is not null)
+                {
+                    return true;
+                }
+            }
+            else if (node.AgentId is { } agentId)
+            {
+                var agent = new AssetKey(AssetTypes.Agent, agentId);
+                if (agent != link.Subject)
+                {
+                    string relationship = link.Kind switch
+                    {
+                        LinkKind.AgentUsingModel => Relationships.UsesModel,
+                        LinkKind.AgentUsingTool => Relationships.UsesTool,
+                        _ => Relationships.DelegatesTo,
+                    };
+                    edges.Add(new EdgeRef(agent, relationship, link.Subject));
+                }
+
+                return true;
+            }
+
+            current = node.Parent;
+        }
+
+        return true; // a parent cycle: malformed trace, nothing to attribute
+    }
+
+    private readonly record struct TraceKey(string Tenant, UInt128 TraceId);
+
+    private readonly record struct SpanNode(ulong Parent, string? AgentId, AssetKey? Tool);
+
+    private enum LinkKind : byte
+    {
+        AgentUsingModel,
+        AgentUsingTool,
+        DelegatingAgent,
+        ToolConnecting,
+    }
+
+    private readonly record struct PendingLink(ulong StartParent, LinkKind Kind, AssetKey Subject);
+
+    private sealed class TraceState(TraceKey key)
+    {
+        public TraceKey Key { get; } = key;
+
+        public Dictionary<ulong, SpanNode> Nodes { get; } = [];
+
+        public List<PendingLink> Pending { get; } = [];
+
+        public DateTimeOffset LastTouched { get; set; }
+
+        public LinkedListNode<TraceState>? Lru { get; set; }
+    }
+
+    private sealed class Shard(int maxTraces, int maxSpans)
+    {
+        private readonly Dictionary<TraceKey, TraceState> _traces = [];
+        private readonly LinkedList<TraceState> _lru = new();
+
+        public int TraceCount => _traces.Count;
+
+        public int SpanCount { get; set; }
+
+        public TraceState Touch(TraceKey key, DateTimeOffset now, TraceAttributor owner)
+        {
+            if (_traces.TryGetValue(key, out TraceState? state))
+            {
+                _lru.Remove(state.Lru!);
+                _lru.AddLast(state.Lru!);
+            }
+            else
+            {
+                while (_traces.Count >= maxTraces && _lru.First is { } oldest)
+                {
+                    Forget(oldest.Value, owner);
+                }
+
+                state = new TraceState(key);
+                state.Lru = _lru.AddLast(state);
+                _traces.Add(key, state);
+            }
+
+            state.LastTouched = now;
+            return state;
+        }
+
+        /// <summary>Forgets least recently touched other traces until one more span fits; false when only <paramref name="keep"/> is left.</summary>
+        public bool MakeRoomForSpan(TraceState keep, TraceAttributor owner)
+        {
+            while (SpanCount >= maxSpans)
+            {
+                if (_lru.First is not { } oldest || oldest.Value == keep)
+                {
+                    return false;
+                }
+
+                Forget(oldest.Value, owner);
+            }
+
+            return true;
+        }
+
+        public void ForgetIdle(DateTimeOffset cutoff, TraceAttributor owner)
+        {
+            while (_lru.First is { } oldest && oldest.Value.LastTouched < cutoff)
+            {
+                Forget(oldest.Value, owner);
+            }
+        }
+
+        private void Forget(TraceState state, TraceAttributor owner)
+        {
+            _lru.Remove(state.Lru!);
+            _traces.Remove(state.Key);
+            SpanCount -= state.Nodes.Count;
+            Interlocked.Increment(ref owner._forgottenTraces);
+            Interlocked.Add(ref owner._droppedRelationships, state.Pending.Count);
+        }
+    }
+}
+
+/// <summary>
+/// One span as the attributor sees it. A span of a filtered-out service is still a link in its trace (with its real
+/// agent/tool context, so attribution never skips over it) but asks for no relationships of its own.
+/// </summary>
+internal readonly record struct SpanObservation(ulong SpanId, ulong ParentSpanId, SpanFacts? Facts, bool Included);
+
+/// <summary>A resolved relationship between two assets.</summary>
+internal readonly record struct EdgeRef(AssetKey Source, string Relationship, AssetKey Target);

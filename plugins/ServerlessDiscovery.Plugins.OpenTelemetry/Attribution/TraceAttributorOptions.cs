@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
+
+/// <summary>
+/// Bounds of <see cref="TraceAttributor"/>. A remembered span costs roughly 100 bytes, so the defaults cap it near 50 MB.
+/// </summary>
+public sealed class TraceAttributorOptions
+{
+    /// <summary>Traces remembered at once, over all tenants; the least recently touched is forgotten first.</summary>
+    [Range(16, 10_000_000)]
+    public int MaxTraces { get; set; } = 20_000;
+
+    /// <summary>Spans remembered per trace; later spans of a full trace are not remembered (their own facts still count).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxSpansPerTrace { get; set; } = 2_000;
+
+    /// <summary>Spans remembered over all traces; least recently touched traces are forgotten to stay under it.</summary>
+    [Range(16, 100_000_000)]
+    public int MaxSpans { get; set; } = 500_000;
+
+    /// <summary>A trace untouched for this long is forgotten, with any relationships still waiting on an ancestor.</summary>
+    public TimeSpan TraceIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+}

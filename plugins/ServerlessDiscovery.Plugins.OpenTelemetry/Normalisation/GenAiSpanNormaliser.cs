@@ -1,0 +1,158 @@
+using ServerlessDiscovery.Plugins.OpenTelemetry.Decoding;
+using A = ServerlessDiscovery.Plugins.OpenTelemetry.Decoding.SpanAttribute;
+
+namespace ServerlessDiscovery.Plugins.OpenTelemetry.Normalisation;
+
+/// <summary>
+/// One span into the assets it names (README: "Attribute mapping"). Pure and stateless; relationships that need a
+/// span's ancestors are left to <see cref="Attribution.TraceAttributor"/>.
+/// </summary>
+internal static class GenAiSpanNormaliser
+{
+    private const string ToolsCall = "tools/call";
+    private const string ResourcesRead = "resources/read";
+
+    public static SpanFacts? Normalise(OtlpSpan span)
+    {
+        AttributeSet a = span.Attributes;
+        SpanFacts? facts = null;
+        string? operation = a.Text(A.GenAiOperationName)?.ToLowerInvariant();
+        string? traceloopKind = a.Text(A.TraceloopSpanKind)?.ToLowerInvariant();
+        string? openInferenceKind = a.Text(A.OpenInferenceSpanKind)?.ToUpperInvariant();
+
+        // Agent: only where a span names one.
+        string? agentName = a.Text(A.GenAiAgentName) ?? a.Text(A.AgentName) ?? a.Text(A.AgentNameDotted)
+            ?? (traceloopKind == "agent" ? a.Text(A.TraceloopEntityName) : null);
+        string? agentId = a.Text(A.GenAiAgentId) ?? a.Text(A.AgentId);
+        if (agentName is not null || agentId is not null)
+        {
+            facts = new SpanFacts
+            {
+                Agent = new AssetDraft(AssetTypes.Agent, AssetIds.Agent(agentName ?? agentId!), agentName ?? agentId!)
+                    .With("agent_id", agentId)
+                    .With("description", a.Text(A.GenAiAgentDescription)),
+                AgentInvoked = operation == "invoke_agent" || traceloopKind == "agent" || openInferenceKind == "AGENT",
+            };
+        }
+
+        // Model: (provider, model name).
+        string? modelName = a.Text(A.GenAiRequestModel) ?? a.Text(A.GenAiResponseModel) ?? a.Text(A.LlmRequestModel) ?? a.Text(A.LlmModel) ?? a.Text(A.LlmModelName);
+        if (modelName is not null)
+        {
+            string? declared = a.Text(A.GenAiProviderName) ?? a.Text(A.GenAiSystem) ?? a.Text(A.LlmProvider) ?? a.Text(A.LlmSystem);
+            string provider = ProviderNames.Canonical(declared, a.Text(A.ServerAddress));
+            facts ??= new SpanFacts();
+            facts.Model = new AssetDraft(AssetTypes.Model, AssetIds.Model(provider, modelName), modelName.Trim())
+                .With("provider", provider)
+                .With("model", modelName.Trim());
+
+            // Agent and tool spans often carry the model and the run's aggregated tokens: count only the model call itself.
+            facts.ModelInvoked = operation is not ("invoke_agent" or "create_agent" or "execute_tool") && !facts.AgentInvoked;
+            if (facts.ModelInvoked)
+            {
+                facts.InputTokens = a.Integer(A.GenAiUsageInputTokens) ?? a.Integer(A.GenAiUsagePromptTokens) ?? a.Integer(A.LlmUsagePromptTokens) ?? a.Integer(A.LlmTokenCountPrompt) ?? 0;
+                facts.OutputTokens = a.Integer(A.GenAiUsageOutputTokens) ?? a.Integer(A.GenAiUsageCompletionTokens) ?? a.Integer(A.LlmUsageCompletionTokens) ?? a.Integer(A.LlmTokenCountCompletion) ?? 0;
+            }
+        }
+
+        // MCP: method from mcp.method.name or the span name ("tools/call get_weather").
+        string? mcpMethod = a.Text(A.McpMethodName) ?? (span.Name.StartsWith(ToolsCall, StringComparison.Ordinal) ? ToolsCall
+            : span.Name.StartsWith(ResourcesRead, StringComparison.Ordinal) ? ResourcesRead : null);
+        string? toolName = a.Text(A.GenAiToolName) ?? a.Text(A.McpToolName) ?? a.Text(A.ToolName)
+            ?? (traceloopKind == "tool" ? a.Text(A.TraceloopEntityName) : null)
+            ?? (mcpMethod == ToolsCall ? NameAfter(span.Name, ToolsCall) : null);
+        string? mcpServer = mcpMethod is null ? null : McpServerOf(span, a);
+        if (mcpServer is not null)
+        {
+            facts ??= new SpanFacts();
+            facts.McpServer = new AssetDraft(AssetTypes.McpServer, AssetIds.McpServer(mcpServer), mcpServer.Trim());
+            string? uri = mcpMethod == ResourcesRead ? a.Text(A.McpResourceUri) ?? NameAfter(span.Name, ResourcesRead) : null;
+            if (uri is not null)
+            {
+                facts.McpResource = new AssetDraft(AssetTypes.McpResource, AssetIds.McpResource(mcpServer, uri), uri)
+                    .With("server", mcpServer.Trim())
+                    .With("uri", uri);
+            }
+        }
+
+        if (toolName is not null && (mcpMethod is null or ToolsCall))
+        {
+            facts ??= new SpanFacts();
+            facts.Tool = facts.McpServer is { } server
+                ? new AssetDraft(AssetTypes.McpTool, AssetIds.McpTool(server.Name, toolName), toolName.Trim()).With("server", server.Name)
+                : new AssetDraft(AssetTypes.Tool, AssetIds.Tool(toolName), toolName.Trim()).With("tool_type", a.Text(A.GenAiToolType));
+            facts.Tool.With("description", a.Text(A.GenAiToolDescription) ?? a.Text(A.ToolDescription));
+        }
+
+        if (facts is null && span.Kind != OtlpSpanKind.Server && DownstreamOf(a) is { } downstream)
+        {
+            facts = new SpanFacts { Downstream = downstream };
+        }
+
+        if (facts is not null)
+        {
+            facts.ConversationId = a.Text(A.GenAiConversationId);
+            ulong nanos = span.EndTimeUnixNano != 0 ? span.EndTimeUnixNano : span.StartTimeUnixNano;
+            facts.Time = nanos == 0 ? null : DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100));
+        }
+
+        return facts;
+    }
+
+    /// <summary>The MCP server a span talks to or is: mcp.server.name, else the service itself for server spans, else server.address[:port].</summary>
+    private static string? McpServerOf(OtlpSpan span, AttributeSet a)
+    {
+        if (a.Text(A.McpServerName) is { } name)
+        {
+            return name;
+        }
+
+        if (span.Kind == OtlpSpanKind.Server && a.Text(A.ServiceName) is { } service)
+        {
+            return service;
+        }
+
+        return a.Text(A.ServerAddress) is { } address
+            ? a.Text(A.ServerPort) is { } port ? $"{address}:{port}" : address
+            : null;
+    }
+
+    private static string? NameAfter(string spanName, string prefix)
+    {
+        string rest = spanName[prefix.Length..].Trim();
+        return rest.Length == 0 ? null : rest;
+    }
+
+    private static AssetDraft? DownstreamOf(AttributeSet a)
+    {
+        if ((a.Text(A.DbSystemName) ?? a.Text(A.DbSystem)) is { } db)
+        {
+            string? target = a.Text(A.DbNamespace) ?? a.Text(A.DbName) ?? a.Text(A.ServerAddress);
+            return Downstream("database", db, target);
+        }
+
+        if (a.Text(A.MessagingSystem) is { } messaging)
+        {
+            return Downstream("messaging", messaging, a.Text(A.MessagingDestinationName) ?? a.Text(A.MessagingDestination));
+        }
+
+        if (a.Text(A.RpcSystem) is { } rpc)
+        {
+            return Downstream("rpc", rpc, a.Text(A.RpcService) ?? a.Text(A.ServerAddress));
+        }
+
+        if ((a.Text(A.UrlFull) ?? a.Text(A.HttpUrl)) is { } url && Uri.TryCreate(url, UriKind.Absolute, out Uri? parsed) && parsed.Host.Length > 0)
+        {
+            // Host only: paths and query strings carry ids and secrets, and are not the system's identity.
+            return Downstream("http", parsed.Host, null);
+        }
+
+        return null;
+    }
+
+    private static AssetDraft Downstream(string category, string system, string? target) =>
+        new AssetDraft(AssetTypes.DownstreamSystem, AssetIds.Downstream(category, system, target), target is null ? system : $"{system} {target}")
+            .With("category", category)
+            .With("system", AssetIds.Normalise(system))
+            .With("target", target);
+}

@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
+using ServerlessDiscovery.Plugins.OpenTelemetry.Decoding;
+using ServerlessDiscovery.Plugins.OpenTelemetry.Normalisation;
+
+namespace ServerlessDiscovery.Plugins.OpenTelemetry;
+
+/// <summary>What one batch of spans adds to the inventory.</summary>
+/// <param name="Assets">Each asset named in the batch once, with its attributes merged over the batch.</param>
+/// <param name="Edges">Relationships resolved by this batch (some may involve spans of earlier batches), each once.</param>
+/// <param name="Usage">Usage counters per asset for this batch: add them into the stored totals.</param>
+/// <param name="SpansConsidered">Spans that passed the service filter.</param>
+public sealed record TraceExtraction(
+    IReadOnlyList<DiscoveredAsset> Assets,
+    IReadOnlyList<DiscoveredEdge> Edges,
+    IReadOnlyDictionary<AssetKey, AssetUsage> Usage,
+    int SpansConsidered);
+
+/// <summary>Which spans an extractor turns into assets.</summary>
+public sealed class TraceExtractionOptions
+{
+    /// <summary>When not empty, only spans whose resource service.name is listed (case-insensitive) produce assets.</summary>
+    public IReadOnlyCollection<string> ServiceNames { get; init; } = [];
+}
+
+/// <summary>
+/// Decoded spans into assets, edges and usage: normalises each span, then lets the shared <see cref="TraceAttributor"/>
+/// resolve relationships across batches. Thread-safe; one instance per host (the attributor's memory is shared).
+/// </summary>
+public sealed class TraceAssetExtractor(TraceAttributor attributor, TraceExtractionOptions? options = null)
+{
+    /// <summary>The scope of every trace-derived asset. It is never reported completed, so nothing is deleted by absence.</summary>
+    public const string Scope = "opentelemetry";
+
+    private readonly HashSet<string>? _services = options?.ServiceNames is { Count: > 0 } names ? new HashSet<string>(names, StringComparer.OrdinalIgnoreCase) : null;
+
+    public TraceExtraction Extract(string tenant, IReadOnlyList<OtlpSpan> spans)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenant);
+        ArgumentNullException.ThrowIfNull(spans);
+        var drafts = new Dictionary<AssetKey, AssetDraft>();
+        var usage = new Dictionary<AssetKey, AssetUsage>();
+        var edges = new HashSet<EdgeRef>();
+        var traces = new Dictionary<UInt128, List<SpanObservation>>();
+        int considered = 0;
+
+        foreach (OtlpSpan span in spans)
+        {
+            bool included = _services is null || (span.Attributes.Text(SpanAttribute.ServiceName) is { } service && _services.Contains(service));
+            SpanFacts? facts = GenAiSpanNormaliser.Normalise(span);
+            if (included)
+            {
+                considered++;
+                if (facts is not null)
+                {
+                    Collect(facts, drafts, usage, edges);
+                }
+            }
+
+            if (!traces.TryGetValue(span.TraceId, out List<SpanObservation>? group))
+            {
+                traces.Add(span.TraceId, group = []);
+            }
+
+            group.Add(new SpanObservation(span.SpanId, span.ParentSpanId, facts, included));
+        }
+
+        foreach ((UInt128 traceId, List<SpanObservation> group) in traces)
+        {
+            attributor.Observe(tenant, traceId, group, edges);
+        }
+
+        return new TraceExtraction(
+            [.. drafts.Values.Select(ToAsset)],
+            [.. edges.Select(e => new DiscoveredEdge(e.Source.Type, e.Source.Id, e.Relationship, e.Target.Type, e.Target.Id, Scope))],
+            usage,
+            considered);
+    }
+
+    private static void Collect(SpanFacts facts, Dictionary<AssetKey, AssetDraft> drafts, Dictionary<AssetKey, AssetUsage> usage, HashSet<EdgeRef> edges)
+    {
+        Count(facts.Model, facts.ModelInvoked, facts, drafts, usage);
+        Count(facts.Agent, facts.AgentInvoked, facts, drafts, usage);
+        Count(facts.Tool, true, facts, drafts, usage);
+        Count(facts.McpServer, true, facts, drafts, usage);
+        Count(facts.McpResource, true, facts, drafts, usage);
+        Count(facts.Downstream, true, facts, drafts, usage);
+        if (facts.ModelInvoked && facts.Model is { } model)
+        {
+            AssetUsage u = usage[model.Key];
+            u.InputTokens += facts.InputTokens;
+            u.OutputTokens += facts.OutputTokens;
+        }
+
+        if (facts.Agent is { } agent)
+        {
+            if (facts.Model is { } m)
+            {
+                edges.Add(new EdgeRef(agent.Key, Relationships.UsesModel, m.Key));
+            }
+
+            if (facts.Tool is { } t)
+            {
+                edges.Add(new EdgeRef(agent.Key, Relationships.UsesTool, t.Key));
+            }
+        }
+
+        if (facts.McpServer is { } server)
+        {
+            if (facts.Tool is { Type: AssetTypes.McpTool } tool)
+            {
+                edges.Add(new EdgeRef(server.Key, Relationships.Contains, tool.Key));
+            }
+
+            if (facts.McpResource is { } resource)
+            {
+                edges.Add(new EdgeRef(server.Key, Relationships.Contains, resource.Key));
+            }
+        }
+    }
+
+    private static void Count(AssetDraft? draft, bool invoked, SpanFacts facts, Dictionary<AssetKey, AssetDraft> drafts, Dictionary<AssetKey, AssetUsage> usage)
+    {
+        if (draft is null)
+        {
+            return;
+        }
+
+        AssetKey key = draft.Key;
+        if (drafts.TryGetValue(key, out AssetDraft? existing))
+        {
+            // First value wins per attribute; spans that omit an attribute never erase it.
+            foreach (KeyValuePair<string, string> attribute in draft.Attributes)
+            {
+                if (!existing.Attributes.Exists(a => a.Key == attribute.Key))
+                {
+                    existing.Attributes.Add(attribute);
+                }
+            }
+        }
+        else
+        {
+            drafts.Add(key, draft);
+        }
+
+        if (!usage.TryGetValue(key, out AssetUsage? u))
+        {
+            usage.Add(key, u = new AssetUsage());
+        }
+
+        if (invoked)
+        {
+            u.Invocations++;
+            u.Observe(facts.Time);
+        }
+    }
+
+    private static DiscoveredAsset ToAsset(AssetDraft draft)
+    {
+        var attributes = new JsonObject();
+        foreach (KeyValuePair<string, string> attribute in draft.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            attributes[attribute.Key] = attribute.Value;
+        }
+
+        return new DiscoveredAsset(draft.Type, draft.Id, draft.Name, Scope) { Attributes = attributes };
+    }
+}
