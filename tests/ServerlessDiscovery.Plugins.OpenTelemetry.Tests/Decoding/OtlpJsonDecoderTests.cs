@@ -94,9 +94,9 @@ public sealed class OtlpDecoderTests
     public void DecodeTraces_ProtobufWithBadIds_CountsRejectedSpans()
     {
         var bad = Spans.Make(1, 2, 0, "bad");
-        bad.SpanId = Google.Protobuf.ByteString.CopyFrom(1, 2, 3);
+        bad.SpanId = global::Google.Protobuf.ByteString.CopyFrom(1, 2, 3);
         var noTrace = Spans.Make(1, 3, 0, "no trace");
-        noTrace.TraceId = Google.Protobuf.ByteString.Empty;
+        noTrace.TraceId = global::Google.Protobuf.ByteString.Empty;
 
         OtlpTraceBatch batch = OtlpDecoder.DecodeTraces(Spans.Request("svc", Spans.Make(1, 4, 0, "good"), bad, noTrace), OtlpEncoding.Protobuf);
 
