@@ -192,6 +192,18 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+@description('Optional. Scans one instance of the app runs at once (Discovery__MaxConcurrentScans).')
+param maxConcurrentScans int = 4
+
+@description('Optional. Time limit of one scan, hh:mm:ss (Discovery__ScanTimeout); keep it under the function timeout of host.json (10 minutes).')
+param scanTimeout string = '00:05:00'
+
+@description('Optional. How long a claimed scan stays claimed, hh:mm:ss (Discovery__LeaseDuration); longer than scanTimeout.')
+param leaseDuration string = '00:15:00'
+
+@description('Optional. Share of an instance\'s active assets a scan may delete before it is refused unless forced (Discovery__DeletionGuardRatio).')
+param deletionGuardRatio string = '0.5'
+
 // Every setting the app's code reads in Azure (docs/deploy.md, "Settings"), with identity-based values.
 // Local-only settings (connection strings, keys, URLS) are deliberately absent.
 var appSettings = {
@@ -203,6 +215,14 @@ var appSettings = {
   EventGrid__TopicEndpoint: eventGrid.outputs.endpoint
   EventGrid__ClientId: identity.outputs.clientId
   Secrets__EncryptionKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${encryptionKeySecretName})'
+  EventGrid__MaxBatchBytes: '1000000'
+  Discovery__MaxConcurrentScans: string(maxConcurrentScans)
+  Discovery__ScanTimeout: scanTimeout
+  Discovery__LeaseDuration: leaseDuration
+  Discovery__DeletionGuardRatio: deletionGuardRatio
+  Discovery__LastSeenRefresh: '01:00:00'
+  Discovery__MaxAssetsPerScan: '200000'
+  Discovery__VerifyTimeout: '00:00:30'
 }
 
 module functionApp 'modules/functionapp.bicep' = {

@@ -103,12 +103,13 @@ public sealed partial class AppSettingsTests
         Assert.Equal(new IdentExpr("appSettings"), functionApp.Params!["appSettings"]);
     }
 
-    /// <summary>local.settings.sample.json's keys, plus Section__Property of every public options class in the executable.</summary>
+    /// <summary>local.settings.sample.json's keys, plus Section__Property of every public options class in the executable and the engine.</summary>
     internal static IReadOnlyList<string> CodeSettings()
     {
         using JsonDocument sample = JsonDocument.Parse(File.ReadAllText(RepoPaths.InRoot("local.settings.sample.json")));
         var settings = new List<string>(sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name));
-        foreach (Type type in typeof(ServerlessDiscoveryApp).Assembly.GetTypes().Where(t => t.IsPublic))
+        Type[] types = [.. typeof(ServerlessDiscoveryApp).Assembly.GetTypes(), .. typeof(Engine.EngineServiceCollectionExtensions).Assembly.GetTypes()];
+        foreach (Type type in types.Where(t => t.IsPublic))
         {
             if (type.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true } section && section.GetRawConstantValue() is string name)
             {

@@ -68,6 +68,8 @@ public sealed class PackageTests(ITestOutputHelper output)
         var start = new ProcessStartInfo(executable) { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["FUNCTIONS_APP_ROOT_PATH"] = root;
+        start.Environment["Secrets__EncryptionKey"] = Convert.ToBase64String(new byte[32]);
+        start.Environment["Storage__TablePrefix"] = "pkg" + Guid.NewGuid().ToString("N")[..12];
         start.Environment["Storage__ConnectionString"] = Environment.GetEnvironmentVariable("SD_TEST_TABLE_CONNECTION") is { Length: > 0 } c ? c : "UseDevelopmentStorage=true";
         var log = new StringBuilder();
         using Process process = Process.Start(start)!;
