@@ -22,7 +22,7 @@ public sealed class DatabricksPluginType : IPluginType
             new ConfigField(ConfigKeys.Token, "Personal access token", ConfigFieldType.String, Secret: true, Description: "A PAT; or use client_id and client_secret (OAuth M2M)."),
             new ConfigField(ConfigKeys.ClientId, "OAuth client id", ConfigFieldType.String, Description: "Service principal application id for OAuth machine-to-machine."),
             new ConfigField(ConfigKeys.ClientSecret, "OAuth client secret", ConfigFieldType.String, Secret: true),
-            new ConfigField(ConfigKeys.TokenEndpoint, "OAuth token endpoint", ConfigFieldType.Url, Description: "Defaults to {workspace_url}/oidc/v1/token."),
+            new ConfigField(ConfigKeys.TokenEndpoint, "OAuth token endpoint", ConfigFieldType.Url, Description: "OAuth M2M token URL; defaults to {workspace_url}/oidc/v1/token."),
             new ConfigField(ConfigKeys.Apis, "API families", ConfigFieldType.StringList, Default: string.Join(',', ApiFamilies.All), Description: "Which to scan: serving, unity_catalog, mlflow, genie, vector_search."),
             new ConfigField(ConfigKeys.PageSize, "Page size", ConfigFieldType.Integer, Default: "100", Description: "max_results / page_size sent on paged list calls."),
             new ConfigField(ConfigKeys.RequestsPerSecond, "Requests per second", ConfigFieldType.Integer, Default: "0", Description: "Pace calls to the workspace (0: no pacing beyond 429 handling)."),
@@ -93,7 +93,7 @@ internal static class ConfigKeys
     public const string Token = "token";
     public const string ClientId = "client_id";
     public const string ClientSecret = "client_secret";
-    public const string TokenEndpoint = "token_endpoint";
+    public const string TokenEndpoint = "oauth_endpoint";
     public const string Apis = "apis";
     public const string PageSize = "page_size";
     public const string RequestsPerSecond = "requests_per_second";
