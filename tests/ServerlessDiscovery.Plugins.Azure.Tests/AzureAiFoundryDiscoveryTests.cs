@@ -201,8 +201,10 @@ public sealed class AzureAiFoundryDiscoveryTests : IAsyncLifetime
 
         RecordingSink sink = await DiscoverAsync(FakeArm.Token, subscriptions: null);
 
-        Assert.Equal(4, sink.CompletedScopes.Count());
+        Assert.Equal(5, sink.CompletedScopes.Count());
+        Assert.Contains("azure:subscriptions", sink.CompletedScopes);
         Assert.Contains("azure:11111111-1111-1111-1111-111111111111:cognitiveservices", sink.CompletedScopes);
+        Assert.Contains(_arm.Server.Requests, r => r.Path.StartsWith("/subscriptions/11111111-1111-1111-1111-111111111111/providers/Microsoft.MachineLearningServices", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Plugins.Http;
+using static ServerlessDiscovery.Plugins.Http.JsonFields;
 
 namespace ServerlessDiscovery.Plugins.Azure.Arm;
 
@@ -76,14 +77,4 @@ internal sealed record ArmResource(string Id, string Name, string? Kind, string?
 
         return attributes;
     }
-
-    public static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null
-            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
-            : null;
-
-    public static JsonNode? Node(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null
-            ? JsonNode.Parse(value.GetRawText())
-            : null;
 }

@@ -9,7 +9,7 @@ namespace ServerlessDiscovery.Plugins.Azure.Discovery;
 internal sealed record AzureScanOptions(Uri ArmBaseUrl, IReadOnlyList<string> SubscriptionIds, bool IncludeMachineLearning);
 
 /// <summary>One scan or verify of Azure AI Foundry. Scopes: one per subscription and resource provider.</summary>
-internal sealed partial class AzureAiFoundryPlugin : IPlugin
+internal sealed class AzureAiFoundryPlugin : IPlugin
 {
     private readonly ProviderHttpClient _http;
     private readonly ArmClient _arm;
@@ -46,67 +46,39 @@ internal sealed partial class AzureAiFoundryPlugin : IPlugin
         IReadOnlyList<string> subscriptions = _options.SubscriptionIds;
         if (subscriptions.Count == 0)
         {
-            const string scope = "azure:subscriptions";
-            try
+            var found = new List<string>();
+            bool listed = await sink.RunScopeAsync("azure:subscriptions", async ct =>
             {
-                var found = new List<string>();
-                await foreach (JsonElement item in _arm.ListAsync("ListSubscriptions", $"subscriptions?api-version={ArmClient.SubscriptionsApiVersion}", cancellationToken).ConfigureAwait(false))
+                await foreach (JsonElement item in _arm.ListAsync("ListSubscriptions", $"subscriptions?api-version={ArmClient.SubscriptionsApiVersion}", ct).ConfigureAwait(false))
                 {
-                    if (ArmResource.Text(item, "subscriptionId") is { Length: > 0 } id)
+                    if (JsonFields.Text(item, "subscriptionId") is { Length: > 0 } id)
                     {
                         found.Add(id);
                     }
                 }
-
-                subscriptions = found;
-            }
-            catch (Exception ex) when (IsProviderFailure(ex, cancellationToken))
+            }, _logger, "Azure", cancellationToken).ConfigureAwait(false);
+            if (!listed)
             {
-                Fail(sink, scope, ex);
                 return;
             }
+
+            subscriptions = found;
         }
 
         foreach (string subscription in subscriptions)
         {
             var scan = new SubscriptionScan(_arm, sink, subscription);
-            await RunScopeAsync(sink, scan.CognitiveServicesScope, scan.ScanCognitiveServicesAsync, cancellationToken).ConfigureAwait(false);
+            await sink.RunScopeAsync(scan.CognitiveServicesScope, scan.ScanCognitiveServicesAsync, _logger, "Azure", cancellationToken).ConfigureAwait(false);
             if (_options.IncludeMachineLearning)
             {
-                await RunScopeAsync(sink, scan.MachineLearningScope, scan.ScanMachineLearningAsync, cancellationToken).ConfigureAwait(false);
+                await sink.RunScopeAsync(scan.MachineLearningScope, scan.ScanMachineLearningAsync, _logger, "Azure", cancellationToken).ConfigureAwait(false);
             }
         }
     }
-
-    private async Task RunScopeAsync(IDiscoverySink sink, string scope, Func<CancellationToken, Task> scan, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await scan(cancellationToken).ConfigureAwait(false);
-            sink.ScopeCompleted(scope);
-        }
-        catch (Exception ex) when (IsProviderFailure(ex, cancellationToken))
-        {
-            Fail(sink, scope, ex);
-        }
-    }
-
-    private void Fail(IDiscoverySink sink, string scope, Exception ex)
-    {
-        string reason = ex is ProviderException ? ex.Message : $"Azure returned a response of an unexpected shape ({ex.GetType().Name}).";
-        LogScopeFailed(_logger, scope, reason);
-        sink.ScopeFailed(scope, reason);
-    }
-
-    private static bool IsProviderFailure(Exception ex, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && ex is ProviderException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException;
 
     public ValueTask DisposeAsync()
     {
         _http.Dispose();
         return ValueTask.CompletedTask;
     }
-
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Azure scope {Scope} failed: {Reason}")]
-    private static partial void LogScopeFailed(ILogger logger, string scope, string reason);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Plugins.Azure.Arm;
+using static ServerlessDiscovery.Plugins.Http.JsonFields;
 
 namespace ServerlessDiscovery.Plugins.Azure.Discovery;
 
@@ -27,27 +28,27 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
             }
 
             JsonObject accountAttributes = account.BaseAttributes();
-            accountAttributes["endpoint"] = ArmResource.Text(account.Properties, "endpoint");
-            accountAttributes["sku"] = ArmResource.Text(account.Sku, "name");
-            accountAttributes["custom_subdomain"] = ArmResource.Text(account.Properties, "customSubDomainName");
-            accountAttributes["public_network_access"] = ArmResource.Text(account.Properties, "publicNetworkAccess");
+            accountAttributes["endpoint"] = Text(account.Properties, "endpoint");
+            accountAttributes["sku"] = Text(account.Sku, "name");
+            accountAttributes["custom_subdomain"] = Text(account.Properties, "customSubDomainName");
+            accountAttributes["public_network_access"] = Text(account.Properties, "publicNetworkAccess");
             await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Endpoint, account.AssetId, account.Name, scope) { Attributes = accountAttributes }, cancellationToken).ConfigureAwait(false);
 
             await foreach (JsonElement d in arm.ListAsync("ListDeployments", $"{account.Id.TrimStart('/')}/deployments?api-version={api}", cancellationToken).ConfigureAwait(false))
             {
                 ArmResource deployment = ArmResource.Parse("ListDeployments", d);
                 JsonElement model = deployment.Properties.ValueKind == JsonValueKind.Object && deployment.Properties.TryGetProperty("model", out JsonElement m) ? m : default;
-                string? modelName = ArmResource.Text(model, "name");
-                string? format = ArmResource.Text(model, "format");
+                string? modelName = Text(model, "name");
+                string? format = Text(model, "format");
                 JsonObject attributes = deployment.BaseAttributes();
                 attributes["account_id"] = account.AssetId;
                 attributes["model_name"] = modelName;
-                attributes["model_version"] = ArmResource.Text(model, "version");
+                attributes["model_version"] = Text(model, "version");
                 attributes["model_format"] = format;
-                attributes["sku"] = ArmResource.Text(deployment.Sku, "name");
-                attributes["capacity"] = ArmResource.Node(deployment.Sku, "capacity");
-                attributes["version_upgrade_option"] = ArmResource.Text(deployment.Properties, "versionUpgradeOption");
-                attributes["rai_policy"] = ArmResource.Text(deployment.Properties, "raiPolicyName");
+                attributes["sku"] = Text(deployment.Sku, "name");
+                attributes["capacity"] = Node(deployment.Sku, "capacity");
+                attributes["version_upgrade_option"] = Text(deployment.Properties, "versionUpgradeOption");
+                attributes["rai_policy"] = Text(deployment.Properties, "raiPolicyName");
                 await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Deployment, deployment.AssetId, deployment.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
                 await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, account.AssetId, Relationships.Contains, AssetTypes.Deployment, deployment.AssetId, scope), cancellationToken).ConfigureAwait(false);
 
@@ -82,10 +83,10 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
             ArmResource project = ArmResource.Parse("ListProjects", p);
             JsonObject attributes = project.BaseAttributes();
             attributes["account_id"] = account.AssetId;
-            attributes["display_name"] = ArmResource.Text(project.Properties, "displayName");
-            attributes["description"] = ArmResource.Text(project.Properties, "description");
-            attributes["is_default"] = ArmResource.Node(project.Properties, "isDefault");
-            attributes["endpoints"] = ArmResource.Node(project.Properties, "endpoints");
+            attributes["display_name"] = Text(project.Properties, "displayName");
+            attributes["description"] = Text(project.Properties, "description");
+            attributes["is_default"] = Node(project.Properties, "isDefault");
+            attributes["endpoints"] = Node(project.Properties, "endpoints");
             await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Endpoint, project.AssetId, project.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
             await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, account.AssetId, Relationships.Contains, AssetTypes.Endpoint, project.AssetId, scope), cancellationToken).ConfigureAwait(false);
         }
@@ -100,11 +101,11 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
         {
             ArmResource workspace = ArmResource.Parse("ListWorkspaces", w);
             JsonObject wsAttributes = workspace.BaseAttributes();
-            wsAttributes["friendly_name"] = ArmResource.Text(workspace.Properties, "friendlyName");
-            wsAttributes["hub_resource_id"] = ArmResource.Text(workspace.Properties, "hubResourceId");
-            wsAttributes["discovery_url"] = ArmResource.Text(workspace.Properties, "discoveryUrl");
+            wsAttributes["friendly_name"] = Text(workspace.Properties, "friendlyName");
+            wsAttributes["hub_resource_id"] = Text(workspace.Properties, "hubResourceId");
+            wsAttributes["discovery_url"] = Text(workspace.Properties, "discoveryUrl");
             await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Endpoint, workspace.AssetId, workspace.Name, scope) { Attributes = wsAttributes }, cancellationToken).ConfigureAwait(false);
-            if (ArmResource.Text(workspace.Properties, "hubResourceId") is { Length: > 0 } hub)
+            if (Text(workspace.Properties, "hubResourceId") is { Length: > 0 } hub)
             {
                 await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, ArmResource.NormalizeId(hub), Relationships.Contains, AssetTypes.Endpoint, workspace.AssetId, scope), cancellationToken).ConfigureAwait(false);
             }
@@ -114,23 +115,23 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
                 ArmResource endpoint = ArmResource.Parse("ListOnlineEndpoints", e);
                 JsonObject epAttributes = endpoint.BaseAttributes();
                 epAttributes["workspace_id"] = workspace.AssetId;
-                epAttributes["scoring_uri"] = ArmResource.Text(endpoint.Properties, "scoringUri");
-                epAttributes["auth_mode"] = ArmResource.Text(endpoint.Properties, "authMode");
-                epAttributes["traffic"] = ArmResource.Node(endpoint.Properties, "traffic");
+                epAttributes["scoring_uri"] = Text(endpoint.Properties, "scoringUri");
+                epAttributes["auth_mode"] = Text(endpoint.Properties, "authMode");
+                epAttributes["traffic"] = Node(endpoint.Properties, "traffic");
                 await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Endpoint, endpoint.AssetId, endpoint.Name, scope) { Attributes = epAttributes }, cancellationToken).ConfigureAwait(false);
                 await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, workspace.AssetId, Relationships.Contains, AssetTypes.Endpoint, endpoint.AssetId, scope), cancellationToken).ConfigureAwait(false);
 
                 await foreach (JsonElement d in arm.ListAsync("ListOnlineDeployments", $"{endpoint.Id.TrimStart('/')}/deployments?api-version={api}", cancellationToken).ConfigureAwait(false))
                 {
                     ArmResource deployment = ArmResource.Parse("ListOnlineDeployments", d);
-                    string? model = ArmResource.Text(deployment.Properties, "model");
+                    string? model = Text(deployment.Properties, "model");
                     JsonObject attributes = deployment.BaseAttributes();
                     attributes["endpoint_id"] = endpoint.AssetId;
                     attributes["model"] = model;
-                    attributes["instance_type"] = ArmResource.Text(deployment.Properties, "instanceType");
-                    attributes["endpoint_compute_type"] = ArmResource.Text(deployment.Properties, "endpointComputeType");
-                    attributes["sku"] = ArmResource.Text(deployment.Sku, "name");
-                    attributes["capacity"] = ArmResource.Node(deployment.Sku, "capacity");
+                    attributes["instance_type"] = Text(deployment.Properties, "instanceType");
+                    attributes["endpoint_compute_type"] = Text(deployment.Properties, "endpointComputeType");
+                    attributes["sku"] = Text(deployment.Sku, "name");
+                    attributes["capacity"] = Node(deployment.Sku, "capacity");
                     await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Deployment, deployment.AssetId, deployment.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
                     await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, endpoint.AssetId, Relationships.Contains, AssetTypes.Deployment, deployment.AssetId, scope), cancellationToken).ConfigureAwait(false);
                     if (model is { Length: > 0 })
@@ -156,7 +157,7 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
     private static string ModelName(string reference)
     {
         string[] parts = reference.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        int i = Array.FindLastIndex(parts, p => p.Equals("models", StringComparison.OrdinalIgnoreCase));
+        int i = System.Array.FindLastIndex(parts, p => p.Equals("models", StringComparison.OrdinalIgnoreCase));
         return i >= 0 && i + 1 < parts.Length ? parts[i + 1] : reference;
     }
 }

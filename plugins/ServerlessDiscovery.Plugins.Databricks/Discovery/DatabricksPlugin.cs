@@ -6,7 +6,7 @@ using ServerlessDiscovery.Plugins.Http;
 namespace ServerlessDiscovery.Plugins.Databricks.Discovery;
 
 /// <summary>One scan or verify of a Databricks workspace. Scopes: databricks:{host}:{api family}.</summary>
-internal sealed partial class DatabricksPlugin : IPlugin
+internal sealed class DatabricksPlugin : IPlugin
 {
     private readonly ProviderHttpClient _http;
     private readonly DatabricksClient _client;
@@ -52,17 +52,7 @@ internal sealed partial class DatabricksPlugin : IPlugin
                 ApiFamilies.Genie => _scan.GenieSpacesAsync,
                 _ => _scan.VectorSearchAsync,
             };
-            try
-            {
-                await scan(sink, scope, cancellationToken).ConfigureAwait(false);
-                sink.ScopeCompleted(scope);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is ProviderException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-            {
-                string reason = ex is ProviderException ? ex.Message : $"Databricks returned a response of an unexpected shape ({ex.GetType().Name}).";
-                LogScopeFailed(_logger, scope, reason);
-                sink.ScopeFailed(scope, reason);
-            }
+            await sink.RunScopeAsync(scope, ct => scan(sink, scope, ct), _logger, "Databricks", cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -72,7 +62,4 @@ internal sealed partial class DatabricksPlugin : IPlugin
         _http.Dispose();
         return ValueTask.CompletedTask;
     }
-
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Databricks scope {Scope} failed: {Reason}")]
-    private static partial void LogScopeFailed(ILogger logger, string scope, string reason);
 }

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Plugins.Databricks.Api;
-using static ServerlessDiscovery.Plugins.Databricks.Api.JsonFields;
+using ServerlessDiscovery.Plugins.Http;
+using static ServerlessDiscovery.Plugins.Http.JsonFields;
 
 namespace ServerlessDiscovery.Plugins.Databricks.Discovery;
 
@@ -12,6 +13,8 @@ namespace ServerlessDiscovery.Plugins.Databricks.Discovery;
 /// </summary>
 internal sealed class WorkspaceScan(DatabricksClient client, string host, int pageSize)
 {
+    private static string Required(string operation, JsonElement element, string name) => JsonFields.Required("Databricks", operation, element, name);
+
     public string ServingEndpointId(string name) => $"{host}/serving-endpoints/{name}";
 
     public string UnityCatalogModelId(string fullName) => $"{host}/unity-catalog/models/{fullName.ToLowerInvariant()}";

@@ -8,7 +8,7 @@ namespace ServerlessDiscovery.Plugins.LiteLlm.Discovery;
 internal sealed record LiteLlmScanOptions(bool IncludeMcp, bool IncludeTeams, bool IncludeKeys, int PageSize);
 
 /// <summary>One scan or verify of a LiteLLM proxy. Scopes: litellm:{host:port}:{models|mcp|teams|keys}.</summary>
-internal sealed partial class LiteLlmPlugin : IPlugin
+internal sealed class LiteLlmPlugin : IPlugin
 {
     private readonly ProviderHttpClient _http;
     private readonly LiteLlmClient _client;
@@ -61,17 +61,7 @@ internal sealed partial class LiteLlmPlugin : IPlugin
     private async Task RunAsync(IDiscoverySink sink, string family, Func<IDiscoverySink, string, CancellationToken, Task> scan, CancellationToken cancellationToken)
     {
         string scope = $"litellm:{_proxy}:{family}";
-        try
-        {
-            await scan(sink, scope, cancellationToken).ConfigureAwait(false);
-            sink.ScopeCompleted(scope);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is ProviderException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            string reason = ex is ProviderException ? ex.Message : $"LiteLLM returned a response of an unexpected shape ({ex.GetType().Name}).";
-            LogScopeFailed(_logger, scope, reason);
-            sink.ScopeFailed(scope, reason);
-        }
+        await sink.RunScopeAsync(scope, ct => scan(sink, scope, ct), _logger, "LiteLLM", cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync()
@@ -79,7 +69,4 @@ internal sealed partial class LiteLlmPlugin : IPlugin
         _http.Dispose();
         return ValueTask.CompletedTask;
     }
-
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "LiteLLM scope {Scope} failed: {Reason}")]
-    private static partial void LogScopeFailed(ILogger logger, string scope, string reason);
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Plugins.Http;
 using ServerlessDiscovery.Plugins.LiteLlm.Api;
-using static ServerlessDiscovery.Plugins.LiteLlm.Api.JsonFields;
+using static ServerlessDiscovery.Plugins.Http.JsonFields;
 
 namespace ServerlessDiscovery.Plugins.LiteLlm.Discovery;
 
@@ -16,6 +16,8 @@ internal sealed class ProxyScan(LiteLlmClient client, string proxy, int pageSize
 {
     /// <summary>Alias to the deployment ids serving it, filled by the models scope, used to link owners to models.</summary>
     private readonly Dictionary<string, List<string>> _aliases = new(StringComparer.Ordinal);
+
+    private static string Required(string operation, JsonElement element, string name) => JsonFields.Required("LiteLLM", operation, element, name);
 
     public async Task ModelsAsync(IDiscoverySink sink, string scope, CancellationToken cancellationToken)
     {
