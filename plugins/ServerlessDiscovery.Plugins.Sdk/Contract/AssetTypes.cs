@@ -21,10 +21,13 @@ public static class AssetTypes
     public const string Volume = "volume";
     public const string Function = "function";
 
+    /// <summary>Who holds access in a source: a team, a user, an API key (never the key itself). Owners of other assets.</summary>
+    public const string Principal = "principal";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Tool, Model, Agent, Endpoint, Deployment, GenerativeModel, DownstreamSystem, McpServer, McpTool, McpResource,
-        McpResourceTemplate, McpPrompt, Catalog, Schema, Table, Volume, Function,
+        McpResourceTemplate, McpPrompt, Catalog, Schema, Table, Volume, Function, Principal,
     ];
 
     public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);
@@ -41,4 +44,5 @@ public static class Relationships
     public const string ConnectsTo = "connects_to";
     public const string Contains = "contains";
     public const string VersionOf = "version_of";
+    public const string Owns = "owns";
 }

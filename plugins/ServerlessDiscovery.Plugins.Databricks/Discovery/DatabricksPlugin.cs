@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ServerlessDiscovery.Plugins.Databricks.Api;
+using ServerlessDiscovery.Plugins.Http;
+
+namespace ServerlessDiscovery.Plugins.Databricks.Discovery;
+
+/// <summary>One scan or verify of a Databricks workspace. Scopes: databricks:{host}:{api family}.</summary>
+internal sealed class DatabricksPlugin : IPlugin
+{
+    private readonly ProviderHttpClient _http;
+    private readonly DatabricksClient _client;
+    private readonly IReadOnlyList<string> _apis;
+    private readonly WorkspaceScan _scan;
+    private readonly string _host;
+    private readonly ILogger _logger;
+
+    public DatabricksPlugin(Uri workspace, DatabricksCredentials credentials, IReadOnlyList<string> apis, int pageSize, PluginContext context, double requestsPerSecond)
+    {
+        _http = context.CreateProviderClient("Databricks", requestsPerSecond);
+        _client = new DatabricksClient(_http, workspace, credentials, context.TimeProvider);
+        _apis = apis.Count > 0 ? apis : ApiFamilies.All;
+        _host = workspace.Authority.ToLowerInvariant();
+        _scan = new WorkspaceScan(_client, _host, pageSize);
+        _logger = context.LoggerFactory.CreateLogger<DatabricksPlugin>();
+    }
+
+    public async Task<VerifyResult> VerifyConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // Cheapest authenticated call every workspace has: the caller's own identity.
+            using JsonDocument _ = await _client.GetAsync("CurrentUser", "api/2.0/preview/scim/v2/Me", cancellationToken).ConfigureAwait(false);
+            return VerifyResult.Ok;
+        }
+        catch (ProviderException ex)
+        {
+            return VerifyResult.Fail(ex.Message);
+        }
+    }
+
+    public async Task DiscoverAsync(IDiscoverySink sink, CancellationToken cancellationToken = default)
+    {
+        foreach (string api in _apis)
+        {
+            string scope = $"databricks:{_host}:{api}";
+            Func<IDiscoverySink, string, CancellationToken, Task> scan = api switch
+            {
+                ApiFamilies.Serving => _scan.ServingEndpointsAsync,
+                ApiFamilies.UnityCatalog => _scan.UnityCatalogModelsAsync,
+                ApiFamilies.Mlflow => _scan.MlflowModelsAsync,
+                ApiFamilies.Genie => _scan.GenieSpacesAsync,
+                _ => _scan.VectorSearchAsync,
+            };
+            await sink.RunScopeAsync(scope, ct => scan(sink, scope, ct), _logger, "Databricks", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ServerlessDiscovery.Plugins.Http;
+using ServerlessDiscovery.Plugins.LiteLlm.Api;
+
+namespace ServerlessDiscovery.Plugins.LiteLlm.Discovery;
+
+internal sealed record LiteLlmScanOptions(bool IncludeMcp, bool IncludeTeams, bool IncludeKeys, int PageSize);
+
+/// <summary>One scan or verify of a LiteLLM proxy. Scopes: litellm:{host:port}:{models|mcp|teams|keys}.</summary>
+internal sealed class LiteLlmPlugin : IPlugin
+{
+    private readonly ProviderHttpClient _http;
+    private readonly LiteLlmClient _client;
+    private readonly LiteLlmScanOptions _options;
+    private readonly string _proxy;
+    private readonly ILogger _logger;
+
+    public LiteLlmPlugin(Uri proxy, string masterKey, LiteLlmScanOptions options, PluginContext context, double requestsPerSecond)
+    {
+        _http = context.CreateProviderClient("LiteLLM", requestsPerSecond);
+        _client = new LiteLlmClient(_http, proxy, masterKey);
+        _options = options;
+        _proxy = proxy.Authority.ToLowerInvariant();
+        _logger = context.LoggerFactory.CreateLogger<LiteLlmPlugin>();
+    }
+
+    public async Task<VerifyResult> VerifyConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using JsonDocument _ = await _client.GetAsync("ModelInfo", "model/info", cancellationToken).ConfigureAwait(false);
+            return VerifyResult.Ok;
+        }
+        catch (ProviderException ex)
+        {
+            return VerifyResult.Fail(ex.Message);
+        }
+    }
+
+    public async Task DiscoverAsync(IDiscoverySink sink, CancellationToken cancellationToken = default)
+    {
+        var scan = new ProxyScan(_client, _proxy, _options.PageSize);
+        await RunAsync(sink, "models", scan.ModelsAsync, cancellationToken).ConfigureAwait(false);
+        if (_options.IncludeMcp)
+        {
+            await RunAsync(sink, "mcp", scan.McpAsync, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.IncludeTeams)
+        {
+            await RunAsync(sink, "teams", scan.TeamsAsync, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.IncludeKeys)
+        {
+            await RunAsync(sink, "keys", scan.KeysAsync, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync(IDiscoverySink sink, string family, Func<IDiscoverySink, string, CancellationToken, Task> scan, CancellationToken cancellationToken)
+    {
+        string scope = $"litellm:{_proxy}:{family}";
+        await sink.RunScopeAsync(scope, ct => scan(sink, scope, ct), _logger, "LiteLLM", cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

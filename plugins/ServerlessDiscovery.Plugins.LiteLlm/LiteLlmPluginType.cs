@@ -1,0 +1,62 @@
+using ServerlessDiscovery.Plugins.Configuration;
+using ServerlessDiscovery.Plugins.LiteLlm.Discovery;
+
+namespace ServerlessDiscovery.Plugins.LiteLlm;
+
+/// <summary>LiteLLM proxy: model aliases and the models behind them, registered MCP servers and tools, teams and keys.</summary>
+public sealed class LiteLlmPluginType : IPluginType
+{
+    public PluginMetadata Metadata { get; } = new(
+        TypeId: "litellm",
+        Name: "LiteLLM proxy",
+        Description: "Model aliases of a LiteLLM proxy and the provider models behind them, its MCP servers and their tools, and its teams and virtual keys as owners.",
+        Version: "1.0.0",
+        AssetTypes: [AssetTypes.Deployment, AssetTypes.Model, AssetTypes.McpServer, AssetTypes.McpTool, AssetTypes.Principal],
+        ConfigFields:
+        [
+            new ConfigField(ConfigKeys.ProxyUrl, "Proxy URL", ConfigFieldType.Url, Required: true, Description: "Base URL of the proxy, e.g. https://litellm.example.com/"),
+            new ConfigField(ConfigKeys.MasterKey, "Master key", ConfigFieldType.String, Required: true, Secret: true, Description: "The proxy's master key, or an admin / read-only admin virtual key."),
+            new ConfigField(ConfigKeys.IncludeMcp, "Include MCP servers", ConfigFieldType.Boolean, Default: "true"),
+            new ConfigField(ConfigKeys.IncludeTeams, "Include teams", ConfigFieldType.Boolean, Default: "true"),
+            new ConfigField(ConfigKeys.IncludeKeys, "Include virtual keys", ConfigFieldType.Boolean, Default: "true"),
+            new ConfigField(ConfigKeys.PageSize, "Page size", ConfigFieldType.Integer, Default: "100", Description: "size sent to /key/list."),
+            new ConfigField(ConfigKeys.RequestsPerSecond, "Requests per second", ConfigFieldType.Integer, Default: "0", Description: "Pace calls to the proxy (0: no pacing beyond 429 handling)."),
+        ],
+        EnvironmentVariables: []);
+
+    public IEnumerable<ConfigError> Validate(PluginConfiguration configuration)
+    {
+        if (configuration.GetInteger(ConfigKeys.PageSize) is < 1 or > 1000)
+        {
+            yield return new ConfigError(ConfigKeys.PageSize, "must be between 1 and 1000.");
+        }
+
+        if (configuration.GetInteger(ConfigKeys.RequestsPerSecond) is < 0)
+        {
+            yield return new ConfigError(ConfigKeys.RequestsPerSecond, "must be zero or more.");
+        }
+    }
+
+    public IPlugin Create(PluginConfiguration configuration, PluginContext context)
+    {
+        Uri proxy = configuration.GetUrl(ConfigKeys.ProxyUrl)!;
+        proxy = proxy.AbsoluteUri.EndsWith('/') ? proxy : new Uri(proxy.AbsoluteUri + "/");
+        var options = new LiteLlmScanOptions(
+            configuration.GetBoolean(ConfigKeys.IncludeMcp) ?? true,
+            configuration.GetBoolean(ConfigKeys.IncludeTeams) ?? true,
+            configuration.GetBoolean(ConfigKeys.IncludeKeys) ?? true,
+            (int)(configuration.GetInteger(ConfigKeys.PageSize) ?? 100));
+        return new LiteLlmPlugin(proxy, configuration.GetRequiredString(ConfigKeys.MasterKey), options, context, configuration.GetInteger(ConfigKeys.RequestsPerSecond) ?? 0);
+    }
+}
+
+internal static class ConfigKeys
+{
+    public const string ProxyUrl = "proxy_url";
+    public const string MasterKey = "master_key";
+    public const string IncludeMcp = "include_mcp";
+    public const string IncludeTeams = "include_teams";
+    public const string IncludeKeys = "include_keys";
+    public const string PageSize = "page_size";
+    public const string RequestsPerSecond = "requests_per_second";
+}
