@@ -68,9 +68,9 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         int sequence = 0;
         string source = ChangeEvent.SourceFor(scan.Tenant, scan.InstanceId);
 
-        foreach (DiscoveredAsset asset in assets)
+        // Key order makes a scan's events come out in the same order on every run and host.
+        foreach ((string rowKey, DiscoveredAsset asset) in assets.Select(a => (StorageKeys.AssetRow(a.Type, a.Id), a)).OrderBy(p => p.Item1, StringComparer.Ordinal))
         {
-            string rowKey = StorageKeys.AssetRow(asset.Type, asset.Id);
             if (!seen.Add(rowKey))
             {
                 continue;
@@ -121,7 +121,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
 
         var failedScopes = scopes.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!, StringComparer.Ordinal);
         int activeBefore = existing.Values.Count(r => r.GetString("State") != AssetState.Deleted);
-        foreach ((string rowKey, TableEntity row) in existing)
+        foreach ((string rowKey, TableEntity row) in existing.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (seen.Contains(rowKey))
             {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Plugins;
+using ServerlessDiscovery.Functions.Tests.Scanning;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.ChangeFeed;
