@@ -61,9 +61,18 @@ public sealed class PluginCatalog
         foreach (string path in Directory.EnumerateFiles(AppContext.BaseDirectory, "ServerlessDiscovery.Plugins.*.dll"))
         {
             string name = Path.GetFileNameWithoutExtension(path);
-            if (!loaded.Contains(name))
+            if (loaded.Contains(name))
+            {
+                continue;
+            }
+
+            try
             {
                 Assembly.Load(new AssemblyName(name));
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or FileLoadException or BadImageFormatException)
+            {
+                // A file that only looks like a plugin (not in this app's dependency graph): not ours to load.
             }
         }
     }

@@ -31,6 +31,12 @@ public static partial class ServerlessDiscoveryApp
             await Console.Error.WriteLineAsync("ServerlessDiscovery cannot start: " + Describe(ex));
             return 2;
         }
+        catch (Exception ex)
+        {
+            // Anything else at start-up (a port in use, an unreadable file) is reported just as plainly.
+            await Console.Error.WriteLineAsync($"ServerlessDiscovery cannot start: {ex.GetType().Name}: {ex.Message}");
+            return 1;
+        }
 
         await app.WaitForShutdownAsync();
         await app.DisposeAsync();
