@@ -1,3 +1,12 @@
 using BenchmarkDotNet.Running;
+using ServerlessDiscovery.Benchmarks;
+
+// "inventory" runs the scan write-path measurement against Azurite (scripts/bench-inventory.sh);
+// anything else goes to BenchmarkDotNet (scripts/bench-otlp.sh).
+if (args.Length > 0 && args[0] == "inventory")
+{
+    return await InventoryWriteBenchmark.RunAsync(args[1..]);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -12,7 +12,7 @@ namespace ServerlessDiscovery.Engine.ChangeFeed;
 /// </summary>
 public sealed partial class OutboxRelay(TableStore tables, IEventSink sink, ILogger<OutboxRelay> logger) : IDisposable
 {
-    private const int PageSize = 200;
+    private const int PageSize = 20;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Publishes the instance's pending events; returns how many were published. Never throws for a sink failure.</summary>
@@ -33,10 +33,10 @@ public sealed partial class OutboxRelay(TableStore tables, IEventSink sink, ILog
                     return published;
                 }
 
-                var events = new List<ChangeEvent>(page.Items.Count);
+                var events = new List<ChangeEvent>();
                 foreach (TableEntity row in page.Items)
                 {
-                    events.Add(ChangeEvent.Parse(LargeText.Read(row, "Event") ?? "{}"));
+                    events.AddRange(InventoryWriter.ReadOutbox(row));
                 }
 
                 try

@@ -240,55 +240,98 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         return rows;
     }
 
-    /// <summary>Packs changes (each with its event) into transactions of at most 100 operations and ~3.5 MB.</summary>
+    /// <summary>
+    /// Packs changes into entity group transactions: up to 99 asset operations plus one outbox row holding their
+    /// events, so a change and its event commit together, at about one extra write per 99 changes.
+    /// </summary>
     private static async Task<(int Writes, int Transactions)> WriteAsync(
         TableClient table, string partition, IReadOnlyList<(TableTransactionAction? Asset, ChangeEvent? Event)> plan, CancellationToken cancellationToken)
     {
-        var batch = new List<TableTransactionAction>(TableClient.MaxTransactionOperations);
-        int bytes = 0, writes = 0, transactions = 0;
+        var ops = new List<TableTransactionAction>(TableClient.MaxTransactionOperations);
+        var events = new List<string>();
+        string? firstEventId = null;
+        int bytes = 0, eventChars = 0, writes = 0, transactions = 0;
+
+        async Task FlushAsync()
+        {
+            if (events.Count > 0)
+            {
+                var outbox = new TableEntity(partition, OutboxPrefix + StorageKeys.Escape(firstEventId!)) { ["Count"] = events.Count };
+                LargeText.Write(outbox, "Events", "[" + string.Join(',', events) + "]");
+                ops.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, outbox));
+            }
+
+            if (ops.Count > 0)
+            {
+                await table.SubmitTransactionAsync(ops, cancellationToken);
+                writes += ops.Count;
+                transactions++;
+            }
+
+            ops.Clear();
+            events.Clear();
+            firstEventId = null;
+            bytes = eventChars = 0;
+        }
+
         foreach ((TableTransactionAction? asset, ChangeEvent? change) in plan)
         {
-            var ops = new List<TableTransactionAction>(2);
+            string? json = change is null ? null : EventJson(change);
+            int size = (asset is null ? 0 : EstimateBytes(asset)) + (json is null ? 0 : json.Length * 2);
+            bool full = ops.Count + (asset is null ? 0 : 1) > TableClient.MaxTransactionOperations - 1
+                || (ops.Count + events.Count > 0 && (bytes + size > MaxTransactionBytes || eventChars + (json?.Length ?? 0) > MaxOutboxChars));
+            if (full)
+            {
+                await FlushAsync();
+            }
+
             if (asset is not null)
             {
                 ops.Add(asset);
             }
 
-            if (change is not null)
+            if (json is not null)
             {
-                var outbox = new TableEntity(partition, OutboxRowKey(change)) { ["EventType"] = change.Type };
-                LargeText.Write(outbox, "Event", change.ToCloudEventJson().ToJsonString());
-                ops.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, outbox));
+                events.Add(json);
+                firstEventId ??= change!.Id;
+                eventChars += json.Length;
             }
 
-            int size = ops.Sum(EstimateBytes);
-            if (batch.Count + ops.Count > TableClient.MaxTransactionOperations || (batch.Count > 0 && bytes + size > MaxTransactionBytes))
-            {
-                await table.SubmitTransactionAsync(batch, cancellationToken);
-                writes += batch.Count;
-                transactions++;
-                batch.Clear();
-                bytes = 0;
-            }
-
-            batch.AddRange(ops);
             bytes += size;
         }
 
-        if (batch.Count > 0)
-        {
-            await table.SubmitTransactionAsync(batch, cancellationToken);
-            writes += batch.Count;
-            transactions++;
-        }
-
+        await FlushAsync();
         return (writes, transactions);
     }
 
-    internal static string OutboxRowKey(ChangeEvent change) => OutboxPrefix + StorageKeys.Escape(change.Id);
+    /// <summary>Most event text in one outbox row: it must fit an entity (1 MiB, strings stored as UTF-16).</summary>
+    private const int MaxOutboxChars = 400_000;
+
+    /// <summary>The event as stored; an asset too large for the outbox travels without its attributes (the API has them).</summary>
+    private static string EventJson(ChangeEvent change)
+    {
+        string json = change.ToCloudEventJson().ToJsonString();
+        if (json.Length <= MaxOutboxChars / 2)
+        {
+            return json;
+        }
+
+        JsonObject data = (JsonObject)change.Data.DeepClone();
+        if (data["asset"] is JsonObject asset)
+        {
+            asset["attributes"] = null;
+            asset["attributes_omitted"] = true;
+        }
+
+        return (change with { Data = data }).ToCloudEventJson().ToJsonString();
+    }
+
+    /// <summary>Reads the events of one outbox row, in the order they were recorded.</summary>
+    internal static IReadOnlyList<ChangeEvent> ReadOutbox(TableEntity row) =>
+        [.. JsonNode.Parse(LargeText.Read(row, "Events") ?? "[]")!.AsArray().Select(e => ChangeEvent.FromCloudEventJson(e!.AsObject()))];
 
     private static int EstimateBytes(TableTransactionAction action) =>
-        1024 + action.Entity.Properties.Values.Sum(v => v is string s ? Encoding.UTF8.GetByteCount(s) : 16);
+        1024 + action.Entity.Properties.Values.Sum(v => v is string s ? s.Length * 2 : 16);
 
     private async Task<(int Writes, int Transactions)> WriteEdgesAsync(
         ScanIdentity scan, IReadOnlyCollection<DiscoveredEdge> edges, IReadOnlyDictionary<string, string?> scopes, DateTimeOffset now, CancellationToken cancellationToken)

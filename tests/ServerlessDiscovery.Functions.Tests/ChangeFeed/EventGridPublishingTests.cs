@@ -73,7 +73,7 @@ public sealed class EventGridPublishingTests
         await app.CreateFakeInstanceAsync("eg2", source);
 
         await app.RefreshAsync("eg2");
-        int pending = (await ScanLifecycleTests.OutboxAsync(app, "eg2")).Count;
+        int pending = (await ScanLifecycleTests.OutboxAsync(app, "eg2")).Sum(r => r.GetInt32("Count") ?? 0);
         int failedPosts = topic.Requests.Count;
 
         Volatile.Write(ref down, false);
