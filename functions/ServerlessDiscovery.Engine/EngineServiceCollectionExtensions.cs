@@ -39,6 +39,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<InstanceReconciler>();
         services.AddSingleton<ScanStore>();
         services.AddSingleton<InventoryWriter>();
+        services.AddSingleton<ObservationWriter>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<HostIdentity>();
         services.AddSingleton<ScanRunner>();

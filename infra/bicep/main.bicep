@@ -223,6 +223,10 @@ var appSettings = {
   Discovery__LastSeenRefresh: '01:00:00'
   Discovery__MaxAssetsPerScan: '200000'
   Discovery__VerifyTimeout: '00:00:30'
+  Otlp__MaxBodyBytes: '16777216'
+  Otlp__FlushInterval: '00:00:30'
+  Otlp__MaxPendingAssets: '50000'
+  Otlp__MaxConcurrentRequests: '64'
 }
 
 module functionApp 'modules/functionapp.bicep' = {

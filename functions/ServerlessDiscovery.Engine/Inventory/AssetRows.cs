@@ -57,6 +57,17 @@ internal static class AssetRows
             ["last_changed"] = row.GetDateTimeOffset("LastChanged"),
             ["attributes"] = JsonNode.Parse(LargeText.Read(row, "Attributes") ?? "{}"),
         };
+        if (row.GetInt64("Invocations") is { } invocations)
+        {
+            json["usage"] = new JsonObject
+            {
+                ["invocations"] = invocations,
+                ["input_tokens"] = row.GetInt64("InputTokens") ?? 0,
+                ["output_tokens"] = row.GetInt64("OutputTokens") ?? 0,
+                ["last_invoked"] = row.GetDateTimeOffset("LastInvoked"),
+            };
+        }
+
         if (row.GetString("Reason") is { } reason)
         {
             json["reason"] = reason;

@@ -244,7 +244,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
     /// Packs changes into entity group transactions: up to 99 asset operations plus one outbox row holding their
     /// events, so a change and its event commit together, at about one extra write per 99 changes.
     /// </summary>
-    private static async Task<(int Writes, int Transactions)> WriteAsync(
+    internal static async Task<(int Writes, int Transactions)> WriteAsync(
         TableClient table, string partition, IReadOnlyList<(TableTransactionAction? Asset, ChangeEvent? Event)> plan, CancellationToken cancellationToken)
     {
         var ops = new List<TableTransactionAction>(TableClient.MaxTransactionOperations);
@@ -333,7 +333,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
     private static int EstimateBytes(TableTransactionAction action) =>
         1024 + action.Entity.Properties.Values.Sum(v => v is string s ? s.Length * 2 : 16);
 
-    private async Task<(int Writes, int Transactions)> WriteEdgesAsync(
+    internal async Task<(int Writes, int Transactions)> WriteEdgesAsync(
         ScanIdentity scan, IReadOnlyCollection<DiscoveredEdge> edges, IReadOnlyDictionary<string, string?> scopes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Edges, cancellationToken);

@@ -6,6 +6,9 @@ using ServerlessDiscovery.Functions.Api;
 using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Functions.Health;
 using ServerlessDiscovery.Functions.Invocations;
+using ServerlessDiscovery.Functions.Otlp;
+using ServerlessDiscovery.Plugins.OpenTelemetry;
+using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
 using ServerlessDiscovery.Functions.Scheduling;
 using ServerlessDiscovery.Functions.Security;
 
@@ -116,6 +119,11 @@ public static partial class ServerlessDiscoveryApp
         });
 
         services.AddProblemDetails();
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new() { Title = "ServerlessDiscovery API", Version = "v1", Description = "Inventory of an organisation's AI estate: plugin instances, scans, assets, lineage, webhooks and OTLP ingestion." };
+            return Task.CompletedTask;
+        }));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HostJsonContext.Default));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new HostingModeAccessor(mode));
@@ -132,6 +140,13 @@ public static partial class ServerlessDiscoveryApp
         services.AddSingleton<IReadinessCheck, TableStorageReadinessCheck>();
         services.AddSingleton<IReadinessCheck, EventSinkReadinessCheck>();
         services.AddHostedService<StartupReconciliation>();
+        services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OtlpOptions>, OtlpOptionsValidator>();
+        services.AddSingleton(sp => new TraceAttributor(new TraceAttributorOptions(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TraceAssetExtractor(sp.GetRequiredService<TraceAttributor>()));
+        services.AddSingleton<TraceObservationBuffer>();
+        services.AddSingleton<TraceFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<TraceFlusher>());
         services.TryAddSingleton<IDeliveryProcessor, UnavailableDeliveryProcessor>();
 
         services.AddSingleton<IFunctionHandler, DiscoveryTickFunction>();
@@ -149,6 +164,8 @@ public static partial class ServerlessDiscoveryApp
         app.MapGet("/", () => TypedResults.Ok()).ExcludeFromDescription();
         app.MapHealthEndpoints();
         app.MapApiV1();
+        app.MapOtlp();
+        app.MapOpenApi("/api/openapi/{documentName}.json");
         if (mode == HostingMode.Functions)
         {
             app.MapFunctionInvocations();

@@ -1,0 +1,234 @@
+using System.Text.Json.Nodes;
+using ServerlessDiscovery.Engine.Inventory;
+using ServerlessDiscovery.Engine.Storage;
+using ServerlessDiscovery.Tables;
+
+namespace ServerlessDiscovery.Functions.Api;
+
+/// <summary>
+/// The read side, in OpenCITE's shapes: assets (paged, filtered), one asset merged over the instances that saw it,
+/// per-type lists, lineage and the export. Assets of a tenant live in partitions {tenant}~{instance} of the assets table.
+/// </summary>
+internal static class AssetsApi
+{
+    private const int DefaultPageSize = 100;
+    private const int MaxExport = 50_000;
+
+    private static readonly (string Path, string Key, string[] Types)[] TypeLists =
+    [
+        ("/tools", "tools", ["tool"]),
+        ("/models", "models", ["model", "generative_model"]),
+        ("/agents", "agents", ["agent"]),
+        ("/downstream", "downstream", ["downstream_system"]),
+        ("/mcp/servers", "servers", ["mcp_server"]),
+        ("/mcp/tools", "tools", ["mcp_tool"]),
+    ];
+
+    public static void MapAssetsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/assets", ListAsync).WithTags("Assets");
+        api.MapGet("/assets/{type}/{**id}", GetAsync).WithTags("Assets");
+        foreach ((string path, string key, string[] types) in TypeLists)
+        {
+            api.MapGet(path, (HttpContext context, TableStore tables, string? instance, bool? include_deleted) =>
+                TypeListAsync(context, tables, key, types, instance, include_deleted ?? false)).WithTags("Assets");
+        }
+
+        api.MapGet("/lineage", LineageAsync).WithTags("Assets");
+        api.MapPost("/export", ExportAsync).WithTags("Assets");
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, TableStore tables, string? type, string? instance, string? q, string? continuationToken, int? limit, bool? include_deleted)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            return ApiRequest.Invalid([("limit", "must be between 1 and 1000.")]);
+        }
+
+        if (instance is not null && !Engine.Instances.InstanceIds.IsValid(instance))
+        {
+            return ApiRequest.Invalid([("instance", "is not a valid instance id.")]);
+        }
+
+        if (type is not null && (type.Length > 64 || !type.All(c => char.IsAsciiLetterLower(c) || c == '_')))
+        {
+            return ApiRequest.Invalid([("type", "is not an asset type.")]);
+        }
+
+        TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
+        string filter = Filter(context.Caller().Tenant, instance, type is null ? null : [type]);
+        int size = limit ?? DefaultPageSize;
+        var items = new JsonArray();
+        string? token = continuationToken;
+        try
+        {
+            // Pages are read until the page is full or the table ends, so a text filter never returns an empty page mid-way.
+            do
+            {
+                TablePage page = await table.QueryPageAsync(filter, top: Math.Min(1000, size * 2), continuationToken: token, cancellationToken: context.RequestAborted);
+                token = page.ContinuationToken;
+                foreach (TableEntity row in page.Items)
+                {
+                    if (Visible(row, include_deleted ?? false) && Matches(row, q))
+                    {
+                        items.Add(AssetRows.ToJson(row));
+                    }
+                }
+            }
+            while (items.Count < size && token is not null);
+        }
+        catch (ArgumentException)
+        {
+            return ApiRequest.Invalid([("continuationToken", "is not a token this service issued.")]);
+        }
+
+        return TypedResults.Json<JsonNode>(new JsonObject { ["assets"] = items, ["count"] = items.Count, ["continuationToken"] = token });
+    }
+
+    private static async Task<IResult> GetAsync(string type, string id, HttpContext context, TableStore tables)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
+        string tenant = context.Caller().Tenant;
+        string filter = $"{TenantPartitions(tenant)} and {TableFilter.Equal("RowKey", StorageKeys.AssetRow(type, id))}";
+        var rows = new List<TableEntity>();
+        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: context.RequestAborted))
+        {
+            rows.Add(row);
+        }
+
+        if (rows.Count == 0)
+        {
+            return ApiRequest.NotFound($"No {type} asset '{id}' in this tenant.");
+        }
+
+        // Newest change first: it supplies name and attributes; the others add their sightings.
+        rows.Sort((a, b) => Nullable.Compare(b.GetDateTimeOffset("LastChanged"), a.GetDateTimeOffset("LastChanged")));
+        JsonObject merged = AssetRows.ToJson(rows[0]);
+        merged.Remove("instance");
+        merged["first_seen"] = rows.Min(r => r.GetDateTimeOffset("FirstSeen"));
+        merged["last_seen"] = rows.Max(r => r.GetDateTimeOffset("LastSeen"));
+        merged["state"] = rows.Any(r => r.GetString("State") == AssetState.Active) ? AssetState.Active
+            : rows.Any(r => r.GetString("State") == AssetState.Stale) ? AssetState.Stale : AssetState.Deleted;
+        merged["sources"] = new JsonArray([.. rows.Select(r => (JsonNode?)new JsonObject
+        {
+            ["instance"] = r.GetString("Instance"),
+            ["version"] = r.GetInt64("Version"),
+            ["state"] = r.GetString("State"),
+            ["first_seen"] = r.GetDateTimeOffset("FirstSeen"),
+            ["last_seen"] = r.GetDateTimeOffset("LastSeen"),
+        })]);
+        return TypedResults.Json<JsonNode>(merged);
+    }
+
+    private static async Task<IResult> TypeListAsync(HttpContext context, TableStore tables, string key, string[] types, string? instance, bool includeDeleted)
+    {
+        if (instance is not null && !Engine.Instances.InstanceIds.IsValid(instance))
+        {
+            return ApiRequest.Invalid([("instance", "is not a valid instance id.")]);
+        }
+
+        TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
+        var items = new JsonArray();
+        await foreach (TableEntity row in table.QueryAsync(Filter(context.Caller().Tenant, instance, types), cancellationToken: context.RequestAborted))
+        {
+            if (Visible(row, includeDeleted))
+            {
+                items.Add(AssetRows.ToJson(row));
+            }
+        }
+
+        return TypedResults.Json<JsonNode>(new JsonObject { [key] = items, ["count"] = items.Count });
+    }
+
+    private static async Task<IResult> LineageAsync(HttpContext context, TableStore tables, string? source_id, string? target_id, bool? include_deleted)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
+        string filter = TableFilter.And(
+            TenantPartitions(context.Caller().Tenant),
+            source_id is null ? null : TableFilter.Equal("SourceId", source_id),
+            target_id is null ? null : TableFilter.Equal("TargetId", target_id));
+        var items = new JsonArray();
+        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: context.RequestAborted))
+        {
+            if ((include_deleted ?? false) || row.GetString("State") == AssetState.Active)
+            {
+                items.Add(EdgeRows.ToJson(row));
+            }
+        }
+
+        return TypedResults.Json<JsonNode>(new JsonObject { ["relationships"] = items, ["count"] = items.Count });
+    }
+
+    private static async Task<IResult> ExportAsync(HttpContext context, TableStore tables, TimeProvider time)
+    {
+        string tenant = context.Caller().Tenant;
+        TableClient assets = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
+        var byType = new SortedDictionary<string, JsonArray>(StringComparer.Ordinal);
+        int count = 0;
+        bool truncated = false;
+        await foreach (TableEntity row in assets.QueryAsync(Filter(tenant, null, null), cancellationToken: context.RequestAborted))
+        {
+            if (!Visible(row, includeDeleted: false))
+            {
+                continue;
+            }
+
+            if (++count > MaxExport)
+            {
+                truncated = true;
+                break;
+            }
+
+            string type = row.GetString("Type") ?? "unknown";
+            if (!byType.TryGetValue(type, out JsonArray? list))
+            {
+                byType[type] = list = [];
+            }
+
+            list.Add(AssetRows.ToJson(row));
+        }
+
+        TableClient edges = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
+        var relationships = new JsonArray();
+        await foreach (TableEntity row in edges.QueryAsync(TenantPartitions(tenant), cancellationToken: context.RequestAborted))
+        {
+            if (row.GetString("State") == AssetState.Active)
+            {
+                relationships.Add(EdgeRows.ToJson(row));
+            }
+        }
+
+        var export = new JsonObject
+        {
+            ["format"] = "opencite-export",
+            ["version"] = "1.0",
+            ["exported_at"] = time.GetUtcNow(),
+            ["tenant"] = tenant,
+            ["assets"] = new JsonObject(byType.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+            ["relationships"] = relationships,
+            ["count"] = Math.Min(count, MaxExport),
+            ["truncated"] = truncated,
+        };
+        return TypedResults.Json<JsonNode>(export);
+    }
+
+    private static bool Visible(TableEntity row, bool includeDeleted) =>
+        includeDeleted || row.GetString("State") != AssetState.Deleted;
+
+    private static bool Matches(TableEntity row, string? q) =>
+        string.IsNullOrEmpty(q)
+        || (row.GetString("Name")?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
+        || (row.GetString("Id")?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
+
+    /// <summary>The tenant's asset partitions, or one instance's, optionally limited to some types; outbox rows excluded.</summary>
+    private static string Filter(string tenant, string? instance, string[]? types)
+    {
+        string partitions = instance is null ? TenantPartitions(tenant) : TableFilter.Partition(StorageKeys.Partition(tenant, instance));
+        string rows = types is null
+            ? "RowKey ge 'a'"
+            : string.Join(" or ", types.Select(t => "(" + TableFilter.Range("RowKey", StorageKeys.TypePrefix(t)) + ")"));
+        return TableFilter.And(partitions, rows);
+    }
+
+    private static string TenantPartitions(string tenant) => TableFilter.Range("PartitionKey", tenant + StorageKeys.Separator);
+}

@@ -1,0 +1,172 @@
+using System.IO.Compression;
+using ServerlessDiscovery.Functions.Security;
+using ServerlessDiscovery.Functions.Webhooks;
+using ServerlessDiscovery.Plugins.OpenTelemetry;
+using ServerlessDiscovery.Plugins.OpenTelemetry.Decoding;
+using Microsoft.Extensions.Options;
+
+namespace ServerlessDiscovery.Functions.Otlp;
+
+/// <summary>
+/// POST /v1/traces and /v1/logs: OTLP/HTTP in protobuf or JSON, optionally gzip. 415 for other content types or
+/// encodings, 413 above Otlp__MaxBodyBytes (after decompression, so a gzip bomb stops at the limit), 400 for bodies
+/// that do not decode, 429/503 with Retry-After under overload, and the OTLP response (with partial_success when some
+/// spans were rejected) otherwise. Accepted requests are aggregated for the next flush and forwarded to webhooks.
+/// </summary>
+internal static partial class OtlpEndpoints
+{
+    private static int _inFlight;
+
+    public static void MapOtlp(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/{signal}", HandleAsync).WithTags("OTLP").DisableAntiforgery();
+    }
+
+    private static async Task<IResult> HandleAsync(
+        string signal,
+        HttpContext context,
+        ApiKeyAuthenticator authenticator,
+        TraceAssetExtractor extractor,
+        TraceObservationBuffer buffer,
+        IOptions<OtlpOptions> options,
+        IServiceProvider services,
+        ILogger<TraceObservationBuffer> logger)
+    {
+        if (signal is not ("traces" or "logs"))
+        {
+            return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"/v1/{signal} is not an OTLP signal this service accepts (traces, logs).");
+        }
+
+        (Caller? caller, int status, string? error) = authenticator.Authenticate(context.Request);
+        if (caller is null)
+        {
+            return TypedResults.Problem(statusCode: status, title: status == 401 ? "Unauthorized" : status == 403 ? "Forbidden" : "Bad request", detail: error);
+        }
+
+        OtlpEncoding? encoding = OtlpDecoder.EncodingOf(context.Request.ContentType);
+        if (encoding is null)
+        {
+            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type", detail: "Send application/x-protobuf or application/json.");
+        }
+
+        string contentEncoding = context.Request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
+        if (contentEncoding is not ("" or "identity" or "gzip"))
+        {
+            return TypedResults.Problem(statusCode: 415, title: "Unsupported content encoding", detail: $"Content-Encoding '{contentEncoding}' is not supported; use gzip or none.");
+        }
+
+        if (Interlocked.Increment(ref _inFlight) > options.Value.MaxConcurrentRequests)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            context.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(statusCode: 503, title: "Busy", detail: "Too many OTLP requests are being processed; retry shortly.");
+        }
+
+        try
+        {
+            (byte[]? body, IResult? problem) = await ReadBodyAsync(context.Request, contentEncoding == "gzip", options.Value.MaxBodyBytes);
+            if (body is null)
+            {
+                return problem!;
+            }
+
+            IReadOnlyList<OtlpSpan> spans;
+            int rejected;
+            string? rejection;
+            try
+            {
+                if (signal == "traces")
+                {
+                    OtlpTraceBatch batch = OtlpDecoder.DecodeTraces(body, encoding.Value);
+                    (spans, rejected, rejection) = (batch.Spans, batch.RejectedSpans, batch.RejectionMessage);
+                }
+                else
+                {
+                    OtlpLogBatch batch = OtlpDecoder.DecodeLogs(body, encoding.Value);
+                    (spans, rejected, rejection) = (LogRecordSpans.ToSpans(batch.LogRecords), batch.RejectedLogRecords, batch.RejectionMessage);
+                }
+            }
+            catch (OtlpFormatException ex)
+            {
+                return TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: ex.Message);
+            }
+
+            TraceExtraction extraction = extractor.Extract(caller.Tenant, spans);
+            if (!buffer.TryAdd(caller.Tenant, extraction))
+            {
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(options.Value.FlushInterval.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(statusCode: 429, title: "Too many new assets", detail: "The buffer of assets waiting to be written is full; retry after the next flush.");
+            }
+
+            if (services.GetService<IOtlpForwarder>() is { } forwarder)
+            {
+                try
+                {
+                    await forwarder.ForwardAsync(caller.Tenant, signal, body, encoding.Value == OtlpEncoding.Protobuf, context.RequestAborted);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogForwardFailed(logger, caller.Tenant, ex.GetType().Name, ex.Message);
+                }
+            }
+
+            byte[] reply = signal == "traces" ? OtlpResponses.Traces(encoding.Value, rejected, rejection) : OtlpResponses.Logs(encoding.Value, rejected, rejection);
+            return TypedResults.Bytes(reply, OtlpResponses.ContentType(encoding.Value));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    /// <summary>Reads the body, decompressing gzip, and stops at the limit however large the body claims or inflates to.</summary>
+    private static async Task<(byte[]? Body, IResult? Problem)> ReadBodyAsync(HttpRequest request, bool gzip, int limit)
+    {
+        if (request.ContentLength > limit)
+        {
+            return (null, TooLarge(limit));
+        }
+
+        Stream source = request.Body;
+        GZipStream? inflater = null;
+        try
+        {
+            if (gzip)
+            {
+                source = inflater = new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true);
+            }
+
+            using var buffer = new MemoryStream();
+            byte[] chunk = new byte[65536];
+            int read;
+            while ((read = await source.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return (null, TooLarge(limit));
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return (buffer.ToArray(), null);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (null, TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: $"The gzip body is invalid: {ex.Message}"));
+        }
+        finally
+        {
+            if (inflater is not null)
+            {
+                await inflater.DisposeAsync();
+            }
+        }
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge(int limit) =>
+        TypedResults.Problem(statusCode: 413, title: "Payload too large", detail: $"The request body is over Otlp__MaxBodyBytes ({limit} bytes) after decompression.");
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Forwarding an OTLP request of tenant {Tenant} to webhooks failed ({ErrorType}: {Error})")]
+    private static partial void LogForwardFailed(ILogger logger, string tenant, string errorType, string error);
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+
+namespace ServerlessDiscovery.Functions.Otlp;
+
+/// <summary>Otlp__*: the OTLP/HTTP receiver's limits and how often trace-derived assets are written.</summary>
+public sealed class OtlpOptions
+{
+    public const string Section = "Otlp";
+
+    /// <summary>Largest request body, after gzip decoding; larger ones get 413.</summary>
+    public int MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How often buffered observations are written: at most one write per asset per interval.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Distinct assets held between flushes (all tenants); beyond it requests get 429 until the next flush.</summary>
+    public int MaxPendingAssets { get; set; } = 50_000;
+
+    /// <summary>Requests decoded at once; beyond it requests get 503 with Retry-After.</summary>
+    public int MaxConcurrentRequests { get; set; } = 64;
+}
+
+internal sealed class OtlpOptionsValidator : IValidateOptions<OtlpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OtlpOptions o)
+    {
+        var failures = new List<string>();
+        if (o.MaxBodyBytes is < 1024 or > 256 * 1024 * 1024)
+        {
+            failures.Add("Otlp__MaxBodyBytes must be between 1024 and 268435456.");
+        }
+
+        if (o.FlushInterval < TimeSpan.FromMilliseconds(100) || o.FlushInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add("Otlp__FlushInterval must be between 00:00:00.1 and 01:00:00.");
+        }
+
+        if (o.MaxPendingAssets < 100)
+        {
+            failures.Add("Otlp__MaxPendingAssets must be at least 100.");
+        }
+
+        if (o.MaxConcurrentRequests is < 1 or > 10_000)
+        {
+            failures.Add("Otlp__MaxConcurrentRequests must be between 1 and 10000.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
