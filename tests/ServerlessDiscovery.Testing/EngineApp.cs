@@ -5,12 +5,12 @@ using Microsoft.Extensions.Logging;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Testing;
+using Xunit;
 
-namespace ServerlessDiscovery.Functions.Tests;
+namespace ServerlessDiscovery.Testing;
 
 /// <summary>The real app with the in-test fake plugin type, a recording change-event subscriber and captured logs.</summary>
-internal sealed class EngineApp : IAsyncDisposable
+public sealed class EngineApp : IAsyncDisposable
 {
     private EngineApp(TestApp app, RecordingSubscriber events, CapturingLoggerProvider logs)
     {
@@ -26,6 +26,36 @@ internal sealed class EngineApp : IAsyncDisposable
     public CapturingLoggerProvider Logs { get; }
 
     public HttpClient Client => App.Client;
+
+    /// <summary>All assets rows of an instance, keyed by row key.</summary>
+    public async Task<Dictionary<string, ServerlessDiscovery.Tables.TableEntity>> AssetRowsAsync(string instance, string tenant = "default")
+    {
+        var rows = new Dictionary<string, ServerlessDiscovery.Tables.TableEntity>();
+        await foreach (ServerlessDiscovery.Tables.TableEntity row in App.Table(Engine.Storage.TableNames.Assets).QueryAsync($"PartitionKey eq '{tenant}~{instance}' and RowKey ge 'a'"))
+        {
+            rows[row.RowKey] = row;
+        }
+
+        return rows;
+    }
+
+    /// <summary>Creates an instance of any plugin type over the API (201 asserted) and returns it.</summary>
+    public async Task<JsonObject> CreateInstanceAsync(string pluginType, string id, JsonObject config, string? tenantHeader = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/instances")
+        {
+            Content = JsonContent.Create(new JsonObject { ["plugin_type"] = pluginType, ["instance_id"] = id, ["config"] = config }),
+        };
+        if (tenantHeader is not null)
+        {
+            request.Headers.Add("X-Tenant-Id", tenantHeader);
+        }
+
+        using HttpResponseMessage response = await Client.SendAsync(request);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, body);
+        return JsonNode.Parse(body)!.AsObject();
+    }
 
     public static async Task<EngineApp> StartAsync(IDictionary<string, string?>? settings = null, string? tablePrefix = null)
     {
