@@ -44,7 +44,7 @@ public class OtlpIngestBenchmarks
     // A tenant per round keeps every batch's traces new to the attributor, as with live traffic.
     private int Ingest(OtlpTraceBatch batch) => _extractor.Extract($"t{_round++ % 64}", batch.Spans).Assets.Count;
 
-    private static ExportTraceServiceRequest Build()
+    internal static ExportTraceServiceRequest Build()
     {
         var resource = new Resource();
         resource.Attributes.Add(Kv("service.name", "support-agent"));

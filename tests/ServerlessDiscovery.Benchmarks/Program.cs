@@ -8,5 +8,10 @@ if (args.Length > 0 && args[0] == "inventory")
     return await InventoryWriteBenchmark.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "otlp-load")
+{
+    return await OtlpLoadGenerator.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

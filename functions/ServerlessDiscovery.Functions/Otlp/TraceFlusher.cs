@@ -35,7 +35,9 @@ public sealed partial class TraceFlusher(
                 try
                 {
                     string instanceId = await ResolveInstanceAsync(tenant, cancellationToken);
-                    writes += await writer.ApplyAsync(tenant, instanceId, assets, edges, cancellationToken);
+                    int written = await writer.ApplyAsync(tenant, instanceId, assets, edges, cancellationToken);
+                    writes += written;
+                    LogFlushed(logger, tenant, assets.Count, edges.Count, written);
                     await relay.RelayAsync(tenant, instanceId, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -106,6 +108,9 @@ public sealed partial class TraceFlusher(
         }, cancellationToken);
         return DefaultInstanceId;
     }
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Flushed tenant {Tenant}: {Assets} assets and {Edges} edges observed, {Writes} entity writes")]
+    private static partial void LogFlushed(ILogger logger, string tenant, int assets, int edges, int writes);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Writing {Count} trace-derived assets of tenant {Tenant} failed ({ErrorType}: {Error}); they are kept for the next flush")]
     private static partial void LogFlushFailed(ILogger logger, string tenant, int count, string errorType, string error);

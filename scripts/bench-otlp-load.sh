@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# End-to-end OTLP load: the app (Release, standalone) with a private Azurite, a load generator sending
+# protobuf batches of 512 GenAI spans over keep-alive HTTP for SECONDS (default 60) from SENDERS (default 8).
+# Prints spans/s, latency percentiles, the Table writes the app's flushes made, and the app's peak working set.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$(repo_root)
+cd "$root"
+seconds=${1:-60}
+senders=${2:-8}
+ensure_node_tools "$root"
+dotnet build ServerlessDiscovery.sln -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+work=$(mktemp -d)
+table_port=$(free_port)
+node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort "$table_port" --inMemoryPersistence --skipApiVersionCheck --disableProductStyleUrl --silent >/dev/null 2>&1 &
+azurite_pid=$!
+app_pid=""
+cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; kill "$azurite_pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+wait_for_port "$table_port" 60
+app_port=$(free_port)
+(cd "$work" && Storage__ConnectionString=$(azurite_table_connection "$table_port") \
+  Secrets__EncryptionKey=$(head -c 32 /dev/urandom | base64) URLS="http://127.0.0.1:$app_port" \
+  Otlp__FlushInterval="${FLUSH:-00:00:10}" DISCOVERY_TICK="0 0 0 1 1 *" \
+  exec dotnet "$root/functions/ServerlessDiscovery.Functions/bin/Release/net10.0/ServerlessDiscovery.dll" >"$work/app.log" 2>&1) &
+app_pid=$!
+wait_for_port "$app_port" 60
+echo "app pid $app_pid on 127.0.0.1:$app_port, Azurite tables on $table_port, ${seconds}s, $senders senders"
+dotnet tests/ServerlessDiscovery.Benchmarks/bin/Release/net10.0/ServerlessDiscovery.Benchmarks.dll otlp-load "http://127.0.0.1:$app_port/" "$seconds" "$senders"
+peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$app_pid/status")
+rss_kb=$(awk '/VmRSS/ { print $2 }' "/proc/$app_pid/status")
+kill -INT "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
+writes=$(grep -oE '[0-9]+ entity writes' "$work/app.log" | awk '{ s += $1 } END { print s + 0 }')
+flushes=$(grep -c 'entity writes' "$work/app.log" || true)
+echo "table writes by $flushes flushes (shutdown flush included): $writes"
+echo "app working set: peak $((peak_kb / 1024)) MiB, at end $((rss_kb / 1024)) MiB"
