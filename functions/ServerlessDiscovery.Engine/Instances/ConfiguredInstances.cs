@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NCrontab;
@@ -17,11 +18,15 @@ public sealed class ConfiguredInstances
 {
     public const string Section = "Plugins";
 
-    public ConfiguredInstances(IConfiguration configuration, PluginCatalog catalog)
+    public ConfiguredInstances(IConfiguration configuration, IServiceProvider services)
     {
         var instances = new List<PluginInstance>();
         var errors = new List<string>();
-        foreach (IConfigurationSection section in configuration.GetSection(Section).GetChildren())
+        IConfigurationSection[] sections = [.. configuration.GetSection(Section).GetChildren()];
+
+        // The catalog loads every plugin assembly; without configured instances start-up need not wait for that.
+        PluginCatalog? catalog = sections.Length == 0 ? null : services.GetRequiredService<PluginCatalog>();
+        foreach (IConfigurationSection section in sections)
         {
             string id = section.Key;
             string prefix = $"{Section}__{id}__";
@@ -32,10 +37,10 @@ public sealed class ConfiguredInstances
             }
 
             string? typeId = section["Type"];
-            IPluginType? type = typeId is null ? null : catalog.Find(typeId);
+            IPluginType? type = typeId is null ? null : catalog!.Find(typeId);
             if (type is null)
             {
-                errors.Add($"{prefix}Type '{typeId}' is not a known plugin type ({string.Join(", ", catalog.Types.Select(t => t.Metadata.TypeId).Order())}).");
+                errors.Add($"{prefix}Type '{typeId}' is not a known plugin type ({string.Join(", ", catalog!.Types.Select(t => t.Metadata.TypeId).Order())}).");
                 continue;
             }
 
