@@ -46,7 +46,6 @@ public sealed class StreamableHttpTestServer : IAsyncDisposable
     private static readonly JsonTypeInfo<JsonRpcMessage> MessageType = (JsonTypeInfo<JsonRpcMessage>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage));
 
     private readonly WebApplication _app;
-    private readonly TestCatalogue _catalogue;
     private readonly ServerBehaviour _behaviour;
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<IReadOnlyDictionary<string, string>> _requestHeaders = new();
@@ -54,13 +53,14 @@ public sealed class StreamableHttpTestServer : IAsyncDisposable
     private StreamableHttpTestServer(WebApplication app, TestCatalogue catalogue, ServerBehaviour behaviour)
     {
         _app = app;
-        _catalogue = catalogue;
+        Catalogue = catalogue;
         _behaviour = behaviour;
     }
 
     public Uri Endpoint { get; private set; } = null!;
 
-    public TestCatalogue Catalogue => _catalogue;
+    /// <summary>What new sessions are served; a test replaces it to make items appear or disappear between scans.</summary>
+    public TestCatalogue Catalogue { get; set; }
 
     /// <summary>Headers of every request received, for checking what the client sent.</summary>
     public IReadOnlyCollection<IReadOnlyDictionary<string, string>> RequestHeaders => _requestHeaders;
@@ -147,7 +147,7 @@ public sealed class StreamableHttpTestServer : IAsyncDisposable
         {
             sessionId = Guid.NewGuid().ToString("N");
             var transport = new StreamableHttpServerTransport(NullLoggerFactory.Instance) { SessionId = sessionId };
-            McpServer server = McpServer.Create(transport, _catalogue.CreateOptions(), NullLoggerFactory.Instance);
+            McpServer server = McpServer.Create(transport, Catalogue.CreateOptions(), NullLoggerFactory.Instance);
             var session = new Session(transport, server, server.RunAsync());
             _sessions[sessionId] = session;
             context.Response.Headers[SessionHeader] = sessionId;
@@ -157,7 +157,7 @@ public sealed class StreamableHttpTestServer : IAsyncDisposable
 
         // No session: the 2026-07-28 revision (or a stray request) is served by a transport and server of its own.
         var stateless = new StreamableHttpServerTransport(NullLoggerFactory.Instance) { Stateless = true };
-        await using (McpServer server = McpServer.Create(stateless, _catalogue.CreateOptions(), NullLoggerFactory.Instance))
+        await using (McpServer server = McpServer.Create(stateless, Catalogue.CreateOptions(), NullLoggerFactory.Instance))
         {
             Task run = server.RunAsync(context.RequestAborted);
             await RespondAsync(context, stateless, message);
