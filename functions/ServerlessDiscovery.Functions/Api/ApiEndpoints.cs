@@ -28,6 +28,7 @@ internal static class ApiEndpoints
 
         api.MapPluginTypesApi();
         api.MapInstancesApi();
+        api.MapWebhooksApi();
         return api;
     }
 }

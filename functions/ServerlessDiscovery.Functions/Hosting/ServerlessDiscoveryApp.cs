@@ -8,6 +8,7 @@ using ServerlessDiscovery.Functions.Health;
 using ServerlessDiscovery.Functions.Invocations;
 using ServerlessDiscovery.Functions.Scheduling;
 using ServerlessDiscovery.Functions.Security;
+using ServerlessDiscovery.Functions.Webhooks;
 
 namespace ServerlessDiscovery.Functions.Hosting;
 
@@ -132,7 +133,7 @@ public static partial class ServerlessDiscoveryApp
         services.AddSingleton<IReadinessCheck, TableStorageReadinessCheck>();
         services.AddSingleton<IReadinessCheck, EventSinkReadinessCheck>();
         services.AddHostedService<StartupReconciliation>();
-        services.TryAddSingleton<IDeliveryProcessor, UnavailableDeliveryProcessor>();
+        services.AddWebhooks(builder.Configuration);
 
         services.AddSingleton<IFunctionHandler, DiscoveryTickFunction>();
         services.AddSingleton<IFunctionHandler, DeliverFunction>();
