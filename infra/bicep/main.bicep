@@ -223,6 +223,10 @@ var appSettings = {
   Discovery__LastSeenRefresh: '01:00:00'
   Discovery__MaxAssetsPerScan: '200000'
   Discovery__VerifyTimeout: '00:00:30'
+  Webhooks__MaxAttempts: '8'
+  Webhooks__BaseDelay: '00:00:02'
+  Webhooks__MaxDelay: '00:10:00'
+  Webhooks__Timeout: '00:00:30'
 }
 
 module functionApp 'modules/functionapp.bicep' = {
