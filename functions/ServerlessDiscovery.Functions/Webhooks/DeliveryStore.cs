@@ -28,12 +28,18 @@ internal sealed class DeliveryStore(TableStore tables)
         return row is null ? null : FromRow(row);
     }
 
-    /// <summary>Replaces the row if unchanged since read; throws <see cref="TableConcurrencyException"/> otherwise.</summary>
-    public async Task<WebhookDelivery> ReplaceAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes the delivery's state columns if the row is unchanged since read (else <see cref="TableConcurrencyException"/>).
+    /// A merge, so the body is not sent again; with <paramref name="dropBody"/> the row is replaced without it instead.
+    /// </summary>
+    public async Task<WebhookDelivery> UpdateAsync(WebhookDelivery delivery, bool dropBody = false, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Deliveries, cancellationToken);
-        string? etag = await table.UpdateReplaceAsync(ToRow(delivery), delivery.ETag ?? "*", cancellationToken);
-        return delivery with { ETag = etag };
+        TableEntity row = ToRow(delivery with { Body = null });
+        string? etag = dropBody
+            ? await table.UpdateReplaceAsync(row, delivery.ETag ?? "*", cancellationToken)
+            : await table.UpdateMergeAsync(row, delivery.ETag ?? "*", cancellationToken);
+        return delivery with { ETag = etag, Body = dropBody ? null : delivery.Body };
     }
 
     /// <summary>Every pending delivery, without bodies: what a starting process picks up from the one before.</summary>

@@ -50,7 +50,7 @@ internal sealed partial class WebhookDeliverer(
         try
         {
             // Claim by ETag and count the attempt before making it: a crash mid-send still counts, a concurrent attempt loses.
-            delivery = await deliveries.ReplaceAsync(delivery with { Attempts = attempt, NextAttemptAt = now + options.Value.Timeout, UpdatedAt = now }, cancellationToken);
+            delivery = await deliveries.UpdateAsync(delivery with { Attempts = attempt, NextAttemptAt = now + options.Value.Timeout, UpdatedAt = now }, cancellationToken: cancellationToken);
         }
         catch (TableConcurrencyException)
         {
@@ -60,7 +60,7 @@ internal sealed partial class WebhookDeliverer(
         AttemptResult result = await sender.SendAsync(subscription, delivery, attempt, cancellationToken);
         if (result.Delivered)
         {
-            await FinishAsync(delivery with { Body = null }, DeliveryStates.Delivered, result.Status, null, cancellationToken);
+            await SaveQuietlyAsync(delivery with { State = DeliveryStates.Delivered, LastStatus = result.Status, LastError = null, UpdatedAt = time.GetUtcNow() }, dropBody: true, cancellationToken);
             LogDelivered(logger, delivery.Id, tenant, instanceId, attempt);
             return (DeliveryOutcome.Delivered, default);
         }
@@ -73,19 +73,19 @@ internal sealed partial class WebhookDeliverer(
         }
 
         DateTimeOffset next = time.GetUtcNow() + RetrySchedule.Delay(attempt, result.RetryAfter, options.Value);
-        await SaveQuietlyAsync(delivery with { NextAttemptAt = next, LastStatus = result.Status, LastError = result.Error, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        await SaveQuietlyAsync(delivery with { NextAttemptAt = next, LastStatus = result.Status, LastError = result.Error, UpdatedAt = time.GetUtcNow() }, dropBody: false, cancellationToken);
         LogRetry(logger, delivery.Id, tenant, instanceId, attempt, result.Error ?? string.Empty, next);
         return (DeliveryOutcome.Retry, next);
     }
 
     private Task FinishAsync(WebhookDelivery delivery, string state, int? status, string? error, CancellationToken cancellationToken) =>
-        SaveQuietlyAsync(delivery with { State = state, LastStatus = status, LastError = error, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        SaveQuietlyAsync(delivery with { State = state, LastStatus = status, LastError = error, UpdatedAt = time.GetUtcNow() }, dropBody: false, cancellationToken);
 
-    private async Task SaveQuietlyAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
+    private async Task SaveQuietlyAsync(WebhookDelivery delivery, bool dropBody, CancellationToken cancellationToken)
     {
         try
         {
-            await deliveries.ReplaceAsync(delivery, cancellationToken);
+            await deliveries.UpdateAsync(delivery, dropBody, cancellationToken);
         }
         catch (TableConcurrencyException)
         {

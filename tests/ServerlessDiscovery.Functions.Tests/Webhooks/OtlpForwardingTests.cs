@@ -71,7 +71,14 @@ public sealed class OtlpForwardingTests
 
         await app.App.Get<IOtlpForwarder>().ForwardAsync("default", "traces", body, isProtobuf: false, CancellationToken.None);
         int expectedParts = (await WebhookDeliveryTests.DeliveriesAsync(app, "otel")).Count;
-        await receiver.WhenReceivedAsync(expectedParts);
+        try
+        {
+            await receiver.WhenReceivedAsync(expectedParts);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{receiver.Received.Count} of {expectedParts} parts arrived; log:\n{string.Join('\n', app.Logs.Text.Split('\n').Where(l => l.Contains("Webhook", StringComparison.Ordinal)).Take(20))}");
+        }
 
         Assert.True(expectedParts >= 4, $"{body.Length} bytes in {expectedParts} parts");
         Assert.All(receiver.Received, r => Assert.True(r.Request.Body.Length < 1_000_000, $"part of {r.Request.Body.Length} bytes"));
