@@ -38,7 +38,19 @@ internal sealed partial class WebhookDeliverer(
             return (DeliveryOutcome.AlreadyFinished, default);
         }
 
-        WebhookSubscription? subscription = await webhooks.GetAsync(tenant, instanceId, delivery.SubscriptionKey, cancellationToken);
+        WebhookSubscription? subscription;
+        try
+        {
+            subscription = await webhooks.GetAsync(tenant, instanceId, delivery.SubscriptionKey, cancellationToken);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // Retrying cannot help: the key that encrypted the subscription's secret is not this one.
+            await FinishAsync(delivery, DeliveryStates.DeadLettered, null, "The subscription cannot be decrypted (was Secrets__EncryptionKey changed?); subscribe again.", cancellationToken);
+            LogDeadLettered(logger, delivery.Id, tenant, instanceId, delivery.Attempts, "subscription cannot be decrypted");
+            return (DeliveryOutcome.DeadLettered, default);
+        }
+
         if (subscription is null)
         {
             await FinishAsync(delivery, DeliveryStates.DeadLettered, null, "The subscription was removed before the payload was delivered.", cancellationToken);
