@@ -227,6 +227,10 @@ var appSettings = {
   Otlp__FlushInterval: '00:00:30'
   Otlp__MaxPendingAssets: '50000'
   Otlp__MaxConcurrentRequests: '64'
+  Webhooks__MaxAttempts: '8'
+  Webhooks__BaseDelay: '00:00:02'
+  Webhooks__MaxDelay: '00:10:00'
+  Webhooks__Timeout: '00:00:30'
 }
 
 module functionApp 'modules/functionapp.bicep' = {

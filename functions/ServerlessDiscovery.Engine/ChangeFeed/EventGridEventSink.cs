@@ -1,6 +1,4 @@
 using System.Text;
-using Azure;
-using Azure.Identity;
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
 using Microsoft.Extensions.Options;
@@ -12,22 +10,11 @@ internal sealed class EventGridEventSink : IEventSink
 {
     private readonly EventGridPublisherClient _client;
     private readonly int _maxBatchBytes;
-    private readonly Uri _endpoint;
 
     public EventGridEventSink(IOptions<EventGridOptions> options)
     {
-        EventGridOptions o = options.Value;
-        _endpoint = new Uri(o.TopicEndpoint!);
-        _maxBatchBytes = o.MaxBatchBytes;
-        var clientOptions = new EventGridPublisherClientOptions();
-        clientOptions.Retry.MaxRetries = 2;
-        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-        _client = !string.IsNullOrEmpty(o.TopicKey)
-            ? new EventGridPublisherClient(_endpoint, new AzureKeyCredential(o.TopicKey), clientOptions)
-            : new EventGridPublisherClient(
-                _endpoint,
-                string.IsNullOrEmpty(o.ClientId) ? new DefaultAzureCredential() : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(o.ClientId)),
-                clientOptions);
+        _maxBatchBytes = options.Value.MaxBatchBytes;
+        _client = EventGridPublishing.CreateClient(options.Value);
     }
 
     public string Name => "eventGrid";

@@ -29,6 +29,7 @@ internal static class ApiEndpoints
         api.MapPluginTypesApi();
         api.MapInstancesApi();
         api.MapAssetsApi();
+        api.MapWebhooksApi();
         return api;
     }
 }

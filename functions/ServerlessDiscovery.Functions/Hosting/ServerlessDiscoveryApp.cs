@@ -11,6 +11,7 @@ using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
 using ServerlessDiscovery.Functions.Scheduling;
 using ServerlessDiscovery.Functions.Security;
+using ServerlessDiscovery.Functions.Webhooks;
 
 namespace ServerlessDiscovery.Functions.Hosting;
 
@@ -147,7 +148,7 @@ public static partial class ServerlessDiscoveryApp
         services.AddSingleton<TraceObservationBuffer>();
         services.AddSingleton<TraceFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<TraceFlusher>());
-        services.TryAddSingleton<IDeliveryProcessor, UnavailableDeliveryProcessor>();
+        services.AddWebhooks(builder.Configuration);
 
         services.AddSingleton<IFunctionHandler, DiscoveryTickFunction>();
         services.AddSingleton<IFunctionHandler, DeliverFunction>();

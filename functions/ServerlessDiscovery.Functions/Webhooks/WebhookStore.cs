@@ -1,0 +1,81 @@
+using System.Text.Json;
+using ServerlessDiscovery.Engine.Security;
+using ServerlessDiscovery.Engine.Storage;
+using ServerlessDiscovery.Tables;
+
+namespace ServerlessDiscovery.Functions.Webhooks;
+
+/// <summary>
+/// Subscriptions in the "webhooks" table: PartitionKey {tenant}~{instance}, RowKey the URL's hash. Headers and secret
+/// are encrypted with a context bound to tenant, instance and URL hash, so a ciphertext cannot be moved to another row.
+/// </summary>
+internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
+{
+    public async Task<IReadOnlyList<WebhookSubscription>> ListAsync(string tenant, string instanceId, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
+        var list = new List<WebhookSubscription>();
+        await foreach (TableEntity row in table.QueryAsync(TableFilter.Partition(StorageKeys.Partition(tenant, instanceId)), cancellationToken: cancellationToken))
+        {
+            list.Add(FromRow(tenant, instanceId, row));
+        }
+
+        return list;
+    }
+
+    public async Task<WebhookSubscription?> GetAsync(string tenant, string instanceId, string key, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
+        TableEntity? row = await table.GetEntityAsync(StorageKeys.Partition(tenant, instanceId), key, cancellationToken: cancellationToken);
+        return row is null ? null : FromRow(tenant, instanceId, row);
+    }
+
+    /// <summary>Creates the subscription, or replaces the one for the same URL (keeping its creation time).</summary>
+    public async Task<WebhookSubscription> UpsertAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
+    {
+        WebhookSubscription? existing = await GetAsync(subscription.Tenant, subscription.InstanceId, subscription.Key, cancellationToken);
+        WebhookSubscription stored = subscription with { CreatedAt = existing?.CreatedAt ?? subscription.CreatedAt };
+        TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
+        await table.UpsertReplaceAsync(ToRow(stored), cancellationToken);
+        return stored;
+    }
+
+    public async Task<bool> DeleteAsync(string tenant, string instanceId, string key, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
+        return await table.DeleteEntityAsync(StorageKeys.Partition(tenant, instanceId), key, cancellationToken: cancellationToken);
+    }
+
+    private static string Context(string tenant, string instanceId, string key) => $"webhook:{tenant}/{instanceId}/{key}";
+
+    private TableEntity ToRow(WebhookSubscription s)
+    {
+        string context = Context(s.Tenant, s.InstanceId, s.Key);
+        return new TableEntity(StorageKeys.Partition(s.Tenant, s.InstanceId), s.Key)
+        {
+            ["Url"] = s.Url,
+            ["Headers"] = protector.Protect(JsonSerializer.Serialize(s.Headers, WebhookJsonContext.Default.IReadOnlyDictionaryStringString), context),
+            ["HeaderNames"] = JsonSerializer.Serialize(s.Headers.Keys.ToArray(), WebhookJsonContext.Default.StringArray),
+            ["Events"] = JsonSerializer.Serialize(s.Events.ToArray(), WebhookJsonContext.Default.StringArray),
+            ["Secret"] = protector.Protect(s.Secret, context),
+            ["CreatedAt"] = s.CreatedAt,
+            ["UpdatedAt"] = s.UpdatedAt,
+        };
+    }
+
+    private WebhookSubscription FromRow(string tenant, string instanceId, TableEntity row)
+    {
+        string context = Context(tenant, instanceId, row.RowKey);
+        return new WebhookSubscription
+        {
+            Tenant = tenant,
+            InstanceId = instanceId,
+            Url = row.GetString("Url")!,
+            Headers = JsonSerializer.Deserialize(protector.Unprotect(row.GetString("Headers")!, context), WebhookJsonContext.Default.DictionaryStringString)!,
+            Events = JsonSerializer.Deserialize(row.GetString("Events") ?? "[]", WebhookJsonContext.Default.StringArray)!,
+            Secret = protector.Unprotect(row.GetString("Secret")!, context),
+            CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? default,
+            UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? default,
+        };
+    }
+}
