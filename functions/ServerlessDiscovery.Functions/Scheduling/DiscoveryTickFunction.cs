@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Functions.Invocations;
+using ServerlessDiscovery.Functions.Webhooks;
 
 namespace ServerlessDiscovery.Functions.Scheduling;
 
@@ -9,7 +10,7 @@ namespace ServerlessDiscovery.Functions.Scheduling;
 /// The DiscoveryTick timer function. The host sends {"Data":{"timer":{..., "IsPastDue":false}},"Metadata":{"sys":{"UtcNow":...}}};
 /// the standalone timer sends an empty Data. Either way the engine's scheduler runs one tick.
 /// </summary>
-internal sealed class DiscoveryTickFunction(DiscoveryScheduler scheduler, TimeProvider time) : IFunctionHandler
+internal sealed class DiscoveryTickFunction(DiscoveryScheduler scheduler, DeliverySweep deliveries, TimeProvider time) : IFunctionHandler
 {
     public const string FunctionName = "DiscoveryTick";
 
@@ -27,7 +28,9 @@ internal sealed class DiscoveryTickFunction(DiscoveryScheduler scheduler, TimePr
         }
 
         // What is due is decided from this process's clock, not the host's UtcNow, so both modes agree.
-        JsonObject summary = await scheduler.TickAsync(time.GetUtcNow(), cancellationToken);
+        DateTimeOffset now = time.GetUtcNow();
+        JsonObject summary = await scheduler.TickAsync(now, cancellationToken);
+        summary["deliveries_republished"] = await deliveries.SweepAsync(now, cancellationToken);
         invocation.Log($"Tick: {summary["due"]} due of {summary["instances"]} instances, {summary["events_relayed"]} events relayed.");
         return summary;
     }

@@ -16,11 +16,7 @@ internal sealed partial class OtlpWebhookForwarder(
     {
         try
         {
-            var subscriptions = new List<WebhookSubscription>();
-            foreach (PluginInstance instance in (await instances.ListAsync(tenant, cancellationToken)).Where(i => i.PluginType == OpenTelemetryPluginType.TypeId))
-            {
-                subscriptions.AddRange(await webhooks.ListAsync(tenant, instance.Id, cancellationToken));
-            }
+            IReadOnlyList<WebhookSubscription> subscriptions = await SubscriptionsAsync(tenant, cancellationToken);
 
             if (subscriptions.Count == 0)
             {
@@ -72,6 +68,34 @@ internal sealed partial class OtlpWebhookForwarder(
             LogForwardFailed(logger, tenant, signal, ex.GetType().Name, ex.Message);
         }
     }
+
+    /// <summary>
+    /// The tenant's OTLP subscriptions, read at most every <see cref="CacheFor"/> per tenant (sooner after this process
+    /// changed a subscription): OTLP traffic would otherwise cost two table queries per request.
+    /// </summary>
+    private async Task<IReadOnlyList<WebhookSubscription>> SubscriptionsAsync(string tenant, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        int generation = webhooks.Generation;
+        if (_cache.TryGetValue(tenant, out Cached? cached) && cached.Expires > now && cached.Generation == generation)
+        {
+            return cached.Subscriptions;
+        }
+
+        var subscriptions = new List<WebhookSubscription>();
+        foreach (PluginInstance instance in (await instances.ListAsync(tenant, cancellationToken)).Where(i => i.PluginType == OpenTelemetryPluginType.TypeId))
+        {
+            subscriptions.AddRange(await webhooks.ListAsync(tenant, instance.Id, cancellationToken));
+        }
+
+        _cache[tenant] = new Cached(subscriptions, now + CacheFor, generation);
+        return subscriptions;
+    }
+
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Cached> _cache = new(StringComparer.Ordinal);
+
+    private sealed record Cached(IReadOnlyList<WebhookSubscription> Subscriptions, DateTimeOffset Expires, int Generation);
 
     [LoggerMessage(EventId = 4141, Level = LogLevel.Warning, Message = "Forwarding OTLP {Signal} of tenant {Tenant} to webhooks failed ({ErrorType}: {Error})")]
     private static partial void LogForwardFailed(ILogger logger, string tenant, string signal, string errorType, string error);

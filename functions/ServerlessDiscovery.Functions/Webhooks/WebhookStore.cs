@@ -11,6 +11,11 @@ namespace ServerlessDiscovery.Functions.Webhooks;
 /// </summary>
 internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
 {
+    private int _generation;
+
+    /// <summary>Changes whenever this process adds or removes a subscription, so caches of subscriptions can tell they are out of date.</summary>
+    public int Generation => Volatile.Read(ref _generation);
+
     public async Task<IReadOnlyList<WebhookSubscription>> ListAsync(string tenant, string instanceId, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
@@ -37,13 +42,16 @@ internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
         WebhookSubscription stored = subscription with { CreatedAt = existing?.CreatedAt ?? subscription.CreatedAt };
         TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
         await table.UpsertReplaceAsync(ToRow(stored), cancellationToken);
+        Interlocked.Increment(ref _generation);
         return stored;
     }
 
     public async Task<bool> DeleteAsync(string tenant, string instanceId, string key, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
-        return await table.DeleteEntityAsync(StorageKeys.Partition(tenant, instanceId), key, cancellationToken: cancellationToken);
+        bool deleted = await table.DeleteEntityAsync(StorageKeys.Partition(tenant, instanceId), key, cancellationToken: cancellationToken);
+        Interlocked.Increment(ref _generation);
+        return deleted;
     }
 
     private static string Context(string tenant, string instanceId, string key) => $"webhook:{tenant}/{instanceId}/{key}";

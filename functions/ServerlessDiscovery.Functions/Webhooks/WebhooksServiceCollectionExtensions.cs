@@ -31,6 +31,7 @@ internal static class WebhooksServiceCollectionExtensions
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookDeliverer>();
         services.AddSingleton<DeliveryQueue>();
+        services.AddSingleton<DeliverySweep>();
         services.AddSingleton<ChangeEventFanOut>();
         services.AddSingleton<IOtlpForwarder, OtlpWebhookForwarder>();
         services.TryAddSingleton<IDeliveryProcessor, WebhookDeliveryProcessor>();

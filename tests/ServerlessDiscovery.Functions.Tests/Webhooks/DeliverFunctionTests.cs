@@ -100,11 +100,41 @@ public sealed class DeliverFunctionTests : IAsyncLifetime
         Assert.Empty(otlpOnly.Received);
     }
 
-    private Task<EngineApp> StartAsync()
+    [Fact]
+    public async Task Sweep_DeliveryWhosePublishFailed_IsPublishedAgainOnALaterTick()
     {
+        bool topicDown = true;
+        await using LoopbackServer flakyTopic = await LoopbackServer.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = Volatile.Read(ref topicDown) ? 503 : 200;
+            return Task.CompletedTask;
+        });
+        await using WebhookReceiver receiver = await WebhookReceiver.StartAsync();
+        await using EngineApp app = await StartAsync(flakyTopic);
+        await Webhook.CreateOtelInstanceAsync(app.Client, "otel");
+        await Webhook.SubscribeAsync(app.Client, "otel", new JsonObject { ["url"] = receiver.Url });
+        await app.App.Get<IOtlpForwarder>().ForwardAsync("default", "traces", Webhook.OtlpJson(2), isProtobuf: false, CancellationToken.None);
+        int failedPublishes = flakyTopic.Requests.Count;
+
+        Volatile.Write(ref topicDown, false);
+        DeliverySweep sweep = app.App.Get<DeliverySweep>();
+        int tooSoon = await sweep.SweepAsync(DateTimeOffset.UtcNow, CancellationToken.None);
+        int later = await sweep.SweepAsync(DateTimeOffset.UtcNow + DeliverySweep.StaleAfter + TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        Assert.True(failedPublishes >= 1);
+        Assert.Equal(0, tooSoon);
+        Assert.Equal(1, later);
+        JsonObject republished = Assert.Single(flakyTopic.Requests.Skip(failedPublishes).SelectMany(r => JsonNode.Parse(r.Body)!.AsArray().Select(e => e!.AsObject())));
+        Assert.Equal(HttpStatusCode.OK, await InvokeDeliverAsync(app, republished));
+        Assert.Single(receiver.Received);
+    }
+
+    private Task<EngineApp> StartAsync(LoopbackServer? topic = null)
+    {
+        topic ??= _topic;
         Dictionary<string, string?> settings = Webhook.Settings(maxAttempts: 3);
         settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        settings["EventGrid:TopicEndpoint"] = new Uri(_topic.BaseAddress, "api/events").ToString();
+        settings["EventGrid:TopicEndpoint"] = new Uri(topic.BaseAddress, "api/events").ToString();
         settings["EventGrid:TopicKey"] = "test-topic-key-0123456789";
         return EngineApp.StartAsync(settings);
     }
