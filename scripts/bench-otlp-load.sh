@@ -26,11 +26,17 @@ app_port=$(free_port)
 app_pid=$!
 wait_for_port "$app_port" 60
 echo "app pid $app_pid on 127.0.0.1:$app_port, Azurite tables on $table_port, ${seconds}s, $senders senders"
+# Sample the app's resident set once a second while the load runs (steady state = after the first 10 s).
+( while kill -0 "$app_pid" 2>/dev/null; do awk '/VmRSS/ { print $2 }' "/proc/$app_pid/status" >>"$work/rss"; sleep 1; done ) &
+sampler=$!
 dotnet tests/ServerlessDiscovery.Benchmarks/bin/Release/net10.0/ServerlessDiscovery.Benchmarks.dll otlp-load "http://127.0.0.1:$app_port/" "$seconds" "$senders"
+kill "$sampler" 2>/dev/null || true
+steady=$(tail -n +11 "$work/rss" | sort -n | awk '{ a[NR] = $1 } END { if (NR) printf "median %d MiB, max %d MiB over %d samples", a[int((NR + 1) / 2)] / 1024, a[NR] / 1024, NR }')
 peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$app_pid/status")
 rss_kb=$(awk '/VmRSS/ { print $2 }' "/proc/$app_pid/status")
 kill -INT "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
 writes=$(grep -oE '[0-9]+ entity writes' "$work/app.log" | awk '{ s += $1 } END { print s + 0 }')
 flushes=$(grep -c 'entity writes' "$work/app.log" || true)
 echo "table writes by $flushes flushes (shutdown flush included): $writes"
-echo "app working set: peak $((peak_kb / 1024)) MiB, at end $((rss_kb / 1024)) MiB"
+echo "app working set under load (after 10 s): $steady"
+echo "app working set: peak $((peak_kb / 1024)) MiB (VmHWM, start-up included), at end $((rss_kb / 1024)) MiB"

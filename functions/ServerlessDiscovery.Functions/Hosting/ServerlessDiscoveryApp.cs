@@ -143,8 +143,8 @@ public static partial class ServerlessDiscoveryApp
         services.AddHostedService<StartupReconciliation>();
         services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OtlpOptions>, OtlpOptionsValidator>();
-        // About 100 bytes a remembered span: 200,000 spans keep the attributor near 20 MB, inside the 150 MB working-set bar.
-        services.AddSingleton(sp => new TraceAttributor(new TraceAttributorOptions { MaxSpans = 200_000 }, sp.GetRequiredService<TimeProvider>()));
+        // About 100 bytes a remembered span: 100,000 spans keep the attributor near 10 MB, inside the 150 MB working-set bar.
+        services.AddSingleton(sp => new TraceAttributor(new TraceAttributorOptions { MaxSpans = 100_000 }, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TraceAssetExtractor(sp.GetRequiredService<TraceAttributor>()));
         services.AddSingleton<TraceObservationBuffer>();
         services.AddSingleton<TraceFlusher>();

@@ -64,11 +64,14 @@ internal static partial class OtlpEndpoints
 
         try
         {
-            (byte[]? body, IResult? problem) = await ReadBodyAsync(context.Request, contentEncoding == "gzip", options.Value.MaxBodyBytes);
-            if (body is null)
+            (PooledBody? pooled, IResult? problem) = await ReadBodyAsync(context.Request, contentEncoding == "gzip", options.Value.MaxBodyBytes);
+            if (pooled is null)
             {
                 return problem!;
             }
+
+            using PooledBody owner = pooled;
+            ReadOnlyMemory<byte> body = pooled.Memory;
 
             IReadOnlyList<OtlpSpan> spans;
             int rejected;
@@ -119,8 +122,11 @@ internal static partial class OtlpEndpoints
         }
     }
 
-    /// <summary>Reads the body, decompressing gzip, and stops at the limit however large the body claims or inflates to.</summary>
-    private static async Task<(byte[]? Body, IResult? Problem)> ReadBodyAsync(HttpRequest request, bool gzip, int limit)
+    /// <summary>
+    /// Reads the body into a pooled buffer (so steady traffic does not churn the large-object heap), decompressing gzip,
+    /// and stops at the limit however large the body claims or inflates to.
+    /// </summary>
+    private static async Task<(PooledBody? Body, IResult? Problem)> ReadBodyAsync(HttpRequest request, bool gzip, int limit)
     {
         if (request.ContentLength > limit)
         {
@@ -129,6 +135,7 @@ internal static partial class OtlpEndpoints
 
         Stream source = request.Body;
         GZipStream? inflater = null;
+        var body = new PooledBody(gzip ? 65536 : (int)(request.ContentLength ?? 65536));
         try
         {
             if (gzip)
@@ -136,30 +143,85 @@ internal static partial class OtlpEndpoints
                 source = inflater = new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true);
             }
 
-            using var buffer = new MemoryStream();
-            byte[] chunk = new byte[65536];
-            int read;
-            while ((read = await source.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            while (true)
             {
-                if (buffer.Length + read > limit)
+                int room = limit - body.Length;
+                if (room == 0)
                 {
-                    return (null, TooLarge(limit));
+                    // Full at the limit: one more byte means too large.
+                    if (await source.ReadAsync(new byte[1], request.HttpContext.RequestAborted) > 0)
+                    {
+                        body.Dispose();
+                        return (null, TooLarge(limit));
+                    }
+
+                    break;
                 }
 
-                buffer.Write(chunk, 0, read);
+                if (body.Free == 0)
+                {
+                    body.Grow(Math.Min(limit, Math.Max(65536, body.Length * 2)));
+                }
+
+                int read = await source.ReadAsync(body.FreeMemory[..Math.Min(body.Free, room)], request.HttpContext.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                body.Advance(read);
             }
 
-            return (buffer.ToArray(), null);
+            return (body, null);
         }
         catch (InvalidDataException ex)
         {
+            body.Dispose();
             return (null, TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: $"The gzip body is invalid: {ex.Message}"));
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
         }
         finally
         {
             if (inflater is not null)
             {
                 await inflater.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>A request body in a buffer rented from the shared pool; nothing may keep the memory after disposal.</summary>
+    private sealed class PooledBody(int initialSize) : IDisposable
+    {
+        private byte[] _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, initialSize));
+
+        public int Length { get; private set; }
+
+        public int Free => _buffer.Length - Length;
+
+        public Memory<byte> FreeMemory => _buffer.AsMemory(Length);
+
+        public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+
+        public void Advance(int count) => Length += count;
+
+        public void Grow(int size)
+        {
+            byte[] larger = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+            _buffer.AsSpan(0, Length).CopyTo(larger);
+            System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+
+        public void Dispose()
+        {
+            if (_buffer.Length > 0)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = [];
             }
         }
     }
