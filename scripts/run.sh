@@ -24,6 +24,7 @@ cleanup() {
   if [ -n "$azurite_pid" ]; then
     kill "$azurite_pid" 2>/dev/null || true
     wait "$azurite_pid" 2>/dev/null || true
+    azurite_pid=""
     echo "Azurite stopped."
   fi
 }
@@ -34,4 +35,6 @@ const fs=require("fs");
 const v=(JSON.parse(fs.readFileSync("local.settings.json","utf8")).Values)||{};
 console.log((process.env.URLS||v.URLS||"http://localhost:7071").split(";")[0]);')
 echo "ServerlessDiscovery: $url  (health $url/healthz, ready $url/readyz, API $url/api/v1/, OTLP $url/v1/traces)"
-dotnet run --project functions/ServerlessDiscovery.Functions -c Release "$@"
+dotnet build functions/ServerlessDiscovery.Functions -c Release -nologo -v quiet -clp:ErrorsOnly
+# Run from the repository root so the app finds local.settings.json here.
+dotnet functions/ServerlessDiscovery.Functions/bin/Release/net10.0/ServerlessDiscovery.dll "$@"

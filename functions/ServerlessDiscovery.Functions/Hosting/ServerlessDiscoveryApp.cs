@@ -113,6 +113,12 @@ public static partial class ServerlessDiscoveryApp
         IServiceCollection services = builder.Services;
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
+
+        // Per-request lines of the plugins' HttpClients would repeat every provider URL and retry at Information.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+
+        // A start-up failure is reported once, plainly, by RunAsync; the host's own report is a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
