@@ -35,7 +35,7 @@ public sealed class ScanLifecycleTests
         JsonObject run1 = await app.RefreshAsync("fake1");
         Assert.Equal("succeeded", run1["status"]!.GetValue<string>());
         Assert.Equal(4, run1["counts"]!["created"]!.GetValue<int>());
-        Dictionary<string, TableEntity> rows = await AssetRowsAsync(app, "fake1");
+        Dictionary<string, TableEntity> rows = await app.AssetRowsAsync("fake1");
         Assert.Equal(4, rows.Count);
         Assert.All(rows.Values, r => Assert.Equal(1L, r.GetInt64("Version")));
         Assert.All(rows.Values, r => Assert.Equal("active", r.GetString("State")));
@@ -66,7 +66,7 @@ public sealed class ScanLifecycleTests
         Assert.Equal("succeeded", run3["status"]!.GetValue<string>());
         Assert.Equal(1, run3["counts"]!["updated"]!.GetValue<int>());
         Assert.Equal(1, run3["counts"]!["deleted"]!.GetValue<int>());
-        rows = await AssetRowsAsync(app, "fake1");
+        rows = await app.AssetRowsAsync("fake1");
         TableEntity m1 = rows[StorageKeys.AssetRow("model", "arn:aws:sagemaker:us-east-1:1:model/m1")];
         TableEntity e2 = rows[StorageKeys.AssetRow("endpoint", "https://host/endpoints/e2")];
         Assert.Equal(2L, m1.GetInt64("Version"));
@@ -87,7 +87,7 @@ public sealed class ScanLifecycleTests
         JsonObject run4 = await app.RefreshAsync("fake1");
         Assert.Equal("partial", run4["status"]!.GetValue<string>());
         Assert.Equal(2, run4["counts"]!["stale"]!.GetValue<int>());
-        rows = await AssetRowsAsync(app, "fake1");
+        rows = await app.AssetRowsAsync("fake1");
         Assert.Equal("stale", rows[StorageKeys.AssetRow("model", "arn:aws:sagemaker:us-east-1:1:model/m1")].GetString("State"));
         Assert.Equal(3L, rows[StorageKeys.AssetRow("model", "arn:aws:sagemaker:us-east-1:1:model/m1")].GetInt64("Version"));
         Assert.Equal([ChangeEventTypes.AssetStale, ChangeEventTypes.AssetStale, ChangeEventTypes.ScanCompleted], app.Events.Events.Select(e => e.Type));
@@ -99,7 +99,7 @@ public sealed class ScanLifecycleTests
         JsonObject run5 = await app.RefreshAsync("fake1");
         Assert.Equal("refused", run5["status"]!.GetValue<string>());
         Assert.Contains("force=true", run5["error"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal("stale", (await AssetRowsAsync(app, "fake1"))[StorageKeys.AssetRow("model", "arn:aws:sagemaker:us-east-1:1:model/m1")].GetString("State"));
+        Assert.Equal("stale", (await app.AssetRowsAsync("fake1"))[StorageKeys.AssetRow("model", "arn:aws:sagemaker:us-east-1:1:model/m1")].GetString("State"));
         Assert.Equal([ChangeEventTypes.ScanFailed], app.Events.Events.Select(e => e.Type));
 
         // 6. Forced: applied.
@@ -115,7 +115,7 @@ public sealed class ScanLifecycleTests
         source.Put(AssetTypes.Model, "arn:aws:sagemaker:us-east-1:1:model/m2", ScopeA, "m2");
         JsonObject run7 = await app.RefreshAsync("fake1");
         Assert.Equal(1, run7["counts"]!["restored"]!.GetValue<int>());
-        TableEntity m2 = (await AssetRowsAsync(app, "fake1"))[StorageKeys.AssetRow("model", "arn:aws:sagemaker:us-east-1:1:model/m2")];
+        TableEntity m2 = (await app.AssetRowsAsync("fake1"))[StorageKeys.AssetRow("model", "arn:aws:sagemaker:us-east-1:1:model/m2")];
         Assert.Equal("active", m2.GetString("State"));
         Assert.Equal(4L, m2.GetInt64("Version"));
         Assert.Equal([ChangeEventTypes.AssetRestored, ChangeEventTypes.ScanCompleted], app.Events.Events.Select(e => e.Type));
@@ -144,7 +144,7 @@ public sealed class ScanLifecycleTests
 
         Assert.Equal("failed", run["status"]!.GetValue<string>());
         Assert.Contains("provider exploded", run["error"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal("active", (await AssetRowsAsync(app, "fake2")).Single().Value.GetString("State"));
+        Assert.Equal("active", (await app.AssetRowsAsync("fake2")).Single().Value.GetString("State"));
         Assert.Equal([ChangeEventTypes.ScanFailed], app.Events.Events.Select(e => e.Type));
     }
 
@@ -163,7 +163,7 @@ public sealed class ScanLifecycleTests
 
         Assert.Equal("failed", run["status"]!.GetValue<string>());
         Assert.Contains("Discovery__ScanTimeout", run["error"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Empty(await AssetRowsAsync(app, "hangs"));
+        Assert.Empty(await app.AssetRowsAsync("hangs"));
         source.Gate.SetResult();
     }
 
@@ -189,7 +189,7 @@ public sealed class ScanLifecycleTests
         Assert.Equal("succeeded", due["scans"]!.AsArray().Single()!["status"]!.GetValue<string>());
         Assert.Equal(0, again["due"]!.GetValue<int>());
         Assert.Equal(1, source.Scans);
-        Assert.Single(await AssetRowsAsync(app, "ticked"));
+        Assert.Single(await app.AssetRowsAsync("ticked"));
     }
 
     [Fact]
@@ -208,17 +208,6 @@ public sealed class ScanLifecycleTests
         Assert.Equal(System.Net.HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Conflict, second.StatusCode);
         Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
-    }
-
-    internal static async Task<Dictionary<string, TableEntity>> AssetRowsAsync(EngineApp app, string instance, string tenant = "default")
-    {
-        var rows = new Dictionary<string, TableEntity>();
-        await foreach (TableEntity row in app.App.Table(TableNames.Assets).QueryAsync($"PartitionKey eq '{tenant}~{instance}' and RowKey ge 'a'"))
-        {
-            rows[row.RowKey] = row;
-        }
-
-        return rows;
     }
 
     internal static async Task<List<TableEntity>> OutboxAsync(EngineApp app, string instance, string tenant = "default")
