@@ -15,8 +15,6 @@ namespace ServerlessDiscovery.Functions.Otlp;
 /// </summary>
 internal static partial class OtlpEndpoints
 {
-    private static int _inFlight;
-
     public static void MapOtlp(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/{signal}", HandleAsync).WithTags("OTLP").DisableAntiforgery();
@@ -55,9 +53,8 @@ internal static partial class OtlpEndpoints
             return TypedResults.Problem(statusCode: 415, title: "Unsupported content encoding", detail: $"Content-Encoding '{contentEncoding}' is not supported; use gzip or none.");
         }
 
-        if (Interlocked.Increment(ref _inFlight) > options.Value.MaxConcurrentRequests)
+        if (!buffer.TryEnterRequest(options.Value.MaxConcurrentRequests))
         {
-            Interlocked.Decrement(ref _inFlight);
             context.Response.Headers.RetryAfter = "1";
             return TypedResults.Problem(statusCode: 503, title: "Busy", detail: "Too many OTLP requests are being processed; retry shortly.");
         }
@@ -118,7 +115,7 @@ internal static partial class OtlpEndpoints
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            buffer.ExitRequest();
         }
     }
 

@@ -17,6 +17,21 @@ public sealed class TraceObservationBuffer(IOptions<OtlpOptions> options)
     private readonly object _gate = new();
     private Dictionary<string, TenantBuffer> _tenants = new(StringComparer.Ordinal);
     private int _assets;
+    private int _requests;
+
+    /// <summary>Admits one more request being decoded unless <paramref name="limit"/> are already; pair with <see cref="ExitRequest"/>.</summary>
+    public bool TryEnterRequest(int limit)
+    {
+        if (Interlocked.Increment(ref _requests) <= limit)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _requests);
+        return false;
+    }
+
+    public void ExitRequest() => Interlocked.Decrement(ref _requests);
 
     public int PendingAssets
     {
