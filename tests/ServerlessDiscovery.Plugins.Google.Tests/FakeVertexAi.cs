@@ -44,24 +44,7 @@ public sealed class FakeVertexAi : IAsyncDisposable
     private async Task AnswerAsync(HttpContext context, RecordedRequest request)
     {
         VertexReply reply = request.Path == "/token" ? TokenHandler(request) : Handler(Parse(request));
-        context.Response.StatusCode = reply.Status;
-        context.Response.ContentType = "application/json";
-        foreach ((string name, string value) in reply.Headers ?? new Dictionary<string, string>())
-        {
-            context.Response.Headers[name] = value;
-        }
-
-        byte[] body = Encoding.UTF8.GetBytes(reply.Body);
-        if (reply.CutOff)
-        {
-            context.Response.ContentLength = body.Length + 1000;
-            await context.Response.Body.WriteAsync(body);
-            await context.Response.Body.FlushAsync();
-            context.Abort();
-            return;
-        }
-
-        await context.Response.Body.WriteAsync(body);
+        await LoopbackReplies.WriteJsonAsync(context, reply.Status, reply.Body, reply.Headers, reply.CutOff);
     }
 
     private static VertexCall Parse(RecordedRequest request)

@@ -58,3 +58,30 @@ public sealed class LoopbackServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 }
+
+/// <summary>How fake provider APIs answer: a JSON body with headers, or one cut off mid-way (a dropped connection).</summary>
+public static class LoopbackReplies
+{
+    public static async Task WriteJsonAsync(HttpContext context, int status, string body, IReadOnlyDictionary<string, string>? headers = null, bool cutOff = false)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        foreach ((string name, string value) in headers ?? new Dictionary<string, string>())
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        if (cutOff)
+        {
+            // Promise more than is sent, then drop the connection: the client sees a truncated body.
+            context.Response.ContentLength = bytes.Length + 1000;
+            await context.Response.Body.WriteAsync(bytes);
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+            return;
+        }
+
+        await context.Response.Body.WriteAsync(bytes);
+    }
+}
