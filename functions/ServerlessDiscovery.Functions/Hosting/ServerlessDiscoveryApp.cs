@@ -151,7 +151,7 @@ public static partial class ServerlessDiscoveryApp
         services.AddSingleton<IValidateOptions<OtlpOptions>, OtlpOptionsValidator>();
         // About 100 bytes a remembered span: 100,000 spans keep the attributor near 10 MB, inside the 150 MB working-set bar.
         services.AddSingleton(sp => new TraceAttributor(new TraceAttributorOptions { MaxSpans = 100_000 }, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new TraceAssetExtractor(sp.GetRequiredService<TraceAttributor>()));
+        services.AddSingleton<TenantExtractors>();
         services.AddSingleton<TraceObservationBuffer>();
         services.AddSingleton<TraceFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<TraceFlusher>());

@@ -24,7 +24,7 @@ internal static partial class OtlpEndpoints
         string signal,
         HttpContext context,
         ApiKeyAuthenticator authenticator,
-        TraceAssetExtractor extractor,
+        TenantExtractors extractors,
         TraceObservationBuffer buffer,
         IOptions<OtlpOptions> options,
         IServiceProvider services,
@@ -91,6 +91,7 @@ internal static partial class OtlpEndpoints
                 return TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: ex.Message);
             }
 
+            TraceAssetExtractor extractor = await extractors.ForTenantAsync(caller.Tenant, context.RequestAborted);
             TraceExtraction extraction = extractor.Extract(caller.Tenant, spans);
             if (!buffer.TryAdd(caller.Tenant, extraction))
             {

@@ -229,6 +229,23 @@ public sealed class OtlpIngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServiceNamesFilter_OfTheTenantsInstance_KeepsOnlyThoseServices()
+    {
+        await _app.CreateInstanceAsync("opentelemetry", "traces", new JsonObject { ["service_names"] = new JsonArray("checkout") }, tenantHeader: "tenant-filtered");
+        using HttpClient tenant = TenantClient("tenant-filtered");
+
+        using HttpResponseMessage kept = await tenant.PostAsync("v1/traces", new StringContent(OtlpJson("checkout", "kept-model"), Encoding.UTF8, "application/json"));
+        using HttpResponseMessage dropped = await tenant.PostAsync("v1/traces", new StringContent(OtlpJson("batch-jobs", "dropped-model"), Encoding.UTF8, "application/json"));
+        await _app.App.Get<TraceFlusher>().FlushAsync();
+        JsonObject models = (await tenant.GetFromJsonAsync<JsonObject>("api/v1/models"))!;
+
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, dropped.StatusCode);
+        Assert.Equal(["openai/kept-model"], models["models"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()));
+        Assert.Equal("traces", models["models"]![0]!["instance"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task OpenApiDocument_DescribesTheApi()
     {
         JsonObject doc = (await _app.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
