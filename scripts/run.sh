@@ -22,8 +22,7 @@ else
 fi
 cleanup() {
   if [ -n "$azurite_pid" ]; then
-    kill "$azurite_pid" 2>/dev/null || true
-    wait "$azurite_pid" 2>/dev/null || true
+    stop_process "$azurite_pid"
     azurite_pid=""
     echo "Azurite stopped."
   fi

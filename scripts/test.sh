@@ -18,8 +18,7 @@ node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort "$port" --inMe
   --skipApiVersionCheck --disableProductStyleUrl --silent >"$workdir/azurite.log" 2>&1 &
 azurite_pid=$!
 cleanup() {
-  kill "$azurite_pid" 2>/dev/null || true
-  wait "$azurite_pid" 2>/dev/null || true
+  stop_process "$azurite_pid"
   rm -rf "$workdir"
 }
 trap cleanup EXIT
