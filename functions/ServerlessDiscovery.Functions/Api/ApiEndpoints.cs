@@ -14,12 +14,7 @@ internal static class ApiEndpoints
             (Caller? caller, int status, string? error) = authenticator.Authenticate(context.HttpContext.Request);
             if (caller is null)
             {
-                if (status == StatusCodes.Status401Unauthorized)
-                {
-                    context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
-                }
-
-                return TypedResults.Problem(statusCode: status, title: status switch { 401 => "Unauthorized", 403 => "Forbidden", _ => "Bad request" }, detail: error);
+                return ApiRequest.AuthenticationProblem(context.HttpContext, status, error);
             }
 
             context.HttpContext.SetCaller(caller);
@@ -31,5 +26,22 @@ internal static class ApiEndpoints
         api.MapAssetsApi();
         api.MapWebhooksApi();
         return api;
+    }
+
+    /// <summary>The OpenAPI document, behind the same key check as the API it describes.</summary>
+    public static void MapOpenApiDocument(this WebApplication app)
+    {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/openapi"), branch => branch.Use(async (context, next) =>
+        {
+            (Caller? caller, int status, string? error) = context.RequestServices.GetRequiredService<ApiKeyAuthenticator>().Authenticate(context.Request);
+            if (caller is null)
+            {
+                await ApiRequest.AuthenticationProblem(context, status, error).ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        }));
+        app.MapOpenApi("/api/openapi/{documentName}.json");
     }
 }

@@ -56,6 +56,17 @@ internal static class ApiRequest
         }
     }
 
+    /// <summary>The answer to a request whose API key or tenant was refused (401 with a Bearer challenge, 403, or 400).</summary>
+    public static IResult AuthenticationProblem(HttpContext context, int status, string? error)
+    {
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        return TypedResults.Problem(statusCode: status, title: status switch { 401 => "Unauthorized", 403 => "Forbidden", _ => "Bad request" }, detail: error);
+    }
+
     public static IResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 

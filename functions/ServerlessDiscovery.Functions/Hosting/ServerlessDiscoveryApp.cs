@@ -173,7 +173,7 @@ public static partial class ServerlessDiscoveryApp
         app.MapHealthEndpoints();
         app.MapApiV1();
         app.MapOtlp();
-        app.MapOpenApi("/api/openapi/{documentName}.json");
+        app.MapOpenApiDocument();
         if (mode == HostingMode.Functions)
         {
             app.MapFunctionInvocations();

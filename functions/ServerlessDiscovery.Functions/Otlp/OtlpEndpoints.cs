@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using ServerlessDiscovery.Functions.Api;
 using ServerlessDiscovery.Functions.Security;
 using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
@@ -38,7 +39,7 @@ internal static partial class OtlpEndpoints
         (Caller? caller, int status, string? error) = authenticator.Authenticate(context.Request);
         if (caller is null)
         {
-            return TypedResults.Problem(statusCode: status, title: status == 401 ? "Unauthorized" : status == 403 ? "Forbidden" : "Bad request", detail: error);
+            return ApiRequest.AuthenticationProblem(context, status, error);
         }
 
         OtlpEncoding? encoding = OtlpDecoder.EncodingOf(context.Request.ContentType);

@@ -130,6 +130,24 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         Assert.Equal(1, instances["count"]!.GetValue<int>());
     }
 
+    [Theory]
+    [InlineData("api/openapi/v1.json")]
+    [InlineData("api/v1/plugin-types")]
+    [InlineData("api/v1/assets")]
+    public async Task EveryRouteButHealth_NeedsAKey(string path)
+    {
+        using HttpClient anonymous = Client(null);
+        using HttpClient keyed = Client(KeyA);
+
+        using HttpResponseMessage refused = await anonymous.GetAsync(path);
+        using HttpResponseMessage allowed = await keyed.GetAsync(path);
+        using HttpResponseMessage otlp = await anonymous.PostAsync("v1/traces", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, otlp.StatusCode);
+    }
+
     [Fact]
     public async Task Health_NeedsNoKey()
     {
