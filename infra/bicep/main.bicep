@@ -204,7 +204,7 @@ param leaseDuration string = '00:15:00'
 @description('Optional. Share of an instance\'s active assets a scan may delete before it is refused unless forced (Discovery__DeletionGuardRatio).')
 param deletionGuardRatio string = '0.5'
 
-// Every setting the app's code reads in Azure (docs/deploy.md, "Settings"), with identity-based values.
+// Every setting the app's code reads in Azure (README.md, "Settings"), with identity-based values.
 // Local-only settings (connection strings, keys, URLS) are deliberately absent.
 var appSettings = {
   DISCOVERY_TICK: discoveryTick

@@ -8,7 +8,7 @@ namespace ServerlessDiscovery.Infra.Tests;
 
 /// <summary>
 /// The settings the code reads (local.settings.sample.json plus every options class) against what main.bicep sets
-/// and what docs/deploy.md documents.
+/// and what README.md documents.
 /// </summary>
 public sealed partial class AppSettingsTests
 {
@@ -35,7 +35,7 @@ public sealed partial class AppSettingsTests
         var expected = new SortedSet<string>(CodeSettings().Concat(AnnouncedSettings).Where(s => !documented.TryGetValue(s, out bool localOnly) || !localOnly), StringComparer.Ordinal);
         var actual = new SortedSet<string>(Keys(Templates.Main, Templates.Main.Variable("appSettings").Value), StringComparer.Ordinal);
         Assert.True(expected.SetEquals(actual),
-            $"main.bicep's appSettings differ from the settings the code reads (minus those docs/deploy.md marks local only).\n" +
+            $"main.bicep's appSettings differ from the settings the code reads (minus those README.md marks local only).\n" +
             $"Missing from main.bicep: {string.Join(", ", expected.Except(actual))}\nNot read by the code: {string.Join(", ", actual.Except(expected))}");
     }
 
@@ -46,8 +46,8 @@ public sealed partial class AppSettingsTests
         string[] code = [.. CodeSettings().Concat(AnnouncedSettings)];
         string[] undocumented = [.. code.Where(s => !documented.ContainsKey(s))];
         string[] unknown = [.. documented.Keys.Where(s => !code.Contains(s))];
-        Assert.True(undocumented.Length == 0, $"docs/deploy.md's Settings table lacks: {string.Join(", ", undocumented)}");
-        Assert.True(unknown.Length == 0, $"docs/deploy.md's Settings table lists settings the code does not read: {string.Join(", ", unknown)}");
+        Assert.True(undocumented.Length == 0, $"README.md's Settings table lacks: {string.Join(", ", undocumented)}");
+        Assert.True(unknown.Length == 0, $"README.md's Settings table lists settings the code does not read: {string.Join(", ", unknown)}");
     }
 
     [Fact]
@@ -128,12 +128,12 @@ public sealed partial class AppSettingsTests
         return [.. settings.Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>docs/deploy.md "## Settings" table: setting name to whether its row says "local only".</summary>
+    /// <summary>README.md "## Settings" table: setting name to whether its row says "local only".</summary>
     internal static Dictionary<string, bool> DocumentedSettings()
     {
-        string doc = File.ReadAllText(RepoPaths.InRoot("docs", "deploy.md"));
+        string doc = File.ReadAllText(RepoPaths.InRoot("README.md"));
         int start = doc.IndexOf("\n## Settings", StringComparison.Ordinal);
-        Assert.True(start >= 0, "docs/deploy.md has no '## Settings' section.");
+        Assert.True(start >= 0, "README.md has no '## Settings' section.");
         int end = doc.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
         string section = end < 0 ? doc[start..] : doc[start..end];
         var rows = new Dictionary<string, bool>(StringComparer.Ordinal);
@@ -142,7 +142,7 @@ public sealed partial class AppSettingsTests
             rows[row.Groups["name"].Value] = row.Value.Contains("local only", StringComparison.OrdinalIgnoreCase);
         }
 
-        Assert.True(rows.Count > 0, "docs/deploy.md's Settings section has no table rows of the form | `Name` | ... |.");
+        Assert.True(rows.Count > 0, "README.md's Settings section has no table rows of the form | `Name` | ... |.");
         return rows;
     }
 
