@@ -157,6 +157,4 @@ public sealed class InstanceStore(TableStore tables, SecretProtector protector, 
             ? (null, [new ConfigError("plugin_type", $"'{instance.PluginType}' is not a known plugin type.")])
             : PluginConfiguration.Validate(type, instance.Config);
     }
-
-    internal static JsonObject ParseObject(string json) => JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 32 }) as JsonObject ?? [];
 }

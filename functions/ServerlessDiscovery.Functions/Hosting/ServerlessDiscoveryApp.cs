@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServerlessDiscovery.Engine;
 using ServerlessDiscovery.Functions.Api;
 using ServerlessDiscovery.Functions.Delivery;
