@@ -26,8 +26,7 @@ public sealed class TenantExtractors(TraceAttributor attributor, InstanceStore i
         }
 
         TraceAssetExtractor extractor = _unfiltered;
-        IReadOnlyList<PluginInstance> all = await instances.ListAsync(tenant, cancellationToken);
-        if (all.Where(i => i.PluginType == TraceFlusher.PluginTypeId).OrderBy(i => i.Id, StringComparer.Ordinal).FirstOrDefault() is { } instance
+        if (TraceFlusher.TraceInstance(await instances.ListAsync(tenant, cancellationToken)) is { } instance
             && PluginConfiguration.Validate(new OpenTelemetryPluginType(), instance.Config).Configuration is { } config)
         {
             TraceExtractionOptions options = OpenTelemetryPluginType.ExtractionOptions(config);

@@ -87,10 +87,13 @@ public sealed partial class TraceFlusher(
         base.Dispose();
     }
 
+    /// <summary>The instance trace-derived assets of a tenant belong to: its opentelemetry instance with the lowest id.</summary>
+    internal static PluginInstance? TraceInstance(IEnumerable<PluginInstance> tenantInstances) =>
+        tenantInstances.Where(i => i.PluginType == PluginTypeId).OrderBy(i => i.Id, StringComparer.Ordinal).FirstOrDefault();
+
     private async Task<string> ResolveInstanceAsync(string tenant, CancellationToken cancellationToken)
     {
-        IReadOnlyList<PluginInstance> all = await instances.ListAsync(tenant, cancellationToken);
-        if (all.Where(i => i.PluginType == PluginTypeId).OrderBy(i => i.Id, StringComparer.Ordinal).FirstOrDefault() is { } existing)
+        if (TraceInstance(await instances.ListAsync(tenant, cancellationToken)) is { } existing)
         {
             return existing.Id;
         }
