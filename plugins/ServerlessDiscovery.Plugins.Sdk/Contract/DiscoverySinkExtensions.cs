@@ -9,8 +9,9 @@ public static partial class DiscoverySinkExtensions
 {
     /// <summary>
     /// Runs <paramref name="scan"/>; reports <paramref name="scope"/> completed when it returns, or failed when it throws
-    /// a provider failure (<see cref="ProviderException"/>, or a JSON shape error from reading the reply). Cancellation
-    /// and programming errors propagate. Returns whether the scope completed.
+    /// a provider failure (<see cref="ProviderException"/>, or a JSON shape error from reading the reply), or unavailable
+    /// when it throws <see cref="ScopeUnavailableException"/>. Cancellation and programming errors propagate. Returns
+    /// whether the scope completed.
     /// </summary>
     public static async Task<bool> RunScopeAsync(this IDiscoverySink sink, string scope, Func<CancellationToken, Task> scan, ILogger logger, string provider, CancellationToken cancellationToken = default)
     {
@@ -19,6 +20,12 @@ public static partial class DiscoverySinkExtensions
             await scan(cancellationToken).ConfigureAwait(false);
             sink.ScopeCompleted(scope);
             return true;
+        }
+        catch (ScopeUnavailableException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogScopeUnavailable(logger, provider, scope, ex.Message);
+            sink.ScopeUnavailable(scope, ex.Message);
+            return false;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is ProviderException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -32,4 +39,7 @@ public static partial class DiscoverySinkExtensions
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "{Provider} scope {Scope} failed: {Reason}")]
     private static partial void LogScopeFailed(ILogger logger, string provider, string scope, string reason);
+
+    [LoggerMessage(EventId = 3090, Level = LogLevel.Information, Message = "{Provider} scope {Scope} is not available on this source: {Reason}")]
+    private static partial void LogScopeUnavailable(ILogger logger, string provider, string scope, string reason);
 }

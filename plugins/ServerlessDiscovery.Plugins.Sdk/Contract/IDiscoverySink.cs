@@ -17,4 +17,23 @@ public interface IDiscoverySink
 
     /// <summary><paramref name="scope"/> could not be fully read; <paramref name="error"/> says why (no secrets).</summary>
     void ScopeFailed(string scope, string error);
+
+    /// <summary>
+    /// One item of <paramref name="scope"/> could not be read (<paramref name="warning"/> names it, no secrets) while the
+    /// rest of the scope was reported. The scope is incomplete: a plugin reporting this does not also complete it, so
+    /// nothing is tombstoned and nothing is marked stale. May be called once per failed item. A host that does not
+    /// record warnings leaves the scope as it was.
+    /// </summary>
+    void ScopeIncomplete(string scope, string warning)
+    {
+    }
+
+    /// <summary>
+    /// <paramref name="scope"/> is not offered by this source (a feature switched off, no database, an API absent in a
+    /// region); <paramref name="reason"/> says which. Neither a failure nor a completion: its assets are kept as they
+    /// are, never marked stale. A host that does not record it leaves the scope as it was.
+    /// </summary>
+    void ScopeUnavailable(string scope, string reason)
+    {
+    }
 }
