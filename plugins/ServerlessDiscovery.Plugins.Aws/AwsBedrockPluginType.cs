@@ -20,6 +20,7 @@ public sealed class AwsBedrockPluginType : IPluginType
         [
             .. AwsSettings.CommonFields,
             new ConfigField(BedrockDiscovery.EndpointField, "Bedrock endpoint", ConfigFieldType.String, Default: BedrockDiscovery.DefaultEndpoint, Description: "Bedrock control-plane base URL; {region} is replaced per region."),
+            new ConfigField(BedrockDiscovery.CatalogueField, "Include the foundation-model catalogue", ConfigFieldType.Boolean, Default: "false", Description: "Report every foundation model Bedrock offers in each region, not only those the account's custom models, provisioned throughputs and application inference profiles use."),
             new ConfigField(BedrockAgentDiscovery.EndpointField, "Bedrock Agents endpoint", ConfigFieldType.String, Default: BedrockAgentDiscovery.DefaultEndpoint, Description: "Agents for Amazon Bedrock base URL; {region} is replaced per region."),
         ],
         EnvironmentVariables: AwsEnvironment.Variables);
@@ -31,7 +32,7 @@ public sealed class AwsBedrockPluginType : IPluginType
         AwsSettings settings = AwsSettings.From(configuration, EndpointFields);
         return new AwsPlugin(settings, context, api =>
         [
-            new BedrockDiscovery(api, BedrockDiscovery.CreateService(settings.EndpointTemplates[BedrockDiscovery.EndpointField])),
+            new BedrockDiscovery(api, BedrockDiscovery.CreateService(settings.EndpointTemplates[BedrockDiscovery.EndpointField]), configuration.GetBoolean(BedrockDiscovery.CatalogueField) ?? false),
             new BedrockAgentDiscovery(api, BedrockAgentDiscovery.CreateService(settings.EndpointTemplates[BedrockAgentDiscovery.EndpointField])),
         ]);
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Plugins.Aws.Http;
 using ServerlessDiscovery.Plugins.Aws.Scanning;
+using ServerlessDiscovery.Plugins.Http;
 
 namespace ServerlessDiscovery.Plugins.Aws.Bedrock;
 
@@ -14,8 +15,8 @@ internal sealed class BedrockAgentDiscovery(AwsApiClient api, AwsService service
     public const string EndpointField = "bedrock_agent_endpoint";
     public const string DefaultEndpoint = "https://bedrock-agent.{region}.amazonaws.com";
 
-    /// <summary>The working draft: the version whose action groups and knowledge bases are edited and prepared.</summary>
-    private const string AgentVersion = "DRAFT";
+    /// <summary>The working draft: read only when no alias routes to a numbered version.</summary>
+    private const string DraftVersion = "DRAFT";
 
     public AwsService Service => service;
 
@@ -50,27 +51,89 @@ internal sealed class BedrockAgentDiscovery(AwsApiClient api, AwsService service
 
         foreach (string agentId in agentIds)
         {
-            await AgentAsync(scan, agentId, cancellationToken);
+            try
+            {
+                await AgentAsync(scan, agentId, cancellationToken);
+            }
+            catch (ProviderException ex) when (AwsJson.IsItemUnreadable(ex))
+            {
+                // Deleted between the listing and the read, or refused as invalid: its siblings are still reported.
+                scan.Warn($"agent {agentId} could not be read ({ex.Message})");
+            }
         }
     }
 
     private async Task AgentAsync(AwsScan scan, string agentId, CancellationToken cancellationToken)
     {
         // The summary lacks the ARN and the model; GetAgent has both.
-        using JsonDocument detail = await api.CallRestAsync(service, scan.Region, "GetAgent", HttpMethod.Get, $"agents/{Uri.EscapeDataString(agentId)}/", null, cancellationToken);
-        JsonElement agent = AwsJson.Object(detail.RootElement, "agent") ?? throw new ServerlessDiscovery.Plugins.Http.ProviderException("GetAgent returned no 'agent'.");
+        string agentPath = $"agents/{Uri.EscapeDataString(agentId)}/";
+        using JsonDocument detail = await api.CallRestAsync(service, scan.Region, "GetAgent", HttpMethod.Get, agentPath, null, cancellationToken);
+        JsonElement agent = AwsJson.Object(detail.RootElement, "agent") ?? throw new ProviderException("GetAgent returned no 'agent'.");
         string arn = AwsJson.String(agent, "agentArn") ?? $"arn:{scan.Partition}:bedrock:{scan.Region}:{scan.Account}:agent/{agentId}";
+
+        // What callers reach is what the aliases route to; DRAFT only when no alias serves a numbered version.
+        var aliases = new List<(string Arn, string Name, JsonObject Attributes)>();
+        var served = new SortedSet<string>(StringComparer.Ordinal);
+        await ListAsync(scan, "ListAgentAliases", agentPath + "agentaliases/", page =>
+        {
+            foreach (JsonElement alias in AwsJson.Items(page, "agentAliasSummaries", "ListAgentAliases"))
+            {
+                string aliasId = AwsJson.RequiredString(alias, "agentAliasId", "ListAgentAliases");
+                string[] routed = [.. AwsJson.Items(alias, "routingConfiguration", "ListAgentAliases").Select(r => AwsJson.String(r, "agentVersion")).OfType<string>()];
+                served.UnionWith(routed);
+                JsonObject aliasAttributes = AwsJson.Attributes(alias, "agentAliasId", "agentAliasStatus", "description", "aliasInvocationState");
+                aliasAttributes["agent_versions"] = new JsonArray([.. routed.Select(v => (JsonNode?)JsonValue.Create(v))]);
+                aliases.Add(($"arn:{scan.Partition}:bedrock:{scan.Region}:{scan.Account}:agent-alias/{agentId}/{aliasId}", AwsJson.String(alias, "agentAliasName") ?? aliasId, aliasAttributes));
+            }
+
+            return Task.CompletedTask;
+        }, cancellationToken);
+        served.Remove(DraftVersion);
+        string[] versions = served.Count > 0 ? [.. served] : [DraftVersion];
+
         JsonObject attributes = AwsJson.Attributes(agent, "agentId", "agentStatus", "foundationModel", "description", "agentVersion", "orchestrationType", "agentCollaboration");
         attributes["region"] = scan.Region;
+        attributes["served_versions"] = new JsonArray([.. versions.Select(v => (JsonNode?)JsonValue.Create(v))]);
         await scan.AddAsync(AssetTypes.Agent, arn, AwsJson.String(agent, "agentName") ?? agentId, attributes, cancellationToken);
+        foreach ((string aliasArn, string aliasName, JsonObject alias) in aliases)
+        {
+            alias["region"] = scan.Region;
+            alias["agent_id"] = agentId;
+            alias["kind"] = "agent_alias";
+            await scan.AddAsync(AssetTypes.Endpoint, aliasArn, aliasName, alias, cancellationToken);
+            await scan.LinkAsync(AssetTypes.Endpoint, aliasArn, Relationships.Serves, AssetTypes.Agent, arn, cancellationToken);
+        }
 
-        if (AwsJson.String(agent, "foundationModel") is { Length: > 0 } model)
+        bool supervisor = AwsJson.String(agent, "agentCollaboration") is "SUPERVISOR" or "SUPERVISOR_ROUTER";
+        var models = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string version in versions)
+        {
+            if (version == DraftVersion)
+            {
+                models.Add(AwsJson.String(agent, "foundationModel") ?? string.Empty);
+            }
+            else
+            {
+                using JsonDocument versionDetail = await api.CallRestAsync(service, scan.Region, "GetAgentVersion", HttpMethod.Get, $"{agentPath}agentversions/{Uri.EscapeDataString(version)}/", null, cancellationToken);
+                JsonElement agentVersion = AwsJson.Object(versionDetail.RootElement, "agentVersion") ?? throw new ProviderException("GetAgentVersion returned no 'agentVersion'.");
+                models.Add(AwsJson.String(agentVersion, "foundationModel") ?? string.Empty);
+                supervisor |= AwsJson.String(agentVersion, "agentCollaboration") is "SUPERVISOR" or "SUPERVISOR_ROUTER";
+            }
+
+            await VersionToolsAsync(scan, agentId, arn, version, supervisor, cancellationToken);
+        }
+
+        foreach (string model in models.Where(m => m.Length > 0))
         {
             (string targetType, string targetId) = ModelTarget(scan, model);
             await scan.LinkAsync(AssetTypes.Agent, arn, Relationships.UsesModel, targetType, targetId, cancellationToken);
         }
+    }
 
-        string versionPath = $"agents/{Uri.EscapeDataString(agentId)}/agentversions/{AgentVersion}/";
+    /// <summary>The action groups, knowledge bases and (for a supervisor) collaborator agents of one agent version.</summary>
+    private async Task VersionToolsAsync(AwsScan scan, string agentId, string arn, string version, bool supervisor, CancellationToken cancellationToken)
+    {
+        string versionPath = $"agents/{Uri.EscapeDataString(agentId)}/agentversions/{Uri.EscapeDataString(version)}/";
         await ListAsync(scan, "ListAgentActionGroups", versionPath + "actiongroups/", async page =>
         {
             foreach (JsonElement group in AwsJson.Items(page, "actionGroupSummaries", "ListAgentActionGroups"))
@@ -95,6 +158,37 @@ internal sealed class BedrockAgentDiscovery(AwsApiClient api, AwsService service
                 await scan.LinkAsync(AssetTypes.Agent, arn, Relationships.UsesKnowledgeBase, AssetTypes.DownstreamSystem, KnowledgeBaseArn(scan, kbId), cancellationToken);
             }
         }, cancellationToken);
+
+        if (!supervisor)
+        {
+            return;
+        }
+
+        await ListAsync(scan, "ListAgentCollaborators", versionPath + "agentcollaborators/", async page =>
+        {
+            foreach (JsonElement collaborator in AwsJson.Items(page, "agentCollaboratorSummaries", "ListAgentCollaborators"))
+            {
+                // The collaborator is named by its alias ARN: arn:…:agent-alias/{agentId}/{aliasId}.
+                if (AwsJson.Object(collaborator, "agentDescriptor") is { } descriptor && AwsJson.String(descriptor, "aliasArn") is { } aliasArn
+                    && AgentOfAlias(aliasArn) is { } collaboratorArn)
+                {
+                    await scan.LinkAsync(AssetTypes.Agent, arn, Relationships.DelegatesTo, AssetTypes.Agent, collaboratorArn, cancellationToken);
+                }
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>arn:aws:bedrock:us-east-1:111122223333:agent-alias/AGENT/ALIAS → arn:aws:bedrock:us-east-1:111122223333:agent/AGENT.</summary>
+    private static string? AgentOfAlias(string aliasArn)
+    {
+        int marker = aliasArn.IndexOf(":agent-alias/", StringComparison.Ordinal);
+        if (marker < 0)
+        {
+            return null;
+        }
+
+        string[] parts = aliasArn[(marker + ":agent-alias/".Length)..].Split('/');
+        return parts[0].Length > 0 ? $"{aliasArn[..marker]}:agent/{parts[0]}" : null;
     }
 
     /// <summary>

@@ -24,25 +24,28 @@ internal sealed class AwsApiClient(ProviderHttpClient http, AwsCredentialSource 
     public Task<JsonDocument> CallRestAsync(AwsService service, string region, string operation, HttpMethod method, string relativePath, JsonObject? body, CancellationToken cancellationToken) =>
         SendAsync(service, region, operation, method, relativePath, body is null ? [] : Encoding.UTF8.GetBytes(body.ToJsonString()), body is null ? null : "application/json", null, cancellationToken);
 
-    /// <summary>A query-protocol call (STS): form-encoded POST answered with XML.</summary>
-    public async Task<string> CallQueryAsync(Uri endpoint, string region, string signingService, string operation, string form, CancellationToken cancellationToken)
+    /// <summary>
+    /// A query-protocol call (STS): form-encoded POST. The protocol's documented reply is XML, so XML is asked for; STS
+    /// also honours Accept: application/json, so the reply's media type is returned with its text for the caller to parse.
+    /// </summary>
+    public async Task<QueryReply> CallQueryAsync(Uri endpoint, string region, string signingService, string operation, string form, CancellationToken cancellationToken)
     {
         byte[] payload = Encoding.UTF8.GetBytes(form);
-        using HttpResponseMessage response = await http.SendAsync(operation, ct => CreateAsync(endpoint, region, signingService, HttpMethod.Post, payload, "application/x-www-form-urlencoded; charset=utf-8", null, ct), cancellationToken);
-        return await response.Content.ReadAsStringAsync(cancellationToken);
+        using HttpResponseMessage response = await http.SendAsync(operation, ct => CreateAsync(endpoint, region, signingService, HttpMethod.Post, payload, "application/x-www-form-urlencoded; charset=utf-8", null, "text/xml", ct), cancellationToken);
+        return new QueryReply(response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
     private Task<JsonDocument> SendAsync(AwsService service, string region, string operation, HttpMethod method, string relativePath, byte[] payload, string? contentType, string? target, CancellationToken cancellationToken)
     {
         Uri uri = new(service.BaseUri(region), relativePath);
-        return http.SendJsonAsync(operation, ct => CreateAsync(uri, region, service.SigningName, method, payload, contentType, target, ct), cancellationToken);
+        return http.SendJsonAsync(operation, ct => CreateAsync(uri, region, service.SigningName, method, payload, contentType, target, "application/json", ct), cancellationToken);
     }
 
-    private async ValueTask<HttpRequestMessage> CreateAsync(Uri uri, string region, string signingService, HttpMethod method, byte[] payload, string? contentType, string? target, CancellationToken cancellationToken)
+    private async ValueTask<HttpRequestMessage> CreateAsync(Uri uri, string region, string signingService, HttpMethod method, byte[] payload, string? contentType, string? target, string accept, CancellationToken cancellationToken)
     {
         AwsCredentials current = await credentials.GetAsync(cancellationToken);
         var request = new HttpRequestMessage(method, uri);
-        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd(accept);
         if (target is not null)
         {
             request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
@@ -57,6 +60,12 @@ internal sealed class AwsApiClient(ProviderHttpClient http, AwsCredentialSource 
         SigV4Signer.Sign(request, payload, current, region, signingService, time.GetUtcNow());
         return request;
     }
+}
+
+/// <summary>A query-protocol reply: its media type (XML unless the service chose otherwise) and its text.</summary>
+internal sealed record QueryReply(string? MediaType, string Body)
+{
+    public bool IsJson => MediaType is { } type && (type.EndsWith("/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>One AWS service as this plugin calls it: where (per region), how it signs, and its JSON 1.1 target prefix.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Plugins.Aws.Http;
 using ServerlessDiscovery.Plugins.Aws.Scanning;
+using ServerlessDiscovery.Plugins.Http;
 
 namespace ServerlessDiscovery.Plugins.Aws.SageMaker;
 
@@ -61,32 +62,51 @@ internal sealed class SageMakerDiscovery(AwsApiClient api, AwsService service) :
 
         foreach (string name in endpointNames)
         {
-            using JsonDocument endpoint = await api.CallJson11Async(service, scan.Region, "DescribeEndpoint", new JsonObject { ["EndpointName"] = name }, cancellationToken);
-            JsonElement e = endpoint.RootElement;
-            string arn = AwsJson.RequiredString(e, "EndpointArn", "DescribeEndpoint");
-            string configName = AwsJson.RequiredString(e, "EndpointConfigName", "DescribeEndpoint");
-            using JsonDocument config = await api.CallJson11Async(service, scan.Region, "DescribeEndpointConfig", new JsonObject { ["EndpointConfigName"] = configName }, cancellationToken);
+            await EndpointAsync(scan, name, modelArns, cancellationToken);
+        }
+    }
 
-            JsonObject attributes = AwsJson.Attributes(e, "EndpointStatus", "EndpointConfigName", "CreationTime");
-            attributes["region"] = scan.Region;
-            var variants = new JsonArray();
-            var served = new List<string>();
-            foreach (JsonElement variant in AwsJson.Items(config.RootElement, "ProductionVariants", "DescribeEndpointConfig"))
+    /// <summary>
+    /// One endpoint and the models its configuration serves. EndpointConfigName is optional in DescribeEndpoint, and AWS
+    /// lets a config be deleted while its endpoint runs (DescribeEndpointConfig then answers 400 ValidationException):
+    /// the endpoint is still reported, with a warning instead of the models it serves.
+    /// </summary>
+    private async Task EndpointAsync(AwsScan scan, string name, Dictionary<string, string> modelArns, CancellationToken cancellationToken)
+    {
+        using JsonDocument endpoint = await api.CallJson11Async(service, scan.Region, "DescribeEndpoint", new JsonObject { ["EndpointName"] = name }, cancellationToken);
+        JsonElement e = endpoint.RootElement;
+        string arn = AwsJson.RequiredString(e, "EndpointArn", "DescribeEndpoint");
+        JsonObject attributes = AwsJson.Attributes(e, "EndpointStatus", "EndpointConfigName", "CreationTime");
+        attributes["region"] = scan.Region;
+        var variants = new JsonArray();
+        var served = new List<string>();
+        if (AwsJson.String(e, "EndpointConfigName") is { Length: > 0 } configName)
+        {
+            try
             {
-                JsonObject v = AwsJson.Attributes(variant, "VariantName", "ModelName", "InstanceType", "InitialInstanceCount", "InitialVariantWeight");
-                variants.Add(v);
-                if (AwsJson.String(variant, "ModelName") is { } modelName)
+                using JsonDocument config = await api.CallJson11Async(service, scan.Region, "DescribeEndpointConfig", new JsonObject { ["EndpointConfigName"] = configName }, cancellationToken);
+                foreach (JsonElement variant in AwsJson.Items(config.RootElement, "ProductionVariants", "DescribeEndpointConfig"))
                 {
-                    served.Add(modelArns.TryGetValue(modelName, out string? modelArn) ? modelArn : ModelArn(scan, modelName));
+                    variants.Add(AwsJson.Attributes(variant, "VariantName", "ModelName", "InstanceType", "InitialInstanceCount", "InitialVariantWeight"));
+                    if (AwsJson.String(variant, "ModelName") is { } modelName)
+                    {
+                        served.Add(modelArns.TryGetValue(modelName, out string? modelArn) ? modelArn : ModelArn(scan, modelName));
+                    }
                 }
             }
-
-            attributes["production_variants"] = variants;
-            await scan.AddAsync(AssetTypes.Endpoint, arn, name, attributes, cancellationToken);
-            foreach (string modelArn in served.Distinct(StringComparer.Ordinal))
+            catch (ProviderException ex) when (AwsJson.IsItemUnreadable(ex))
             {
-                await scan.LinkAsync(AssetTypes.Endpoint, arn, Relationships.Serves, AssetTypes.Model, modelArn, cancellationToken);
+                string warning = $"endpoint {name}: its configuration {configName} could not be read ({ex.Message})";
+                attributes["warning"] = warning;
+                scan.Warn(warning);
             }
+        }
+
+        attributes["production_variants"] = variants;
+        await scan.AddAsync(AssetTypes.Endpoint, arn, name, attributes, cancellationToken);
+        foreach (string modelArn in served.Distinct(StringComparer.Ordinal))
+        {
+            await scan.LinkAsync(AssetTypes.Endpoint, arn, Relationships.Serves, AssetTypes.Model, modelArn, cancellationToken);
         }
     }
 
@@ -110,8 +130,19 @@ internal sealed class SageMakerDiscovery(AwsApiClient api, AwsService service) :
         foreach ((string name, string arn, string? endpointArn, JsonObject attributes) in components)
         {
             // The summary does not say which model a component runs; its specification does.
-            using JsonDocument detail = await api.CallJson11Async(service, scan.Region, "DescribeInferenceComponent", new JsonObject { ["InferenceComponentName"] = name }, cancellationToken);
-            string? modelName = AwsJson.Object(detail.RootElement, "Specification") is { } spec ? AwsJson.String(spec, "ModelName") : null;
+            string? modelName = null;
+            try
+            {
+                using JsonDocument detail = await api.CallJson11Async(service, scan.Region, "DescribeInferenceComponent", new JsonObject { ["InferenceComponentName"] = name }, cancellationToken);
+                modelName = AwsJson.Object(detail.RootElement, "Specification") is { } spec ? AwsJson.String(spec, "ModelName") : null;
+            }
+            catch (ProviderException ex) when (AwsJson.IsItemUnreadable(ex))
+            {
+                string warning = $"inference component {name} could not be described ({ex.Message})";
+                attributes["warning"] = warning;
+                scan.Warn(warning);
+            }
+
             attributes["region"] = scan.Region;
             if (modelName is not null)
             {

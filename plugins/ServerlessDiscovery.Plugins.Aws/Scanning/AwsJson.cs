@@ -46,6 +46,13 @@ internal static class AwsJson
             : throw new ProviderException($"{operation} returned '{name}' that is not a list.");
     }
 
+    /// <summary>
+    /// A refusal about one item rather than the service: it is gone or invalid (404, ValidationException,
+    /// ResourceNotFoundException). Access denied, throttling and server errors still fail the scope.
+    /// </summary>
+    public static bool IsItemUnreadable(ProviderException ex) =>
+        ex.Status == 404 || ex.ErrorCode is "ValidationException" or "ResourceNotFoundException" or "ResourceNotFound";
+
     public static string? String(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 

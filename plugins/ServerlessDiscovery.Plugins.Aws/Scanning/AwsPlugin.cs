@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Xml;
-using System.Xml.Linq;
 using Microsoft.Extensions.Logging;
 using ServerlessDiscovery.Plugins.Aws.Configuration;
 using ServerlessDiscovery.Plugins.Aws.Credentials;
@@ -82,8 +79,9 @@ internal sealed partial class AwsPlugin : IPlugin
                 string scope = $"aws:{account}:{region}:{service.Service.Name}";
                 try
                 {
-                    await service.DiscoverAsync(new AwsScan(account, region, scope, sink), cancellationToken);
-                    sink.ScopeCompleted(scope);
+                    var scan = new AwsScan(account, region, scope, sink);
+                    await service.DiscoverAsync(scan, cancellationToken);
+                    Report(sink, scan);
                 }
                 catch (Exception ex) when (IsScopeFailure(ex, cancellationToken))
                 {
@@ -98,6 +96,22 @@ internal sealed partial class AwsPlugin : IPlugin
         _http.Dispose();
         _credentials.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A scope whose items all read completes; one with an unreadable item is incomplete, never failed.</summary>
+    private void Report(IDiscoverySink sink, AwsScan scan)
+    {
+        if (scan.Warnings.Count == 0)
+        {
+            sink.ScopeCompleted(scan.Scope);
+            return;
+        }
+
+        foreach (string warning in scan.Warnings)
+        {
+            LogItemUnreadable(_logger, scan.Scope, warning);
+            sink.ScopeIncomplete(scan.Scope, warning);
+        }
     }
 
     private void Fail(IDiscoverySink sink, string scope, string error)
@@ -116,24 +130,17 @@ internal sealed partial class AwsPlugin : IPlugin
         }
 
         string region = _settings.RegionList[0];
-        string xml = await Api.CallQueryAsync(
+        QueryReply reply = await Api.CallQueryAsync(
             AwsSettings.ResolveEndpoint(_settings.StsEndpointTemplate, region),
             region,
             "sts",
             "GetCallerIdentity",
             "Action=GetCallerIdentity&Version=2011-06-15",
             cancellationToken);
-        try
-        {
-            XElement? element = XDocument.Parse(xml).Descendants().FirstOrDefault(e => e.Name.LocalName == "Account");
-            return element?.Value is { Length: 12 } id && id.All(char.IsAsciiDigit)
-                ? id
-                : throw new ProviderException("AWS STS GetCallerIdentity returned no 12-digit Account.");
-        }
-        catch (XmlException ex)
-        {
-            throw new ProviderException(string.Create(CultureInfo.InvariantCulture, $"AWS STS GetCallerIdentity returned malformed XML ({ex.Message})."), null, null, ex);
-        }
+        string? id = reply.IsJson ? StsReplies.JsonAccount(reply.Body) : StsReplies.XmlAccount(reply.Body);
+        return id is { Length: 12 } && id.All(char.IsAsciiDigit)
+            ? id
+            : throw new ProviderException("AWS STS GetCallerIdentity returned no 12-digit Account.");
     }
 
     private static bool IsScopeFailure(Exception ex, CancellationToken cancellationToken) =>
@@ -141,4 +148,7 @@ internal sealed partial class AwsPlugin : IPlugin
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "AWS scope {Scope} could not be read: {Error}")]
     private static partial void LogScopeFailed(ILogger logger, string scope, string error);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "AWS scope {Scope} is incomplete: {Warning}")]
+    private static partial void LogItemUnreadable(ILogger logger, string scope, string warning);
 }

@@ -17,6 +17,14 @@ internal interface IAwsServiceDiscovery
 /// <summary>One (account, region, service) being scanned.</summary>
 internal sealed record AwsScan(string Account, string Region, string Scope, IDiscoverySink Sink)
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
+
+    /// <summary>Items of the scope that could not be read; any makes the scope incomplete rather than completed.</summary>
+    public IReadOnlyCollection<string> Warnings => _warnings;
+
+    /// <summary>Records that one item (an endpoint, an agent) could not be fully read while its siblings were.</summary>
+    public void Warn(string warning) => _warnings.Enqueue(warning);
+
     /// <summary>The ARN partition of the region (aws, aws-cn, aws-us-gov).</summary>
     public string Partition => Region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
         : Region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"

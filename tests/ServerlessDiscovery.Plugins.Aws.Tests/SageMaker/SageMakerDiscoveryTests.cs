@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Plugins.Aws.Tests.Fakes;
 using ServerlessDiscovery.Plugins.Conformance;
+using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Plugins.Aws.Tests.SageMaker;
 
@@ -178,13 +179,9 @@ public sealed class SageMakerDiscoveryTests
     [Fact]
     public async Task Discover_NoAccountConfigured_ReadsItFromSignedStsGetCallerIdentity()
     {
+        // STS negotiates: whatever the plugin accepts, it must parse what comes back.
         await using FakeAws fake = await FakeAws.StartAsync(call => call.Service == "sts"
-            ? new FakeReply(200, """
-                <GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-                  <GetCallerIdentityResult><Arn>arn:aws:iam::210987654321:user/scanner</Arn><UserId>AIDAEXAMPLE</UserId><Account>210987654321</Account></GetCallerIdentityResult>
-                  <ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>
-                </GetCallerIdentityResponse>
-                """)
+            ? FakeSts.GetCallerIdentity(call, "210987654321")
             : SageMakerFixtures.Answer(call));
         JsonObject config = Config(fake, "us-east-1");
         config.Remove("account_id");
@@ -196,9 +193,88 @@ public sealed class SageMakerDiscoveryTests
         }
 
         Assert.Equal(["aws:210987654321:us-east-1:sagemaker"], sink.CompletedScopes);
+        Assert.Empty(sink.FailedScopes);
         AwsCall sts = Assert.Single(fake.Calls, c => c.Service == "sts");
         Assert.Equal("GetCallerIdentity", sts.Operation);
         AssertEveryRequestSigned(fake);
+    }
+
+    [Fact]
+    public async Task Verify_StsAnswersJson_ReadsTheAccountFromTheJsonShape()
+    {
+        // A proxy or SDK shim may force JSON; the GetCallerIdentityResponse.GetCallerIdentityResult shape is read too.
+        await using FakeAws fake = await FakeAws.StartAsync(call => call.Service == "sts"
+            ? FakeSts.GetCallerIdentity(call with { Request = call.Request with { Headers = new Dictionary<string, string> { ["Accept"] = "application/json" } } }, "210987654321")
+            : SageMakerFixtures.Answer(call));
+        JsonObject config = Config(fake, "us-east-1");
+        config.Remove("account_id");
+        var sink = new RecordingSink();
+
+        await using (IPlugin plugin = AwsTestPlugin.Create<AwsSageMakerPluginType>(config))
+        {
+            Assert.True((await plugin.VerifyConnectionAsync()).Success);
+            await plugin.DiscoverAsync(sink);
+        }
+
+        Assert.Equal(["aws:210987654321:us-east-1:sagemaker"], sink.CompletedScopes);
+    }
+
+    [Fact]
+    public async Task Discover_EndpointConfigDeleted_WarnsOnThatEndpointAndReportsTheRestIncomplete()
+    {
+        // SageMaker 2017-07-24 (botocore service-2.json): DescribeEndpoint's EndpointConfigName is optional, and a config
+        // may be deleted while its endpoint runs; DescribeEndpointConfig then answers 400 ValidationException.
+        await using FakeAws fake = await FakeAws.StartAsync(call => call.Operation switch
+        {
+            "ListEndpoints" => FakeReply.Json(new JsonObject
+            {
+                ["Endpoints"] = new JsonArray(
+                    new JsonObject { ["EndpointName"] = "ep-1", ["EndpointArn"] = SageMakerFixtures.Arn(call.Region, "endpoint/ep-1"), ["EndpointStatus"] = "InService" },
+                    new JsonObject { ["EndpointName"] = "ep-orphan", ["EndpointArn"] = SageMakerFixtures.Arn(call.Region, "endpoint/ep-orphan"), ["EndpointStatus"] = "InService" },
+                    new JsonObject { ["EndpointName"] = "ep-bare", ["EndpointArn"] = SageMakerFixtures.Arn(call.Region, "endpoint/ep-bare"), ["EndpointStatus"] = "Creating" }),
+            }),
+            "DescribeEndpoint" when (string?)call.Body["EndpointName"] == "ep-orphan" => FakeReply.Json(new JsonObject
+            {
+                ["EndpointName"] = "ep-orphan",
+                ["EndpointArn"] = SageMakerFixtures.Arn(call.Region, "endpoint/ep-orphan"),
+                ["EndpointConfigName"] = "cfg-deleted",
+                ["EndpointStatus"] = "InService",
+                ["CreationTime"] = 1700000000.0,
+                ["LastModifiedTime"] = 1700000000.0,
+            }),
+            "DescribeEndpoint" when (string?)call.Body["EndpointName"] == "ep-bare" => FakeReply.Json(new JsonObject
+            {
+                ["EndpointName"] = "ep-bare",
+                ["EndpointArn"] = SageMakerFixtures.Arn(call.Region, "endpoint/ep-bare"),
+                ["EndpointStatus"] = "Creating",
+                ["CreationTime"] = 1700000000.0,
+                ["LastModifiedTime"] = 1700000000.0,
+            }),
+            "DescribeEndpointConfig" when (string?)call.Body["EndpointConfigName"] == "cfg-deleted" =>
+                FakeReply.Error(400, "ValidationException", "Could not find endpoint configuration \"arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/cfg-deleted\"."),
+            _ => SageMakerFixtures.Answer(call),
+        });
+        var recording = new RecordingSink();
+        var sink = new ScopeOutcomeSink(recording);
+
+        await using (IPlugin plugin = AwsTestPlugin.Create<AwsSageMakerPluginType>(Config(fake, "us-east-1")))
+        {
+            await plugin.DiscoverAsync(sink);
+        }
+
+        Assert.Empty(recording.Scopes);
+        string warning = Assert.Single(sink.Incomplete[UsScope]);
+        Assert.Contains("ep-orphan", warning, StringComparison.Ordinal);
+        Assert.Contains("ValidationException", warning, StringComparison.Ordinal);
+        string Arn(string resource) => SageMakerFixtures.Arn("us-east-1", resource);
+        Assert.Contains("ValidationException", (string?)recording.Single(AssetTypes.Endpoint, Arn("endpoint/ep-orphan")).Attributes["warning"], StringComparison.Ordinal);
+        Assert.Null(recording.Single(AssetTypes.Endpoint, Arn("endpoint/ep-bare")).Attributes["warning"]);
+        Assert.DoesNotContain(recording.Edges, e => e.SourceId == Arn("endpoint/ep-orphan"));
+        Assert.Contains(new DiscoveredEdge(AssetTypes.Endpoint, Arn("endpoint/ep-1"), Relationships.Serves, AssetTypes.Model, Arn("model/model-b"), UsScope), recording.Edges);
+        recording.Single(AssetTypes.Model, Arn("model/model-a"));
+        recording.Single(AssetTypes.Deployment, Arn("inference-component/ic-1"));
+        recording.Single(AssetTypes.Model, Arn("model-package/churn/1"));
+        Assert.DoesNotContain(fake.Calls, c => c.Operation == "DescribeEndpointConfig" && c.Body["EndpointConfigName"] is null);
     }
 
     [Fact]
