@@ -6,6 +6,8 @@ namespace ServerlessDiscovery.Plugins.LiteLlm;
 /// <summary>LiteLLM proxy: model aliases and the models behind them, registered MCP servers and tools, teams and keys.</summary>
 public sealed class LiteLlmPluginType : IPluginType
 {
+    private const int MaxKeyPageSize = 100;
+
     public PluginMetadata Metadata { get; } = new(
         TypeId: "litellm",
         Name: "LiteLLM proxy",
@@ -19,16 +21,17 @@ public sealed class LiteLlmPluginType : IPluginType
             new ConfigField(ConfigKeys.IncludeMcp, "Include MCP servers", ConfigFieldType.Boolean, Default: "true"),
             new ConfigField(ConfigKeys.IncludeTeams, "Include teams", ConfigFieldType.Boolean, Default: "true"),
             new ConfigField(ConfigKeys.IncludeKeys, "Include virtual keys", ConfigFieldType.Boolean, Default: "true"),
-            new ConfigField(ConfigKeys.PageSize, "Page size", ConfigFieldType.Integer, Default: "100", Description: "size sent to /key/list."),
+            new ConfigField(ConfigKeys.PageSize, "Page size", ConfigFieldType.Integer, Default: "100", Description: "size sent to /key/list (1-100: LiteLLM refuses larger pages with 422)."),
             new ConfigField(ConfigKeys.RequestsPerSecond, "Requests per second", ConfigFieldType.Integer, Default: "0", Description: "Pace calls to the proxy (0: no pacing beyond 429 handling)."),
         ],
         EnvironmentVariables: []);
 
     public IEnumerable<ConfigError> Validate(PluginConfiguration configuration)
     {
-        if (configuration.GetInteger(ConfigKeys.PageSize) is < 1 or > 1000)
+        // LiteLLM's list_keys declares size: Query(10, ge=1, le=100) and answers 422 above 100.
+        if (configuration.GetInteger(ConfigKeys.PageSize) is < 1 or > MaxKeyPageSize)
         {
-            yield return new ConfigError(ConfigKeys.PageSize, "must be between 1 and 1000.");
+            yield return new ConfigError(ConfigKeys.PageSize, $"must be between 1 and {MaxKeyPageSize} (LiteLLM's /key/list limit).");
         }
 
         if (configuration.GetInteger(ConfigKeys.RequestsPerSecond) is < 0)

@@ -66,4 +66,29 @@ public sealed class EndToEndTests
         Assert.Equal(AssetState.Active, (await app.AssetRowAsync("ll1", AssetTypes.Deployment, $"{host}/model/a1")).GetString("State"));
         app.AssertEvents(third, ChangeEventTypes.AssetStale, [(AssetTypes.Principal, $"{host}/keys/hash-aaa")]);
     }
+
+    [Fact]
+    public async Task Scans_DatabaseGone_LeavesTeamsAndKeysActive()
+    {
+        await using FakeProxy proxy = await FakeProxy.StartAsync();
+        string host = proxy.Host;
+        proxy.Json("/team/list", """[{"team_id":"t-1","team_alias":"search"}]""");
+        proxy.Json("/key/list", """{"keys":[{"token":"hash-aaa","key_alias":"search-svc","team_id":"t-1"}],"total_count":1,"current_page":1,"total_pages":1}""");
+        await using EngineApp app = await EngineApp.StartAsync();
+        await app.CreateInstanceAsync("litellm", "ll2", new JsonObject { ["proxy_url"] = proxy.Server.BaseAddress.ToString(), ["master_key"] = FakeProxy.MasterKey });
+
+        JsonObject first = await app.RefreshAsync("ll2");
+
+        Assert.Equal(2, (int)EngineAppEndToEnd.Counts(first)["created"]!);
+
+        proxy.WithoutDatabase();
+        JsonObject second = await app.RefreshAsync("ll2");
+
+        JsonObject counts = EngineAppEndToEnd.Counts(second);
+        Assert.Equal(0, (int)counts["deleted"]!);
+        Assert.Equal(0, (int)counts["stale"]!);
+        Assert.Null(second["scopes"]![$"litellm:{host}:keys"]);
+        Assert.Equal(AssetState.Active, (await app.AssetRowAsync("ll2", AssetTypes.Principal, $"{host}/keys/hash-aaa")).GetString("State"));
+        Assert.Equal(AssetState.Active, (await app.AssetRowAsync("ll2", AssetTypes.Principal, $"{host}/teams/t-1")).GetString("State"));
+    }
 }

@@ -26,6 +26,18 @@ internal sealed class FakeProxy : IAsyncDisposable
         return proxy;
     }
 
+    /// <summary>
+    /// Answers as a proxy started without DATABASE_URL: /team/list raises HTTPException(400, {"error": CommonProxyErrors
+    /// .db_not_connected_error}) (FastAPI wraps it in "detail"), /key/list raises Exception("Database not connected")
+    /// turned into a 500 ProxyException (litellm/proxy/management_endpoints team_endpoints.list_team,
+    /// key_management_endpoints.list_keys).
+    /// </summary>
+    public void WithoutDatabase()
+    {
+        Json("/team/list", """{"detail":{"error":"DB not connected. See https://docs.litellm.ai/docs/proxy/virtual_keys"}}""", 400);
+        Json("/key/list", """{"error":{"message":"Authentication Error, Database not connected","type":"internal_server_error","param":"None","code":"500"}}""", 500);
+    }
+
     public void Json(string path, string body, int status = 200) => _routes[path] = context => WriteAsync(context, status, body);
 
     public void Route(string path, Func<HttpContext, Task> handler) => _routes[path] = handler;
@@ -42,6 +54,12 @@ internal sealed class FakeProxy : IAsyncDisposable
         if (context.Request.Headers.Authorization != $"Bearer {MasterKey}")
         {
             return WriteAsync(context, 401, """{"error":{"message":"Authentication Error, Invalid proxy server token passed.","type":"auth_error","param":"None","code":"401"}}""");
+        }
+
+        // list_keys declares size: int = Query(10, ge=1, le=100); FastAPI refuses anything else with 422.
+        if (context.Request.Path == "/key/list" && int.TryParse(context.Request.Query["size"], out int size) && size is < 1 or > 100)
+        {
+            return WriteAsync(context, 422, $$$"""{"detail":[{"type":"less_than_equal","loc":["query","size"],"msg":"Input should be less than or equal to 100","input":"{{{size}}}","ctx":{"le":100}}]}""");
         }
 
         if (_routes.TryGetValue(context.Request.Path.Value!, out Func<HttpContext, Task>? handler))

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using ServerlessDiscovery.Plugins.Configuration;
 using ServerlessDiscovery.Plugins.Conformance;
+using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Plugins.LiteLlm.Tests;
 
@@ -114,6 +115,62 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
             [$"{_proxy.Host}/model/a1", $"{_proxy.Host}/model/b2"],
             sink.Edges.Where(e => e.SourceId == key.Id && e.Relationship == Relationships.UsesModel).Select(e => e.TargetId).Order());
         Assert.Contains(sink.Edges, e => e.SourceId == team && e.Relationship == Relationships.UsesModel && e.TargetId == $"{_proxy.Host}/model/c3");
+    }
+
+    [Fact]
+    public async Task Discover_DefaultPageSize_StaysWithinTheKeyListLimit()
+    {
+        RecordingSink sink = await DiscoverAsync(pageSize: 0);
+
+        Assert.Contains(Scope("keys"), sink.CompletedScopes);
+        Assert.All(_proxy.Server.Requests.Where(r => r.Path == "/key/list"), r => Assert.Contains("size=100&", r.Query, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(101)]
+    [InlineData(1000)]
+    public void Validate_PageSizeAboveLiteLlmsLimit_IsRefused(int pageSize)
+    {
+        var raw = new JsonObject { ["proxy_url"] = _proxy.Server.BaseAddress.ToString(), ["master_key"] = FakeProxy.MasterKey, ["page_size"] = (long)pageSize };
+
+        (PluginConfiguration? config, IReadOnlyList<ConfigError> errors) = PluginConfiguration.Validate(new LiteLlmPluginType(), raw);
+
+        Assert.Null(config);
+        Assert.Contains(errors, e => e.Field == "page_size" && e.Message.Contains("100", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Discover_ProxyWithoutDatabase_ReportsTeamsAndKeysUnavailableNotFailed()
+    {
+        _proxy.Json("/model/info", ModelInfo);
+        _proxy.WithoutDatabase();
+        var recording = new RecordingSink();
+        var sink = new ScopeOutcomeSink(recording);
+
+        await using (IPlugin plugin = Create(FakeProxy.MasterKey))
+        {
+            await plugin.DiscoverAsync(sink).WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal([Scope("keys"), Scope("teams")], sink.Unavailable.Keys.Order());
+        Assert.Contains("database", sink.Unavailable[Scope("keys")], StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(recording.FailedScopes);
+        Assert.Equal([Scope("mcp"), Scope("models")], recording.CompletedScopes.Order());
+        Assert.Equal(3, recording.Assets.Count(a => a.Type == AssetTypes.Deployment));
+    }
+
+    [Fact]
+    public async Task Discover_ApiBaseWithKeyInQuery_IsRedacted()
+    {
+        _proxy.Json("/model/info", """
+            {"data":[{"model_name":"fn","litellm_params":{"model":"openai/gpt-4o","api_base":"https://user:pw@fn.azurewebsites.net/api/chat?code=fn-secret-code&api-version=2024-10-21"},"model_info":{"id":"f1"}}]}
+            """);
+
+        RecordingSink sink = await DiscoverAsync();
+
+        string apiBase = (string)sink.Single(AssetTypes.Deployment, $"{_proxy.Host}/model/f1").Attributes["api_base"]!;
+        Assert.Equal("https://REDACTED@fn.azurewebsites.net/api/chat?code=REDACTED&api-version=REDACTED", apiBase);
+        Assert.DoesNotContain(sink.Assets, a => a.Attributes.ToJsonString().Contains("fn-secret-code", StringComparison.Ordinal) || a.Attributes.ToJsonString().Contains("pw@", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -240,7 +297,12 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
 
     private IPlugin Create(string key, int pageSize = 100, JsonObject? extra = null)
     {
-        var raw = new JsonObject { ["proxy_url"] = _proxy.Server.BaseAddress.ToString(), ["master_key"] = key, ["page_size"] = (long)pageSize };
+        var raw = new JsonObject { ["proxy_url"] = _proxy.Server.BaseAddress.ToString(), ["master_key"] = key };
+        if (pageSize > 0)
+        {
+            raw["page_size"] = (long)pageSize;
+        }
+
         foreach ((string name, JsonNode? value) in extra ?? [])
         {
             raw[name] = value?.DeepClone();

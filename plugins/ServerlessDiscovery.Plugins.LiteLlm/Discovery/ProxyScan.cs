@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Plugins.Http;
 using ServerlessDiscovery.Plugins.LiteLlm.Api;
+using ServerlessDiscovery.Plugins.LiteLlm.Redaction;
 using static ServerlessDiscovery.Plugins.Http.JsonFields;
 
 namespace ServerlessDiscovery.Plugins.LiteLlm.Discovery;
@@ -40,7 +41,7 @@ internal sealed class ProxyScan(LiteLlmClient client, string proxy, int pageSize
                     ["alias"] = alias,
                     ["litellm_model"] = underlying,
                     ["provider"] = provider,
-                    ["api_base"] = Text(parameters, "api_base"),
+                    ["api_base"] = UrlRedaction.Redact(Text(parameters, "api_base")),
                     ["api_version"] = Text(parameters, "api_version"),
                     ["tpm"] = Node(parameters, "tpm") ?? Node(info, "tpm"),
                     ["rpm"] = Node(parameters, "rpm") ?? Node(info, "rpm"),
@@ -135,7 +136,7 @@ internal sealed class ProxyScan(LiteLlmClient client, string proxy, int pageSize
 
     public async Task TeamsAsync(IDiscoverySink sink, string scope, CancellationToken cancellationToken)
     {
-        using JsonDocument reply = await client.GetAsync("ListTeams", "team/list", cancellationToken).ConfigureAwait(false);
+        using JsonDocument reply = await NeedsDatabaseAsync("ListTeams", "team/list", cancellationToken).ConfigureAwait(false);
         foreach (JsonElement team in LiteLlmClient.Items("ListTeams", reply.RootElement, "teams"))
         {
             string teamId = Required("ListTeams", team, "team_id");
@@ -165,7 +166,7 @@ internal sealed class ProxyScan(LiteLlmClient client, string proxy, int pageSize
         for (int page = 1; ; page++)
         {
             string path = string.Create(CultureInfo.InvariantCulture, $"key/list?page={page}&size={pageSize}&return_full_object=true");
-            using JsonDocument reply = await client.GetAsync("ListKeys", path, cancellationToken).ConfigureAwait(false);
+            using JsonDocument reply = await NeedsDatabaseAsync("ListKeys", path, cancellationToken).ConfigureAwait(false);
             int count = 0;
             foreach (JsonElement key in LiteLlmClient.Items("ListKeys", reply.RootElement, "keys"))
             {
@@ -211,6 +212,30 @@ internal sealed class ProxyScan(LiteLlmClient client, string proxy, int pageSize
             }
         }
     }
+
+    /// <summary>
+    /// A call to an endpoint backed by the proxy's database. Without one (no DATABASE_URL) LiteLLM keeps no teams or
+    /// keys and says so: /team/list answers 400 {"detail": {"error": "DB not connected..."}} and /key/list 500
+    /// {"error": {"message": "Authentication Error, Database not connected", ...}} (proxy/_types.py CommonProxyErrors,
+    /// management_endpoints team_endpoints.list_team and key_management_endpoints.list_keys). That is "not available
+    /// on this source", not a failure.
+    /// </summary>
+    private async Task<JsonDocument> NeedsDatabaseAsync(string operation, string pathAndQuery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.GetAsync(operation, pathAndQuery, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProviderException ex) when (ex.Status is 400 or 500 && NoDatabase(ex.Message))
+        {
+            throw new ScopeUnavailableException("LiteLLM runs without a database (DB not connected): it keeps no teams or keys.", ex);
+        }
+    }
+
+    private static bool NoDatabase(string message) =>
+        message.Contains("DB not connected", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("Database not connected", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("No db connected", StringComparison.OrdinalIgnoreCase);
 
     private string TeamId(string teamId) => $"{proxy}/teams/{teamId}";
 
