@@ -36,6 +36,7 @@ public sealed class AwsBedrockConformanceTests : PluginConformanceTests<AwsBedro
         ["account_id"] = "123456789012",
         ["bedrock_endpoint"] = $"{unreachable}bedrock/{{region}}",
         ["bedrock_agent_endpoint"] = $"{unreachable}agent/{{region}}",
+        ["agentcore_endpoint"] = $"{unreachable}agentcore/{{region}}",
     };
 
     protected override IEnumerable<(JsonObject Configuration, string Field)> InvalidConfigurations =>

@@ -84,6 +84,7 @@ public sealed class EndToEndTests
         JsonObject config = AwsTestPlugin.StaticKeys("us-east-1");
         config["bedrock_endpoint"] = fake.Template("bedrock");
         config["bedrock_agent_endpoint"] = fake.Template("agent");
+        config["agentcore_endpoint"] = fake.Template("agentcore");
         await using EngineApp app = await EngineApp.StartAsync();
         await app.CreateInstanceAsync("aws.bedrock", "br1", config);
         await app.AssertSecretsMaskedAsync("br1", Secrets);

@@ -38,7 +38,14 @@ internal sealed partial class AwsPlugin : IPlugin
             await ResolveAccountAsync(cancellationToken);
             foreach (IAwsServiceDiscovery service in _services)
             {
-                await service.VerifyAsync(region, cancellationToken);
+                try
+                {
+                    await service.VerifyAsync(region, cancellationToken);
+                }
+                catch (ScopeUnavailableException)
+                {
+                    // Not offered in this region: nothing to verify, and not a failure.
+                }
             }
 
             return VerifyResult.Ok;
@@ -82,6 +89,10 @@ internal sealed partial class AwsPlugin : IPlugin
                     var scan = new AwsScan(account, region, scope, sink);
                     await service.DiscoverAsync(scan, cancellationToken);
                     Report(sink, scan);
+                }
+                catch (ScopeUnavailableException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    sink.ScopeUnavailable(scope, ex.Message);
                 }
                 catch (Exception ex) when (IsScopeFailure(ex, cancellationToken))
                 {

@@ -17,8 +17,12 @@ public sealed class BedrockDiscoveryTests
     private const string CollaboratorArn = "arn:aws:bedrock:us-east-1:123456789012:agent/AGENT00002";
     private const string LiveAliasArn = "arn:aws:bedrock:us-east-1:123456789012:agent-alias/AGENT00001/LIVE000001";
 
-    /// <summary>Answers in the shapes of the Amazon Bedrock and Agents for Amazon Bedrock API references.</summary>
-    public static FakeReply Answer(AwsCall call) => (call.Service, call.Request.Method, call.Path) switch
+    /// <summary>Answers in the shapes of the Amazon Bedrock, Agents for Amazon Bedrock and AgentCore control API references.</summary>
+    public static FakeReply Answer(AwsCall call) => call.Service == "agentcore"
+        ? AgentCore.AgentCoreFixtures.Answer(call) ?? FakeReply.Error(400, "ValidationException", $"Unexpected {call.Request.Method} {call.Path}{call.Request.Query}")
+        : AnswerBedrock(call);
+
+    private static FakeReply AnswerBedrock(AwsCall call) => (call.Service, call.Request.Method, call.Path) switch
     {
         ("bedrock", "GET", "/foundation-models") => FakeReply.Json(new JsonObject
         {
@@ -200,7 +204,7 @@ public sealed class BedrockDiscoveryTests
             await plugin.DiscoverAsync(sink);
         }
 
-        Assert.Equal(["aws:123456789012:us-east-1:bedrock", "aws:123456789012:us-east-1:bedrock-agent"], sink.CompletedScopes.Order());
+        Assert.Equal(["aws:123456789012:us-east-1:bedrock", "aws:123456789012:us-east-1:bedrock-agent", "aws:123456789012:us-east-1:bedrock-agentcore"], sink.CompletedScopes.Order());
         Assert.Equal("Claude 3 Haiku", sink.Single(AssetTypes.GenerativeModel, FoundationArn).Name);
         Assert.Equal("custom-b", sink.Single(AssetTypes.GenerativeModel, $"arn:aws:bedrock:{Region}:{Account}:custom-model/b").Name);
         Assert.Equal("pii", sink.Single(AssetTypes.Function, $"arn:aws:bedrock:{Region}:{Account}:guardrail/gr1").Name);
@@ -236,7 +240,7 @@ public sealed class BedrockDiscoveryTests
 
         // The page token went back URL-encoded, and every request (both hosts) was signed for the "bedrock" signing name.
         Assert.Contains(fake.Calls, c => c.Path == "/custom-models" && c.Query("nextToken") == "custom/2+=");
-        Assert.All(fake.Calls, c => SigV4Verifier.AssertSigned(c.Request, AwsTestPlugin.AccessKeyId, AwsTestPlugin.SecretAccessKey, "bedrock", c.Region));
+        Assert.All(fake.Calls.Where(c => c.Service != "agentcore"), c => SigV4Verifier.AssertSigned(c.Request, AwsTestPlugin.AccessKeyId, AwsTestPlugin.SecretAccessKey, "bedrock", c.Region));
     }
 
     [Fact]
@@ -272,7 +276,7 @@ public sealed class BedrockDiscoveryTests
         }
 
         const string agentScope = "aws:123456789012:us-east-1:bedrock-agent";
-        Assert.Equal(["aws:123456789012:us-east-1:bedrock"], recording.CompletedScopes);
+        Assert.Equal(["aws:123456789012:us-east-1:bedrock", "aws:123456789012:us-east-1:bedrock-agentcore"], recording.CompletedScopes.Order());
         Assert.Empty(recording.FailedScopes);
         Assert.Contains("AGENT00002", Assert.Single(sink.Incomplete[agentScope]), StringComparison.Ordinal);
         recording.Single(AssetTypes.Agent, AgentArn);
@@ -292,9 +296,9 @@ public sealed class BedrockDiscoveryTests
             await plugin.DiscoverAsync(sink);
         }
 
-        Assert.Equal(["aws:123456789012:us-east-1:bedrock"], sink.CompletedScopes);
+        Assert.Equal(["aws:123456789012:us-east-1:bedrock", "aws:123456789012:us-east-1:bedrock-agentcore"], sink.CompletedScopes.Order());
         Assert.Contains("AccessDeniedException", sink.Scopes["aws:123456789012:us-east-1:bedrock-agent"], StringComparison.Ordinal);
-        Assert.DoesNotContain(sink.Assets, a => a.Type == AssetTypes.Agent);
+        Assert.DoesNotContain(sink.Assets, a => a.Scope == "aws:123456789012:us-east-1:bedrock-agent");
     }
 
     [Fact]
@@ -306,15 +310,16 @@ public sealed class BedrockDiscoveryTests
         VerifyResult result = await plugin.VerifyConnectionAsync();
 
         Assert.True(result.Success, result.Error);
-        Assert.Equal(["agent", "bedrock"], fake.Calls.Select(c => c.Service).Order());
-        Assert.All(fake.Calls, c => SigV4Verifier.AssertSigned(c.Request, AwsTestPlugin.AccessKeyId, AwsTestPlugin.SecretAccessKey, "bedrock", c.Region));
+        Assert.Equal(["agent", "agentcore", "bedrock"], fake.Calls.Select(c => c.Service).Order());
+        Assert.All(fake.Calls, c => SigV4Verifier.AssertSigned(c.Request, AwsTestPlugin.AccessKeyId, AwsTestPlugin.SecretAccessKey, c.Service == "agentcore" ? "bedrock-agentcore" : "bedrock", c.Region));
     }
 
-    private static JsonObject Config(FakeAws fake)
+    public static JsonObject Config(FakeAws fake)
     {
         JsonObject config = AwsTestPlugin.StaticKeys(Region);
         config["bedrock_endpoint"] = fake.Template("bedrock");
         config["bedrock_agent_endpoint"] = fake.Template("agent");
+        config["agentcore_endpoint"] = fake.Template("agentcore");
         return config;
     }
 }
