@@ -17,4 +17,23 @@ public interface IDiscoverySink
 
     /// <summary><paramref name="scope"/> could not be fully read; <paramref name="error"/> says why (no secrets).</summary>
     void ScopeFailed(string scope, string error);
+
+    /// <summary>
+    /// One item of <paramref name="scope"/> (an endpoint, an agent) could not be read while its siblings were reported:
+    /// the scope is incomplete, so nothing it no longer holds is tombstoned and nothing is marked stale.
+    /// <paramref name="warning"/> names the item and why (no secrets). Called once per failed item, instead of
+    /// <see cref="ScopeCompleted"/>. A host that predates it leaves the scope as it was.
+    /// </summary>
+    void ScopeIncomplete(string scope, string warning)
+    {
+    }
+
+    /// <summary>
+    /// The source does not offer what <paramref name="scope"/> reads (a feature not enabled, an API not offered in the
+    /// region, no database): not a failure, so its assets are neither tombstoned nor marked stale.
+    /// <paramref name="reason"/> says what is missing. A host that predates it leaves the scope as it was.
+    /// </summary>
+    void ScopeUnavailable(string scope, string reason)
+    {
+    }
 }
