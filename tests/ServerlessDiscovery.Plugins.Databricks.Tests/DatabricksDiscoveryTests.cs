@@ -208,6 +208,27 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
         Assert.Contains(_ws.Server.Requests, r => r.Path == "/api/2.0/apps" && r.Query.Contains("page_token=p1", StringComparison.Ordinal) && r.Query.Contains("page_size=100", StringComparison.Ordinal));
     }
 
+    /// <summary>catalog.ConnectionsAPI List (databricks-sdk-go service/catalog: GET /api/2.1/unity-catalog/connections, ListConnectionsResponse connections/next_page_token).</summary>
+    [Fact]
+    public async Task Discover_ConnectionsOverSeveralPages_ReportsThemAsTheTargetsAppsLinkTo()
+    {
+        _ws.Pages("/api/2.1/unity-catalog/connections", "connections",
+            ["""{"name":"GitHub_MCP","connection_type":"HTTP","url":"https://api.githubcopilot.com/mcp/?token=should-not-be-kept","credential_type":"BEARER_TOKEN","owner":"platform","options":{"host":"https://api.githubcopilot.com","bearer_token":"ghp_secret"}}"""],
+            ["""{"name":"orders_db","connection_type":"POSTGRESQL","read_only":true}"""]);
+        _ws.Json("/api/2.0/apps", """{"apps":[{"name":"triage","resources":[{"name":"gh","uc_securable":{"securable_full_name":"GitHub_MCP","securable_type":"CONNECTION","permission":"USE_CONNECTION"}}]}]}""");
+
+        RecordingSink sink = await DiscoverAsync("connections", "apps");
+
+        Assert.Equal([Scope("apps"), Scope("connections")], sink.CompletedScopes.Order());
+        DiscoveredAsset github = sink.Single(AssetTypes.DownstreamSystem, $"{_ws.Host}/unity-catalog/connections/github_mcp");
+        Assert.Equal("https://api.githubcopilot.com/mcp/", (string?)github.Attributes["url"]);
+        Assert.DoesNotContain("ghp_secret", github.Attributes.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("should-not-be-kept", github.Attributes.ToJsonString(), StringComparison.Ordinal);
+        sink.Single(AssetTypes.DownstreamSystem, $"{_ws.Host}/unity-catalog/connections/orders_db");
+        Assert.Contains(new DiscoveredEdge(AssetTypes.Agent, $"{_ws.Host}/apps/triage", Relationships.ConnectsTo, AssetTypes.DownstreamSystem, github.Id, Scope("apps")), sink.Edges);
+        Assert.Contains(_ws.Server.Requests, r => r.Path == "/api/2.1/unity-catalog/connections" && r.Query.Contains("page_token=p1", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Discover_AppsThrottledWithRetryAfter_WaitsAndCompletes()
     {
@@ -302,7 +323,7 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
 
         RecordingSink sink = await DiscoverAsync();
 
-        Assert.Equal(5, sink.CompletedScopes.Count());
+        Assert.Equal(6, sink.CompletedScopes.Count());
         string error = Assert.Single(sink.FailedScopes).Value!;
         Assert.Equal(Scope("genie"), Assert.Single(sink.FailedScopes).Key);
         Assert.Contains("PERMISSION_DENIED", error, StringComparison.Ordinal);
@@ -346,8 +367,8 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
     {
         RecordingSink sink = await DiscoverAsync();
 
-        Assert.Equal(6, sink.CompletedScopes.Count());
-        Assert.Equal(6, _ws.Server.Requests.Count);
+        Assert.Equal(7, sink.CompletedScopes.Count());
+        Assert.Equal(7, _ws.Server.Requests.Count);
         Assert.All(_ws.Server.Requests, r => Assert.Equal($"Bearer {FakeWorkspace.Pat}", r.Headers["Authorization"]));
     }
 
@@ -360,7 +381,7 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
 
         RecordingSink sink = await DiscoverAsync(new JsonObject { ["client_id"] = "sp-app-id", ["client_secret"] = "sp-secret" });
 
-        Assert.Equal(6, sink.CompletedScopes.Count());
+        Assert.Equal(7, sink.CompletedScopes.Count());
         var tokenRequest = Assert.Single(_ws.Server.Requests, r => r.Path == "/oidc/v1/token");
         Assert.Equal("POST", tokenRequest.Method);
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("sp-app-id:sp-secret")), tokenRequest.Headers["Authorization"]);
@@ -377,7 +398,7 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
         RecordingSink sink = await DiscoverAsync(new JsonObject { ["client_id"] = "sp-app-id", ["client_secret"] = "sp-secret" });
 
         Assert.Empty(sink.CompletedScopes);
-        Assert.Equal(6, sink.FailedScopes.Count());
+        Assert.Equal(7, sink.FailedScopes.Count());
         Assert.All(sink.FailedScopes, s =>
         {
             Assert.Contains("401", s.Value, StringComparison.Ordinal);

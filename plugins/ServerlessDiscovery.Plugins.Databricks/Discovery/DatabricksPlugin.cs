@@ -51,6 +51,7 @@ internal sealed class DatabricksPlugin : IPlugin
                 ApiFamilies.Mlflow => _scan.MlflowModelsAsync,
                 ApiFamilies.Genie => _scan.GenieSpacesAsync,
                 ApiFamilies.Apps => _scan.AppsAsync,
+                ApiFamilies.Connections => _scan.ConnectionsAsync,
                 _ => _scan.VectorSearchAsync,
             };
             await sink.RunScopeAsync(scope, scan, _logger, "Databricks", IsUnavailable, cancellationToken).ConfigureAwait(false);

@@ -373,6 +373,34 @@ internal sealed class WorkspaceScan(DatabricksClient client, string host, int pa
         }
     }
 
+    /// <summary>
+    /// catalog.ConnectionsAPI List (GET /api/2.1/unity-catalog/connections, max_results / page_token, next_page_token):
+    /// the external systems (databases, HTTP APIs and MCP servers) agents and apps reach through Unity Catalog. Options
+    /// and credentials are not read; a URL's query string is dropped.
+    /// </summary>
+    public async Task ConnectionsAsync(ScopeRun run, CancellationToken cancellationToken)
+    {
+        await foreach (JsonElement connection in client.ListAsync("ListConnections", $"api/2.1/unity-catalog/connections?max_results={pageSize}", "connections", cancellationToken).ConfigureAwait(false))
+        {
+            string name = Required("ListConnections", connection, "name");
+            string? url = Text(connection, "url");
+            await run.Sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.DownstreamSystem, $"{host}/unity-catalog/connections/{name.ToLowerInvariant()}", name, run.Scope)
+            {
+                Attributes = new JsonObject
+                {
+                    ["workspace"] = host,
+                    ["kind"] = "uc_connection",
+                    ["connection_type"] = Text(connection, "connection_type"),
+                    ["url"] = url is not null && Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) ? uri.GetLeftPart(UriPartial.Path) : url?.Split('?')[0],
+                    ["credential_type"] = Text(connection, "credential_type"),
+                    ["owner"] = Text(connection, "owner"),
+                    ["comment"] = Text(connection, "comment"),
+                    ["read_only"] = Node(connection, "read_only"),
+                },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task VectorSearchAsync(ScopeRun run, CancellationToken cancellationToken)
     {
         IDiscoverySink sink = run.Sink;
