@@ -6,14 +6,14 @@ namespace ServerlessDiscovery.Plugins.Databricks;
 
 /// <summary>
 /// Databricks workspace: model serving endpoints and their served entities, Unity Catalog models and versions,
-/// workspace MLflow registered models, Genie spaces, and Vector Search endpoints and indexes.
+/// workspace MLflow registered models, Genie spaces, Databricks Apps, and Vector Search endpoints and indexes.
 /// </summary>
 public sealed class DatabricksPluginType : IPluginType
 {
     public PluginMetadata Metadata { get; } = new(
         TypeId: "databricks",
         Name: "Databricks",
-        Description: "Model serving endpoints (foundation, external and custom models), Unity Catalog and MLflow registered models, Genie spaces and Vector Search indexes of one Databricks workspace.",
+        Description: "Model serving endpoints (foundation, external and custom models, agents, AI Gateway settings), Unity Catalog and MLflow registered models, Genie spaces, Databricks Apps, Unity Catalog connections and Vector Search indexes of one Databricks workspace.",
         Version: "1.0.0",
         AssetTypes: [AssetTypes.Endpoint, AssetTypes.Deployment, AssetTypes.Model, AssetTypes.Agent, AssetTypes.DownstreamSystem],
         ConfigFields:
@@ -23,7 +23,7 @@ public sealed class DatabricksPluginType : IPluginType
             new ConfigField(ConfigKeys.ClientId, "OAuth client id", ConfigFieldType.String, Description: "Service principal application id for OAuth machine-to-machine."),
             new ConfigField(ConfigKeys.ClientSecret, "OAuth client secret", ConfigFieldType.String, Secret: true),
             new ConfigField(ConfigKeys.TokenEndpoint, "OAuth token endpoint", ConfigFieldType.Url, Description: "OAuth M2M token URL; defaults to {workspace_url}/oidc/v1/token."),
-            new ConfigField(ConfigKeys.Apis, "API families", ConfigFieldType.StringList, Default: string.Join(',', ApiFamilies.All), Description: "Which to scan: serving, unity_catalog, mlflow, genie, vector_search."),
+            new ConfigField(ConfigKeys.Apis, "API families", ConfigFieldType.StringList, Default: string.Join(',', ApiFamilies.All), Description: "Which to scan: serving, unity_catalog, mlflow, genie, vector_search, apps, connections."),
             new ConfigField(ConfigKeys.PageSize, "Page size", ConfigFieldType.Integer, Default: "100", Description: "max_results / page_size sent on paged list calls."),
             new ConfigField(ConfigKeys.RequestsPerSecond, "Requests per second", ConfigFieldType.Integer, Default: "0", Description: "Pace calls to the workspace (0: no pacing beyond 429 handling)."),
         ],
@@ -107,6 +107,8 @@ internal static class ApiFamilies
     public const string Mlflow = "mlflow";
     public const string Genie = "genie";
     public const string VectorSearch = "vector_search";
+    public const string Apps = "apps";
+    public const string Connections = "connections";
 
-    public static IReadOnlyList<string> All { get; } = [Serving, UnityCatalog, Mlflow, Genie, VectorSearch];
+    public static IReadOnlyList<string> All { get; } = [Serving, UnityCatalog, Mlflow, Genie, VectorSearch, Apps, Connections];
 }

@@ -3,15 +3,15 @@ using ServerlessDiscovery.Plugins.Google.VertexAi;
 
 namespace ServerlessDiscovery.Plugins.Google;
 
-/// <summary>Google Cloud Vertex AI: models, endpoints and the models they serve, publisher models in use, tuning jobs.</summary>
+/// <summary>Google Cloud Vertex AI: models, endpoints and the models they serve, publisher models in use, tuning jobs, and the agent estate.</summary>
 public sealed class GoogleVertexAiPluginType : IPluginType
 {
     public PluginMetadata Metadata { get; } = new(
         TypeId: "gcp.vertex_ai",
         Name: "Google Cloud Vertex AI",
-        Description: "Vertex AI models, endpoints with the models they serve (including publisher models such as Gemini), and tuning jobs, per project and location.",
+        Description: "Vertex AI models, endpoints with the models they serve (including publisher models such as Gemini), tuning jobs, Agent Engine agents, RAG corpora and Vector Search indexes, per project and location.",
         Version: "1.0.0",
-        AssetTypes: [AssetTypes.Model, AssetTypes.Endpoint, AssetTypes.GenerativeModel],
+        AssetTypes: [AssetTypes.Model, AssetTypes.Endpoint, AssetTypes.GenerativeModel, AssetTypes.Agent, AssetTypes.DownstreamSystem],
         ConfigFields: VertexAiSettings.Fields,
         EnvironmentVariables: ["GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_PROJECT"]);
 

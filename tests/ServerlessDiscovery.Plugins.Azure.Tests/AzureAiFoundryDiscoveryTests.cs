@@ -126,19 +126,43 @@ public sealed class AzureAiFoundryDiscoveryTests : IAsyncLifetime
     [InlineData("""{"values":[]}""")]
     [InlineData("""{"value":[{"name":"no-id"}]}""")]
     [InlineData("""[1,2,3]""")]
-    public async Task Discover_MalformedDeploymentsResponse_FailsScopeCleanly(string body)
+    public async Task Discover_OneAccountsDeploymentsMalformed_WarnsAndReportsItsSiblings(string body)
     {
-        _arm.Json(FakeArm.AccountsPath, $$$"""{"value":[{{{FakeArm.Account("aoai", "OpenAI")}}}]}""");
+        _arm.Json(FakeArm.AccountsPath, $$$"""{"value":[{{{FakeArm.Account("aoai", "OpenAI")}}},{{{FakeArm.Account("other", "OpenAI")}}}]}""");
         _arm.Json(FakeArm.AccountId("aoai") + "/deployments", body);
+        _arm.Json(FakeArm.AccountId("other") + "/deployments", $$$"""{"value":[{{{FakeArm.Deployment("other", "gpt4o", "gpt-4o", "2024-11-20")}}}]}""");
 
         RecordingSink sink = await DiscoverAsync();
 
-        Assert.Contains(sink.FailedScopes, s => s.Key == CogScope);
+        AssertIncompleteBecauseOf("account aoai", sink);
+        sink.Single(AssetTypes.Deployment, FakeArm.AccountId("other").ToLowerInvariant() + "/deployments/gpt4o");
+        sink.Single(AssetTypes.Endpoint, FakeArm.AccountId("aoai").ToLowerInvariant());
+    }
+
+    private static void AssertIncompleteBecauseOf(string item, RecordingSink sink)
+    {
         Assert.Equal([MlScope], sink.CompletedScopes);
+        Assert.Empty(sink.FailedScopes);
+        (string scope, string warning) = Assert.Single(sink.Warnings);
+        Assert.Equal(CogScope, scope);
+        Assert.StartsWith(item + ": ", warning, StringComparison.Ordinal);
+    }
+
+    /// <summary>A subscription that never registered a resource provider answers 409 MissingSubscriptionRegistration: nothing of it can exist there.</summary>
+    [Fact]
+    public async Task Discover_ProviderNotRegistered_ReportsThatScopeUnavailableNotFailed()
+    {
+        _arm.Json(FakeArm.WorkspacesPath, """{"error":{"code":"MissingSubscriptionRegistration","message":"The subscription is not registered to use namespace 'Microsoft.MachineLearningServices'."}}""", 409);
+
+        RecordingSink sink = await DiscoverAsync();
+
+        Assert.Equal([CogScope], sink.CompletedScopes);
+        Assert.Empty(sink.FailedScopes);
+        Assert.Contains("MissingSubscriptionRegistration", sink.UnavailableScopes[MlScope], StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Discover_ResponseCutOffMidBody_FailsScopeCleanly()
+    public async Task Discover_ResponseCutOffMidBody_WarnsForThatAccount()
     {
         _arm.Json(FakeArm.AccountsPath, $$$"""{"value":[{{{FakeArm.Account("aoai", "OpenAI")}}}]}""");
         _arm.Route(FakeArm.AccountId("aoai") + "/deployments", async context =>
@@ -152,8 +176,7 @@ public sealed class AzureAiFoundryDiscoveryTests : IAsyncLifetime
 
         RecordingSink sink = await DiscoverAsync();
 
-        Assert.Contains(sink.FailedScopes, s => s.Key == CogScope);
-        Assert.Equal([MlScope], sink.CompletedScopes);
+        AssertIncompleteBecauseOf("account aoai", sink);
     }
 
     [Fact]

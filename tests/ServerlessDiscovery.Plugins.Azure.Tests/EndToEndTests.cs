@@ -17,7 +17,10 @@ public sealed class EndToEndTests
         var deployments = new List<string> { FakeArm.Deployment("Aoai-One", "gpt4o-prod", "gpt-4o", "2024-08-06"), FakeArm.Deployment("Aoai-One", "embed", "text-embedding-3-large", "1"), FakeArm.Deployment("Aoai-One", "mini", "gpt-4o", "2024-11-20") };
         bool workspacesForbidden = false;
         arm.Json(FakeArm.AccountsPath, $$$"""{"value":[{{{FakeArm.Account("Aoai-One", "OpenAI")}}}]}""");
-        arm.Route(FakeArm.AccountId("Aoai-One") + "/deployments", context => FakeArm.WriteAsync(context, 200, $$$"""{"value":[{{{string.Join(',', deployments)}}}]}"""));
+        bool deploymentsForbidden = false;
+        arm.Route(FakeArm.AccountId("Aoai-One") + "/deployments", context => deploymentsForbidden
+            ? FakeArm.WriteAsync(context, 403, """{"error":{"code":"AuthorizationFailed","message":"The client does not have authorization to perform action 'Microsoft.CognitiveServices/accounts/deployments/read'."}}""")
+            : FakeArm.WriteAsync(context, 200, $$$"""{"value":[{{{string.Join(',', deployments)}}}]}"""));
         arm.Route(FakeArm.WorkspacesPath, context => workspacesForbidden
             ? FakeArm.WriteAsync(context, 403, """{"error":{"code":"AuthorizationFailed","message":"The client does not have authorization to perform action 'Microsoft.MachineLearningServices/workspaces/read'."}}""")
             : FakeArm.WriteAsync(context, 200, $$$"""{"value":[{"id":"{{{Workspace}}}","name":"WS1","type":"Microsoft.MachineLearningServices/workspaces","kind":"Default","location":"eastus","properties":{"friendlyName":"Workspace one"}}]}"""));
@@ -65,5 +68,14 @@ public sealed class EndToEndTests
         Assert.Equal(AssetState.Stale, (await app.AssetRowAsync("az1", AssetTypes.Endpoint, endpoint)).GetString("State"));
         Assert.Equal(AssetState.Active, (await app.AssetRowAsync("az1", AssetTypes.Endpoint, account)).GetString("State"));
         app.AssertEvents(third, ChangeEventTypes.AssetStale, [(AssetTypes.Endpoint, endpoint)]);
+
+        // One account's deployments unreadable: a warning, the scope incomplete; its deployments neither tombstoned nor stale.
+        workspacesForbidden = false;
+        deploymentsForbidden = true;
+        JsonObject fourth = await app.RefreshAsync("az1");
+
+        Assert.Equal(0, (int)fourth["counts"]!["deleted"]!);
+        Assert.Equal(AssetState.Active, (await app.AssetRowAsync("az1", AssetTypes.Deployment, account + "/deployments/gpt4o-prod")).GetString("State"));
+        Assert.Equal(AssetState.Active, (await app.AssetRowAsync("az1", AssetTypes.Endpoint, account)).GetString("State"));
     }
 }

@@ -8,6 +8,8 @@ public sealed class RecordingSink : IDiscoverySink
     private readonly ConcurrentQueue<DiscoveredAsset> _assets = new();
     private readonly ConcurrentQueue<DiscoveredEdge> _edges = new();
     private readonly ConcurrentDictionary<string, string?> _scopes = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Scope, string Warning)> _warnings = new();
+    private readonly ConcurrentDictionary<string, string> _unavailable = new(StringComparer.Ordinal);
 
     public IReadOnlyList<DiscoveredAsset> Assets => [.. _assets];
 
@@ -19,6 +21,12 @@ public sealed class RecordingSink : IDiscoverySink
     public IEnumerable<string> CompletedScopes => _scopes.Where(s => s.Value is null).Select(s => s.Key);
 
     public IEnumerable<KeyValuePair<string, string?>> FailedScopes => _scopes.Where(s => s.Value is not null);
+
+    /// <summary>Per-item warnings of incomplete scopes, in the order reported.</summary>
+    public IReadOnlyList<(string Scope, string Warning)> Warnings => [.. _warnings];
+
+    /// <summary>Scopes the source does not offer, with the reason.</summary>
+    public IReadOnlyDictionary<string, string> UnavailableScopes => _unavailable;
 
     public ValueTask AddAssetAsync(DiscoveredAsset asset, CancellationToken cancellationToken = default)
     {
@@ -35,6 +43,10 @@ public sealed class RecordingSink : IDiscoverySink
     public void ScopeCompleted(string scope) => _scopes[scope] = null;
 
     public void ScopeFailed(string scope, string error) => _scopes[scope] = error;
+
+    public void ScopeIncomplete(string scope, string warning) => _warnings.Enqueue((scope, warning));
+
+    public void ScopeUnavailable(string scope, string reason) => _unavailable[scope] = reason;
 
     public DiscoveredAsset Single(string type, string id) => Assets.Single(a => a.Type == type && a.Id == id);
 }

@@ -18,16 +18,26 @@ public sealed class EndToEndTests
         """;
 
     [Fact]
-    public async Task Scans_GenieSpaceRemovedThenServingForbidden_TombstonesTheSpaceAndStalesServing()
+    public async Task Scans_GenieSpaceRemovedThenServingForbiddenThenGenieDisabled_TombstonesStalesAndLeavesAsTheyWere()
     {
         await using FakeWorkspace workspace = await FakeWorkspace.StartAsync();
         string host = workspace.Host;
         var spaces = new List<string> { "01ef", "02ab", "03cd" };
         bool servingForbidden = false;
-        workspace.Route("/api/2.0/genie/spaces", context => FakeWorkspace.WriteAsync(context, 200, new JsonObject
+        bool genieDisabled = false;
+        workspace.Route("/api/2.0/genie/spaces", context => genieDisabled
+            ? FakeWorkspace.WriteAsync(context, 403, """{"error_code":"FEATURE_DISABLED","message":"Genie is not enabled for this workspace."}""")
+            : FakeWorkspace.WriteAsync(context, 200, new JsonObject
+            {
+                ["spaces"] = new JsonArray([.. spaces.Select(id => (JsonNode?)new JsonObject { ["space_id"] = id, ["title"] = $"Space {id}" })]),
+            }.ToJsonString()));
+        foreach (string name in new[] { "llama", "gpt" })
         {
-            ["spaces"] = new JsonArray([.. spaces.Select(id => (JsonNode?)new JsonObject { ["space_id"] = id, ["title"] = $"Space {id}" })]),
-        }.ToJsonString()));
+            // GET /api/2.0/serving-endpoints/{name} answers the detailed endpoint; here its served entities as listed.
+            workspace.Route($"/api/2.0/serving-endpoints/{name}", context => FakeWorkspace.WriteAsync(
+                context, 200, JsonNode.Parse(ServingEndpoints)!["endpoints"]!.AsArray().Single(e => (string?)e!["name"] == name)!.ToJsonString()));
+        }
+
         workspace.Route("/api/2.0/serving-endpoints", context => servingForbidden
             ? FakeWorkspace.WriteAsync(context, 403, """{"error_code":"PERMISSION_DENIED","message":"User does not have permission to list serving endpoints."}""")
             : FakeWorkspace.WriteAsync(context, 200, ServingEndpoints));
@@ -65,5 +75,14 @@ public sealed class EndToEndTests
         Assert.Equal(AssetState.Stale, (await app.AssetRowAsync("dbx1", AssetTypes.Endpoint, $"{host}/serving-endpoints/llama")).GetString("State"));
         Assert.Equal(AssetState.Active, (await app.AssetRowAsync("dbx1", AssetTypes.Agent, $"{host}/genie/spaces/01ef")).GetString("State"));
         app.AssertEvents(third, ChangeEventTypes.AssetStale, [(AssetTypes.Endpoint, $"{host}/serving-endpoints/llama"), (AssetTypes.Endpoint, $"{host}/serving-endpoints/gpt")]);
+
+        // Genie turned off: not a failure, so its spaces are neither tombstoned nor marked stale.
+        servingForbidden = false;
+        genieDisabled = true;
+        JsonObject fourth = await app.RefreshAsync("dbx1");
+
+        Assert.Equal(0, (int)EngineAppEndToEnd.Counts(fourth)["deleted"]!);
+        Assert.Equal(AssetState.Active, (await app.AssetRowAsync("dbx1", AssetTypes.Agent, $"{host}/genie/spaces/01ef")).GetString("State"));
+        Assert.Equal(AssetState.Active, (await app.AssetRowAsync("dbx1", AssetTypes.Endpoint, $"{host}/serving-endpoints/llama")).GetString("State"));
     }
 }

@@ -14,14 +14,17 @@ public sealed class EndToEndTests
     private const string Europe = $"{Prefix}projects/proj-a/locations/europe-west4";
 
     [Fact]
-    public async Task Scans_ModelRemovedThenLocationDenied_TombstonesTheModelAndStalesTheLocation()
+    public async Task Scans_ModelRemovedThenLocationDeniedThenFamilyUnavailable_TombstonesStalesAndLeavesAsTheyWere()
     {
         await using FakeVertexAi fake = await FakeVertexAi.StartAsync();
         string? removedModel = null;
         string? deniedLocation = null;
+        string? unavailableCollection = null;
         fake.Handler = call => call.Location == deniedLocation
             ? VertexReply.Error(403, "PERMISSION_DENIED", "Permission 'aiplatform.models.list' denied")
-            : Without(VertexAiDiscoveryTests.Answer(call), removedModel);
+            : call.Collection == unavailableCollection
+                ? VertexReply.Error(501, "UNIMPLEMENTED", "Operation is not implemented, or supported, or enabled.")
+                : Without(VertexAiDiscoveryTests.Answer(call), removedModel);
         await using EngineApp app = await EngineApp.StartAsync();
         await app.CreateInstanceAsync("gcp.vertex_ai", "vx1", new JsonObject
         {
@@ -64,7 +67,16 @@ public sealed class EndToEndTests
         Assert.Equal(AssetState.Stale, (await app.AssetRowAsync("vx1", AssetTypes.Endpoint, $"{Europe}/endpoints/201")).GetString("State"));
         Assert.Equal(AssetState.Active, (await app.AssetRowAsync("vx1", AssetTypes.Endpoint, $"{Us}/endpoints/201")).GetString("State"));
         Assert.Equal(AssetState.Deleted, (await app.AssetRowAsync("vx1", AssetTypes.Model, $"{Europe}/models/101")).GetString("State"));
-        app.AssertEvents(third, ChangeEventTypes.AssetStale, [(AssetTypes.Endpoint, $"{Europe}/endpoints/201")]);
+        app.AssertEvents(third, ChangeEventTypes.AssetStale, [(AssetTypes.Endpoint, $"{Europe}/endpoints/201"), (AssetTypes.Agent, $"{Europe}/reasoningEngines/501")]);
+
+        // Agent Engine no longer offered: its agents are neither tombstoned nor marked stale.
+        deniedLocation = null;
+        unavailableCollection = "reasoningEngines";
+        JsonObject fourth = await app.RefreshAsync("vx1");
+
+        Assert.Equal(0, (int)EngineAppEndToEnd.Counts(fourth)["deleted"]!);
+        Assert.Equal(AssetState.Active, (await app.AssetRowAsync("vx1", AssetTypes.Agent, $"{Us}/reasoningEngines/501")).GetString("State"));
+        Assert.Equal(AssetState.Active, (await app.AssetRowAsync("vx1", AssetTypes.Endpoint, $"{Us}/endpoints/201")).GetString("State"));
     }
 
     /// <summary>The reply with the model whose name ends in <paramref name="suffix"/> left out of a models listing.</summary>

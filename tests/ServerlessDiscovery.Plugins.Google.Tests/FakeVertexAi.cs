@@ -5,8 +5,11 @@ using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Plugins.Google.Tests;
 
-/// <summary>One Vertex AI call: {base}/{location}/v1/projects/{project}/locations/{location}/{collection}.</summary>
-public sealed record VertexCall(string Project, string Location, string Collection, string? PageToken, RecordedRequest Request);
+/// <summary>One Vertex AI call: {base}/v1/projects/{project}/locations/{location}/{collection}, to the host named in Host.</summary>
+public sealed record VertexCall(string Project, string Location, string Collection, string? PageToken, RecordedRequest Request)
+{
+    public string Host => Request.Headers.TryGetValue("Host", out string? host) ? host.Split(':')[0] : string.Empty;
+}
 
 public sealed record VertexReply(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null, bool CutOff = false)
 {
@@ -49,10 +52,48 @@ public sealed class FakeVertexAi : IAsyncDisposable
 
     private static VertexCall Parse(RecordedRequest request)
     {
-        // /{location}/v1/projects/{p}/locations/{l}/{collection}
+        // [/{location}]/v1/projects/{p}/locations/{l}/{collection}
         string[] parts = request.Path.Split('/');
+        int v1 = Array.IndexOf(parts, "v1");
+        string Part(int offset) => v1 >= 0 && v1 + offset < parts.Length ? parts[v1 + offset] : string.Empty;
         string? token = request.Query.TrimStart('?').Split('&').Select(p => p.Split('=', 2)).Where(p => p[0] == "pageToken").Select(p => Uri.UnescapeDataString(p[1])).FirstOrDefault();
-        return new VertexCall(parts.Length > 4 ? parts[4] : string.Empty, parts.Length > 6 ? parts[6] : string.Empty, parts.Length > 7 ? parts[7] : string.Empty, token, request);
+        return new VertexCall(Part(2), Part(4), Part(5), token, request);
+    }
+
+    /// <summary>
+    /// Vertex's host names as DNS has them, under a test domain: "{region}-aiplatform.vertex.test" for each region and
+    /// "aiplatform.vertex.test" for the global location; there is no "global-aiplatform" host, so it does not resolve.
+    /// </summary>
+    public string HostTemplate => $"http://{{location}}-aiplatform.vertex.test:{_server.BaseAddress.Port}";
+
+    /// <summary>A plugin context whose HTTP connections resolve the <see cref="HostTemplate"/> names to this server.</summary>
+    public PluginContext CreateDnsContext() => new(
+        "test-tenant",
+        "test-instance",
+        new VertexDnsClientFactory(_server.BaseAddress.Port),
+        TimeProvider.System,
+        Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+        ServerlessDiscovery.Plugins.Conformance.TestPluginContext.FastRetries());
+
+    private sealed class VertexDnsClientFactory(int port) : IHttpClientFactory
+    {
+        private readonly SocketsHttpHandler _handler = new()
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                string host = context.DnsEndPoint.Host;
+                if (host != "aiplatform.vertex.test" && !(host.EndsWith("-aiplatform.vertex.test", StringComparison.Ordinal) && !host.StartsWith("global-", StringComparison.Ordinal)))
+                {
+                    throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound);
+                }
+
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(System.Net.IPAddress.Loopback, port, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        };
+
+        public HttpClient CreateClient(string name) => new(_handler, disposeHandler: false);
     }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();

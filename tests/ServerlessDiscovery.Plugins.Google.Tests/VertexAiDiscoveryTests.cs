@@ -49,9 +49,77 @@ public sealed class VertexAiDiscoveryTests
                     ["tunedModel"] = new JsonObject { ["model"] = $"{parent}/models/103@1", ["endpoint"] = $"{parent}/endpoints/202" },
                 }),
             }),
+            // ReasoningEngineService.ListReasoningEngines (reasoning_engine_service.proto): ListReasoningEnginesResponse
+            // {reasoningEngines, nextPageToken}; spec, deploymentSpec and env are all optional.
+            ("reasoningEngines", null) => VertexReply.Json(new JsonObject
+            {
+                ["reasoningEngines"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = $"{parent}/reasoningEngines/501",
+                    ["displayName"] = "support-agent",
+                    ["spec"] = new JsonObject
+                    {
+                        ["agentFramework"] = "google-adk",
+                        ["serviceAccount"] = $"agent@{call.Project}.iam.gserviceaccount.com",
+                        ["classMethods"] = new JsonArray(new JsonObject { ["name"] = "stream_query", ["api_mode"] = "stream" }),
+                        ["packageSpec"] = new JsonObject { ["pythonVersion"] = "3.12", ["pickleObjectGcsUri"] = "gs://b/agent.pkl" },
+                        ["deploymentSpec"] = new JsonObject
+                        {
+                            ["env"] = new JsonArray(
+                                new JsonObject { ["name"] = "RAG_CORPUS", ["value"] = $"{parent}/ragCorpora/601" },
+                                new JsonObject { ["name"] = "API_TOKEN", ["value"] = "tok-secret-value" }),
+                        },
+                    },
+                }),
+                ["nextPageToken"] = "engines-2",
+            }),
+            ("reasoningEngines", "engines-2") => VertexReply.Json(new JsonObject
+            {
+                ["reasoningEngines"] = new JsonArray(new JsonObject { ["name"] = $"{parent}/reasoningEngines/502", ["displayName"] = "bare" }),
+            }),
+
+            // VertexRagDataService.ListRagCorpora (vertex_rag_data_service.proto): {ragCorpora, nextPageToken}; the
+            // backend is a oneof (vectorDbConfig or vertexAiSearchConfig), the vector DB another oneof.
+            ("ragCorpora", null) => VertexReply.Json(new JsonObject
+            {
+                ["ragCorpora"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = $"{parent}/ragCorpora/601",
+                    ["displayName"] = "handbook",
+                    ["corpusStatus"] = new JsonObject { ["state"] = "ACTIVE" },
+                    ["vectorDbConfig"] = new JsonObject
+                    {
+                        ["vertexVectorSearch"] = new JsonObject { ["indexEndpoint"] = $"{parent}/indexEndpoints/801", ["index"] = $"{parent}/indexes/701" },
+                        ["ragEmbeddingModelConfig"] = new JsonObject
+                        {
+                            ["vertexPredictionEndpoint"] = new JsonObject { ["endpoint"] = $"{parent}/publishers/google/models/text-embedding-005" },
+                        },
+                    },
+                }),
+            }),
+
+            // IndexService.ListIndexes / IndexEndpointService.ListIndexEndpoints: {indexes | indexEndpoints, nextPageToken}.
+            ("indexes", null) => VertexReply.Json(new JsonObject
+            {
+                ["indexes"] = new JsonArray(new JsonObject { ["name"] = $"{parent}/indexes/701", ["displayName"] = "handbook-index", ["indexUpdateMethod"] = "STREAM_UPDATE" }),
+            }),
+            ("indexEndpoints", null) => VertexReply.Json(new JsonObject
+            {
+                ["indexEndpoints"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = $"{parent}/indexEndpoints/801",
+                    ["displayName"] = "handbook-endpoint",
+                    ["publicEndpointDomainName"] = "1.us-central1-1.vdb.vertexai.goog",
+                    ["deployedIndexes"] = new JsonArray(new JsonObject { ["id"] = "handbook_v1", ["index"] = $"{parent}/indexes/701" }),
+                }),
+            }),
             _ => VertexReply.Error(400, "INVALID_ARGUMENT", $"unexpected {call.Collection} {call.PageToken}"),
         };
     }
+
+    private static readonly string[] Families = ["agent_engine", "rag_engine", "vector_search", "vertex_ai"];
+
+    private static IEnumerable<string> ScopesOf(string project, string location) => Families.Select(f => $"gcp:{project}:{location}:{f}");
 
     [Fact]
     public async Task Discover_TwoProjectsPagedListings_ReportsAssetsEdgesWithBearerOnEveryRequest()
@@ -65,7 +133,7 @@ public sealed class VertexAiDiscoveryTests
             await plugin.DiscoverAsync(sink);
         }
 
-        Assert.Equal(["gcp:proj-a:us-central1:vertex_ai", "gcp:proj-b:us-central1:vertex_ai"], sink.CompletedScopes.Order());
+        Assert.Equal(ScopesOf("proj-a", "us-central1").Concat(ScopesOf("proj-b", "us-central1")).Order(), sink.CompletedScopes.Order());
         string parent = "projects/proj-a/locations/us-central1";
         Assert.Equal("churn", sink.Single(AssetTypes.Model, $"{Prefix}{parent}/models/101").Name);
         Assert.Equal("fraud", sink.Single(AssetTypes.Model, $"{Prefix}{parent}/models/102").Name);
@@ -101,7 +169,7 @@ public sealed class VertexAiDiscoveryTests
             await plugin.DiscoverAsync(sink);
         }
 
-        Assert.Equal(["gcp:proj-a:us-central1:vertex_ai"], sink.CompletedScopes);
+        Assert.Equal(ScopesOf("proj-a", "us-central1").Order(), sink.CompletedScopes.Order());
         Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), $"Retry-After: 1 was not honoured ({watch.Elapsed}).");
         Assert.Equal(2, models);
         Assert.All(fake.Requests, r => Assert.Equal($"Bearer {Token}", r.Headers["Authorization"]));
@@ -121,7 +189,9 @@ public sealed class VertexAiDiscoveryTests
             await plugin.DiscoverAsync(sink);
         }
 
-        Assert.Equal(["gcp:proj-a:us-central1:vertex_ai"], sink.CompletedScopes);
+        Assert.Equal(ScopesOf("proj-a", "us-central1").Order(), sink.CompletedScopes.Order());
+        Assert.Equal(ScopesOf("proj-a", "europe-west4").Order(), sink.FailedScopes.Select(s => s.Key).Order());
+        Assert.Empty(sink.UnavailableScopes);
         string error = sink.Scopes["gcp:proj-a:europe-west4:vertex_ai"]!;
         Assert.Contains("PERMISSION_DENIED", error, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, error, StringComparison.Ordinal);
@@ -132,15 +202,13 @@ public sealed class VertexAiDiscoveryTests
     [InlineData("malformed")]
     [InlineData("truncated")]
     [InlineData("cut-off")]
-    [InlineData("missing-name")]
     public async Task Discover_BadResponseInOneLocation_FailsThatScopeCleanly(string kind)
     {
         VertexReply bad = kind switch
         {
             "malformed" => new VertexReply(200, "<html>not json</html>"),
             "truncated" => new VertexReply(200, """{"endpoints":[{"name":"projects/proj-a/locations/europe-west4/endpoints/1","deployedModels":[{"""),
-            "cut-off" => new VertexReply(200, """{"endpoints":[""", CutOff: true),
-            _ => new VertexReply(200, """{"endpoints":[{"displayName":"no name"}]}"""),
+            _ => new VertexReply(200, """{"endpoints":[""", CutOff: true),
         };
         await using FakeVertexAi fake = await FakeVertexAi.StartAsync();
         fake.Handler = call => call.Location == "europe-west4" && call.Collection == "endpoints" ? bad : Answer(call);
@@ -151,8 +219,172 @@ public sealed class VertexAiDiscoveryTests
             await plugin.DiscoverAsync(sink);
         }
 
-        Assert.Equal(["gcp:proj-a:us-central1:vertex_ai"], sink.CompletedScopes);
+        Assert.DoesNotContain("gcp:proj-a:europe-west4:vertex_ai", sink.CompletedScopes);
+        Assert.Contains("gcp:proj-a:us-central1:vertex_ai", sink.CompletedScopes);
         Assert.Contains("ListEndpoints", sink.Scopes["gcp:proj-a:europe-west4:vertex_ai"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Discover_OneEndpointWithoutName_WarnsAndLeavesTheScopeIncompleteWhileSiblingsAreReported()
+    {
+        await using FakeVertexAi fake = await FakeVertexAi.StartAsync();
+        fake.Handler = call => call.Collection == "endpoints"
+            ? new VertexReply(200, """{"endpoints":[{"displayName":"no name"},{"name":"projects/proj-a/locations/us-central1/endpoints/9","displayName":"ok"}]}""")
+            : Answer(call);
+        var sink = new RecordingSink();
+
+        await using (IPlugin plugin = Create(Config(fake, ["proj-a"], ["us-central1"])))
+        {
+            await plugin.DiscoverAsync(sink);
+        }
+
+        const string scope = "gcp:proj-a:us-central1:vertex_ai";
+        Assert.DoesNotContain(scope, sink.Scopes.Keys);
+        (string warnedScope, string warning) = Assert.Single(sink.Warnings);
+        Assert.Equal(scope, warnedScope);
+        Assert.Contains("ListEndpoints item without a name", warning, StringComparison.Ordinal);
+        sink.Single(AssetTypes.Endpoint, $"{Prefix}projects/proj-a/locations/us-central1/endpoints/9");
+        sink.Single(AssetTypes.Model, $"{Prefix}projects/proj-a/locations/us-central1/models/102");
+    }
+
+    /// <summary>Vertex serves the global location at aiplatform.googleapis.com; global-aiplatform.googleapis.com does not resolve.</summary>
+    [Fact]
+    public async Task Discover_GlobalLocation_CallsTheUnprefixedHostAndRegionsTheirOwn()
+    {
+        await using FakeVertexAi fake = await FakeVertexAi.StartAsync();
+        fake.Handler = call => call.Host == (call.Location == "global" ? "aiplatform.vertex.test" : $"{call.Location}-aiplatform.vertex.test")
+            ? Answer(call)
+            : VertexReply.Error(400, "INVALID_ARGUMENT", $"Location {call.Location} is not served at {call.Host}");
+        JsonObject config = Config(fake, ["proj-a"], ["global", "us-central1"]);
+        config["vertex_endpoint"] = fake.HostTemplate;
+        var sink = new RecordingSink();
+        var type = new GoogleVertexAiPluginType();
+        PluginConfiguration validated = PluginConfiguration.Validate(type, config).Configuration!;
+
+        await using (IPlugin plugin = type.Create(validated, fake.CreateDnsContext()))
+        {
+            await plugin.DiscoverAsync(sink);
+        }
+
+        Assert.Equal(ScopesOf("proj-a", "global").Concat(ScopesOf("proj-a", "us-central1")).Order(), sink.CompletedScopes.Order());
+        Assert.Contains(fake.Calls, c => c.Location == "global" && c.Host == "aiplatform.vertex.test");
+        sink.Single(AssetTypes.Model, $"{Prefix}projects/proj-a/locations/global/models/101");
+    }
+
+    /// <summary>
+    /// TuningJob.source_model (tuning_job.proto, v1) is a oneof: base_model, which for open models is Model Garden's
+    /// "{publisher}/{model}@{variant}", or pre_tuned_model for continuous tuning of a tuned Model.
+    /// </summary>
+    [Fact]
+    public async Task Discover_OpenModelAndContinuousTuningJobs_LinkToTheirRealSourceModels()
+    {
+        await using FakeVertexAi fake = await FakeVertexAi.StartAsync();
+        string parent = "projects/proj-a/locations/us-central1";
+        fake.Handler = call => call.Collection == "tuningJobs"
+            ? VertexReply.Json(new JsonObject
+            {
+                ["tuningJobs"] = new JsonArray(
+                    new JsonObject { ["name"] = $"{parent}/tuningJobs/311", ["baseModel"] = "meta/llama3_1@llama-3.1-8b-instruct", ["state"] = "JOB_STATE_SUCCEEDED" },
+                    new JsonObject
+                    {
+                        ["name"] = $"{parent}/tuningJobs/312",
+                        ["preTunedModel"] = new JsonObject { ["tunedModelName"] = $"{parent}/models/103@1", ["baseModel"] = "gemini-2.5-flash" },
+                    }),
+            })
+            : Answer(call);
+        var sink = new RecordingSink();
+
+        await using (IPlugin plugin = Create(Config(fake, ["proj-a"], ["us-central1"])))
+        {
+            await plugin.DiscoverAsync(sink);
+        }
+
+        string scope = "gcp:proj-a:us-central1:vertex_ai";
+        string llama = $"{Prefix}{parent}/publishers/meta/models/llama3_1@llama-3.1-8b-instruct";
+        Assert.Equal("meta", (string?)sink.Single(AssetTypes.GenerativeModel, llama).Attributes["publisher"]);
+        Assert.Contains(new DiscoveredEdge(AssetTypes.GenerativeModel, $"{Prefix}{parent}/tuningJobs/311", Relationships.VersionOf, AssetTypes.GenerativeModel, llama, scope), sink.Edges);
+        Assert.Contains(new DiscoveredEdge(AssetTypes.GenerativeModel, $"{Prefix}{parent}/tuningJobs/312", Relationships.VersionOf, AssetTypes.Model, $"{Prefix}{parent}/models/103", scope), sink.Edges);
+        Assert.DoesNotContain(sink.Assets, a => a.Id.Contains("publishers/google/models/meta", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Discover_AgentEstate_ReportsEnginesCorporaAndIndexesWithEdgesAcrossPages()
+    {
+        await using FakeVertexAi fake = await FakeVertexAi.StartAsync();
+        fake.Handler = Answer;
+        var sink = new RecordingSink();
+
+        await using (IPlugin plugin = Create(Config(fake, ["proj-a"], ["us-central1"])))
+        {
+            await plugin.DiscoverAsync(sink);
+        }
+
+        string parent = $"{Prefix}projects/proj-a/locations/us-central1";
+        DiscoveredAsset engine = sink.Single(AssetTypes.Agent, $"{parent}/reasoningEngines/501");
+        Assert.Equal("google-adk", (string?)engine.Attributes["agent_framework"]);
+        Assert.Equal("stream_query", (string?)engine.Attributes["class_methods"]![0]);
+        Assert.DoesNotContain("tok-secret-value", engine.Attributes.ToJsonString(), StringComparison.Ordinal);
+        sink.Single(AssetTypes.Agent, $"{parent}/reasoningEngines/502");
+        Assert.Contains(fake.Calls, c => c.Collection == "reasoningEngines" && c.PageToken == "engines-2");
+        DiscoveredAsset corpus = sink.Single(AssetTypes.DownstreamSystem, $"{parent}/ragCorpora/601");
+        Assert.Equal("vertex_vector_search", (string?)corpus.Attributes["vector_db"]);
+        sink.Single(AssetTypes.DownstreamSystem, $"{parent}/indexes/701");
+        sink.Single(AssetTypes.Endpoint, $"{parent}/indexEndpoints/801");
+
+        Assert.Contains(new DiscoveredEdge(AssetTypes.Agent, engine.Id, Relationships.UsesKnowledgeBase, AssetTypes.DownstreamSystem, corpus.Id, "gcp:proj-a:us-central1:agent_engine"), sink.Edges);
+        Assert.Contains(new DiscoveredEdge(AssetTypes.DownstreamSystem, corpus.Id, Relationships.UsesModel, AssetTypes.GenerativeModel, $"{parent}/publishers/google/models/text-embedding-005", "gcp:proj-a:us-central1:rag_engine"), sink.Edges);
+        Assert.Contains(new DiscoveredEdge(AssetTypes.DownstreamSystem, corpus.Id, Relationships.ConnectsTo, AssetTypes.DownstreamSystem, $"{parent}/indexes/701", "gcp:proj-a:us-central1:rag_engine"), sink.Edges);
+        Assert.Contains(new DiscoveredEdge(AssetTypes.Endpoint, $"{parent}/indexEndpoints/801", Relationships.Serves, AssetTypes.DownstreamSystem, $"{parent}/indexes/701", "gcp:proj-a:us-central1:vector_search"), sink.Edges);
+    }
+
+    [Fact]
+    public async Task Discover_ReasoningEnginesThrottledWithRetryAfter_RetriesAndCompletes()
+    {
+        await using FakeVertexAi fake = await FakeVertexAi.StartAsync();
+        int engines = 0;
+        fake.Handler = call => call.Collection == "reasoningEngines" && call.PageToken is null && Interlocked.Increment(ref engines) == 1
+            ? VertexReply.Error(429, "RESOURCE_EXHAUSTED", "Quota exceeded", new Dictionary<string, string> { ["Retry-After"] = "1" })
+            : Answer(call);
+        var sink = new RecordingSink();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        await using (IPlugin plugin = Create(Config(fake, ["proj-a"], ["us-central1"])))
+        {
+            await plugin.DiscoverAsync(sink);
+        }
+
+        Assert.Contains("gcp:proj-a:us-central1:agent_engine", sink.CompletedScopes);
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), $"Retry-After: 1 was not honoured ({watch.Elapsed}).");
+        Assert.Equal(2, engines);
+    }
+
+    /// <summary>
+    /// A location without Agent Engine or RAG Engine answers 501 UNIMPLEMENTED ("Operation is not implemented, or
+    /// supported, or enabled.") or 404; a project without the API enabled answers 403 "... has not been used in project
+    /// ... or it is disabled". Each is "not available here": neither failed nor completed.
+    /// </summary>
+    [Fact]
+    public async Task Discover_FamilyNotOfferedInALocation_ReportsItUnavailableNotFailed()
+    {
+        await using FakeVertexAi fake = await FakeVertexAi.StartAsync();
+        fake.Handler = call => (call.Location, call.Collection) switch
+        {
+            ("europe-west4", "reasoningEngines") => VertexReply.Error(501, "UNIMPLEMENTED", "Operation is not implemented, or supported, or enabled."),
+            ("europe-west4", "ragCorpora") => VertexReply.Error(404, "NOT_FOUND", "The requested URL was not found on this server."),
+            ("europe-west4", "indexes") => VertexReply.Error(403, "PERMISSION_DENIED", "Vertex AI API has not been used in project 1234 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/aiplatform.googleapis.com/overview?project=1234 then retry."),
+            _ => Answer(call),
+        };
+        var sink = new RecordingSink();
+
+        await using (IPlugin plugin = Create(Config(fake, ["proj-a"], ["europe-west4"])))
+        {
+            await plugin.DiscoverAsync(sink);
+        }
+
+        Assert.Equal(["gcp:proj-a:europe-west4:vertex_ai"], sink.CompletedScopes);
+        Assert.Empty(sink.FailedScopes);
+        Assert.Equal(["gcp:proj-a:europe-west4:agent_engine", "gcp:proj-a:europe-west4:rag_engine", "gcp:proj-a:europe-west4:vector_search"], sink.UnavailableScopes.Keys.Order());
+        Assert.Contains("UNIMPLEMENTED", sink.UnavailableScopes["gcp:proj-a:europe-west4:agent_engine"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -189,7 +421,7 @@ public sealed class VertexAiDiscoveryTests
             await plugin.DiscoverAsync(sink);
         }
 
-        Assert.Equal(["gcp:proj-a:us-central1:vertex_ai"], sink.CompletedScopes);
+        Assert.Equal(ScopesOf("proj-a", "us-central1").Order(), sink.CompletedScopes.Order());
         Assert.Single(fake.Requests, r => r.Path == "/token");
         Assert.All(fake.Calls, c => Assert.Equal("Bearer ya29.minted-by-fake", c.Request.Headers["Authorization"]));
 
@@ -229,7 +461,7 @@ public sealed class VertexAiDiscoveryTests
         }
 
         Assert.Empty(sink.CompletedScopes);
-        Assert.Equal(2, sink.FailedScopes.Count());
+        Assert.Equal(8, sink.FailedScopes.Count());
         Assert.All(sink.FailedScopes, s =>
         {
             Assert.Contains("invalid_grant", s.Value, StringComparison.Ordinal);

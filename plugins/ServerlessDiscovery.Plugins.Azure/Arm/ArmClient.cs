@@ -16,6 +16,9 @@ internal sealed class ArmClient(ProviderHttpClient http, ArmTokenSource tokens, 
     public const string CognitiveServicesApiVersion = "2025-06-01";
     public const string MachineLearningApiVersion = "2024-10-01";
 
+    /// <summary>accounts/projects/applications and their agentDeployments exist from this preview on.</summary>
+    public const string AgentApplicationsApiVersion = "2025-10-01-preview";
+
     /// <summary>Every item of the collection at <paramref name="pathAndQuery"/> (relative to the ARM base), across pages.</summary>
     public async IAsyncEnumerable<JsonElement> ListAsync(string operation, string pathAndQuery, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

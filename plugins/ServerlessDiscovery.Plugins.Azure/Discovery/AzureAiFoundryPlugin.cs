@@ -68,13 +68,20 @@ internal sealed class AzureAiFoundryPlugin : IPlugin
         foreach (string subscription in subscriptions)
         {
             var scan = new SubscriptionScan(_arm, sink, subscription);
-            await sink.RunScopeAsync(scan.CognitiveServicesScope, scan.ScanCognitiveServicesAsync, _logger, "Azure", cancellationToken).ConfigureAwait(false);
+            await sink.RunScopeAsync(scan.CognitiveServicesScope, scan.ScanCognitiveServicesAsync, _logger, "Azure", IsUnavailable, cancellationToken).ConfigureAwait(false);
             if (_options.IncludeMachineLearning)
             {
-                await sink.RunScopeAsync(scan.MachineLearningScope, scan.ScanMachineLearningAsync, _logger, "Azure", cancellationToken).ConfigureAwait(false);
+                await sink.RunScopeAsync(scan.MachineLearningScope, scan.ScanMachineLearningAsync, _logger, "Azure", IsUnavailable, cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>
+    /// A resource provider the subscription has not registered (ARM 409 MissingSubscriptionRegistration) or does not
+    /// offer (NoRegisteredProviderFound, InvalidResourceType): nothing of that kind can exist there. Not a failure.
+    /// </summary>
+    internal static bool IsUnavailable(ProviderException ex) =>
+        ex.ErrorCode is "MissingSubscriptionRegistration" or "NoRegisteredProviderFound" or "InvalidResourceType";
 
     public ValueTask DisposeAsync()
     {

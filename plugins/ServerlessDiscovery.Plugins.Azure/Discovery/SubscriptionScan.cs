@@ -14,7 +14,11 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
 
     public string MachineLearningScope => $"azure:{_sub}:machinelearningservices";
 
-    public async Task ScanCognitiveServicesAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One account whose deployments or projects cannot be listed is a warning on the scope (its siblings are still
+    /// reported, the scope is incomplete), not a failed subscription.
+    /// </summary>
+    public async Task ScanCognitiveServicesAsync(ScopeRun run, CancellationToken cancellationToken)
     {
         string scope = CognitiveServicesScope;
         var models = new HashSet<string>(StringComparer.Ordinal);
@@ -33,50 +37,55 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
             accountAttributes["custom_subdomain"] = Text(account.Properties, "customSubDomainName");
             accountAttributes["public_network_access"] = Text(account.Properties, "publicNetworkAccess");
             await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Endpoint, account.AssetId, account.Name, scope) { Attributes = accountAttributes }, cancellationToken).ConfigureAwait(false);
-
-            await foreach (JsonElement d in arm.ListAsync("ListDeployments", $"{account.Id.TrimStart('/')}/deployments?api-version={api}", cancellationToken).ConfigureAwait(false))
-            {
-                ArmResource deployment = ArmResource.Parse("ListDeployments", d);
-                JsonElement model = deployment.Properties.ValueKind == JsonValueKind.Object && deployment.Properties.TryGetProperty("model", out JsonElement m) ? m : default;
-                string? modelName = Text(model, "name");
-                string? format = Text(model, "format");
-                JsonObject attributes = deployment.BaseAttributes();
-                attributes["account_id"] = account.AssetId;
-                attributes["model_name"] = modelName;
-                attributes["model_version"] = Text(model, "version");
-                attributes["model_format"] = format;
-                attributes["sku"] = Text(deployment.Sku, "name");
-                attributes["capacity"] = Node(deployment.Sku, "capacity");
-                attributes["version_upgrade_option"] = Text(deployment.Properties, "versionUpgradeOption");
-                attributes["rai_policy"] = Text(deployment.Properties, "raiPolicyName");
-                await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Deployment, deployment.AssetId, deployment.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
-                await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, account.AssetId, Relationships.Contains, AssetTypes.Deployment, deployment.AssetId, scope), cancellationToken).ConfigureAwait(false);
-
-                if (modelName is { Length: > 0 })
-                {
-                    // Trace-derived identity: a model is (provider, name); Azure OpenAI and other Foundry models differ by provider.
-                    string provider = string.Equals(format, "OpenAI", StringComparison.OrdinalIgnoreCase) ? "azure.ai.openai" : "azure.ai.inference";
-                    string modelId = $"{provider}/{modelName.ToLowerInvariant()}";
-                    if (models.Add(modelId))
-                    {
-                        await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Model, modelId, modelName, scope)
-                        {
-                            Attributes = new JsonObject { ["provider"] = provider, ["format"] = format },
-                        }, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Deployment, deployment.AssetId, Relationships.Serves, AssetTypes.Model, modelId, scope), cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            if (string.Equals(account.Kind, "AIServices", StringComparison.OrdinalIgnoreCase))
-            {
-                await ScanProjectsAsync(account, scope, cancellationToken).ConfigureAwait(false);
-            }
+            await run.ItemAsync($"account {account.Name}", ct => ScanAccountAsync(run, account, scope, models, ct), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task ScanProjectsAsync(ArmResource account, string scope, CancellationToken cancellationToken)
+    private async Task ScanAccountAsync(ScopeRun run, ArmResource account, string scope, HashSet<string> models, CancellationToken cancellationToken)
+    {
+        string api = ArmClient.CognitiveServicesApiVersion;
+        await foreach (JsonElement d in arm.ListAsync("ListDeployments", $"{account.Id.TrimStart('/')}/deployments?api-version={api}", cancellationToken).ConfigureAwait(false))
+        {
+            ArmResource deployment = ArmResource.Parse("ListDeployments", d);
+            JsonElement model = deployment.Properties.ValueKind == JsonValueKind.Object && deployment.Properties.TryGetProperty("model", out JsonElement m) ? m : default;
+            string? modelName = Text(model, "name");
+            string? format = Text(model, "format");
+            JsonObject attributes = deployment.BaseAttributes();
+            attributes["account_id"] = account.AssetId;
+            attributes["model_name"] = modelName;
+            attributes["model_version"] = Text(model, "version");
+            attributes["model_format"] = format;
+            attributes["sku"] = Text(deployment.Sku, "name");
+            attributes["capacity"] = Node(deployment.Sku, "capacity");
+            attributes["version_upgrade_option"] = Text(deployment.Properties, "versionUpgradeOption");
+            attributes["rai_policy"] = Text(deployment.Properties, "raiPolicyName");
+            await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Deployment, deployment.AssetId, deployment.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
+            await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, account.AssetId, Relationships.Contains, AssetTypes.Deployment, deployment.AssetId, scope), cancellationToken).ConfigureAwait(false);
+
+            if (modelName is { Length: > 0 })
+            {
+                // Trace-derived identity: a model is (provider, name); Azure OpenAI and other Foundry models differ by provider.
+                string provider = string.Equals(format, "OpenAI", StringComparison.OrdinalIgnoreCase) ? "azure.ai.openai" : "azure.ai.inference";
+                string modelId = $"{provider}/{modelName.ToLowerInvariant()}";
+                if (models.Add(modelId))
+                {
+                    await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Model, modelId, modelName, scope)
+                    {
+                        Attributes = new JsonObject { ["provider"] = provider, ["format"] = format },
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+
+                await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Deployment, deployment.AssetId, Relationships.Serves, AssetTypes.Model, modelId, scope), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (string.Equals(account.Kind, "AIServices", StringComparison.OrdinalIgnoreCase))
+        {
+            await ScanProjectsAsync(run, account, scope, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ScanProjectsAsync(ScopeRun run, ArmResource account, string scope, CancellationToken cancellationToken)
     {
         await foreach (JsonElement p in arm.ListAsync("ListProjects", $"{account.Id.TrimStart('/')}/projects?api-version={ArmClient.CognitiveServicesApiVersion}", cancellationToken).ConfigureAwait(false))
         {
@@ -89,10 +98,12 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
             attributes["endpoints"] = Node(project.Properties, "endpoints");
             await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Endpoint, project.AssetId, project.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
             await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, account.AssetId, Relationships.Contains, AssetTypes.Endpoint, project.AssetId, scope), cancellationToken).ConfigureAwait(false);
+            await run.ItemAsync($"project {project.Name}", ct => new FoundryProjectScan(arm, sink, project, scope).ScanAsync(ct), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    public async Task ScanMachineLearningAsync(CancellationToken cancellationToken)
+    /// <summary>One workspace whose online endpoints cannot be listed is a warning on the scope, not a failed subscription.</summary>
+    public async Task ScanMachineLearningAsync(ScopeRun run, CancellationToken cancellationToken)
     {
         string scope = MachineLearningScope;
         string api = ArmClient.MachineLearningApiVersion;
@@ -110,44 +121,50 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
                 await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, ArmResource.NormalizeId(hub), Relationships.Contains, AssetTypes.Endpoint, workspace.AssetId, scope), cancellationToken).ConfigureAwait(false);
             }
 
-            await foreach (JsonElement e in arm.ListAsync("ListOnlineEndpoints", $"{workspace.Id.TrimStart('/')}/onlineEndpoints?api-version={api}", cancellationToken).ConfigureAwait(false))
+            await run.ItemAsync($"workspace {workspace.Name}", ct => ScanWorkspaceAsync(workspace, scope, models, ct), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ScanWorkspaceAsync(ArmResource workspace, string scope, HashSet<string> models, CancellationToken cancellationToken)
+    {
+        string api = ArmClient.MachineLearningApiVersion;
+        await foreach (JsonElement e in arm.ListAsync("ListOnlineEndpoints", $"{workspace.Id.TrimStart('/')}/onlineEndpoints?api-version={api}", cancellationToken).ConfigureAwait(false))
+        {
+            ArmResource endpoint = ArmResource.Parse("ListOnlineEndpoints", e);
+            JsonObject epAttributes = endpoint.BaseAttributes();
+            epAttributes["workspace_id"] = workspace.AssetId;
+            epAttributes["scoring_uri"] = Text(endpoint.Properties, "scoringUri");
+            epAttributes["auth_mode"] = Text(endpoint.Properties, "authMode");
+            epAttributes["traffic"] = Node(endpoint.Properties, "traffic");
+            await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Endpoint, endpoint.AssetId, endpoint.Name, scope) { Attributes = epAttributes }, cancellationToken).ConfigureAwait(false);
+            await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, workspace.AssetId, Relationships.Contains, AssetTypes.Endpoint, endpoint.AssetId, scope), cancellationToken).ConfigureAwait(false);
+
+            await foreach (JsonElement d in arm.ListAsync("ListOnlineDeployments", $"{endpoint.Id.TrimStart('/')}/deployments?api-version={api}", cancellationToken).ConfigureAwait(false))
             {
-                ArmResource endpoint = ArmResource.Parse("ListOnlineEndpoints", e);
-                JsonObject epAttributes = endpoint.BaseAttributes();
-                epAttributes["workspace_id"] = workspace.AssetId;
-                epAttributes["scoring_uri"] = Text(endpoint.Properties, "scoringUri");
-                epAttributes["auth_mode"] = Text(endpoint.Properties, "authMode");
-                epAttributes["traffic"] = Node(endpoint.Properties, "traffic");
-                await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Endpoint, endpoint.AssetId, endpoint.Name, scope) { Attributes = epAttributes }, cancellationToken).ConfigureAwait(false);
-                await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, workspace.AssetId, Relationships.Contains, AssetTypes.Endpoint, endpoint.AssetId, scope), cancellationToken).ConfigureAwait(false);
-
-                await foreach (JsonElement d in arm.ListAsync("ListOnlineDeployments", $"{endpoint.Id.TrimStart('/')}/deployments?api-version={api}", cancellationToken).ConfigureAwait(false))
+                ArmResource deployment = ArmResource.Parse("ListOnlineDeployments", d);
+                string? model = Text(deployment.Properties, "model");
+                JsonObject attributes = deployment.BaseAttributes();
+                attributes["endpoint_id"] = endpoint.AssetId;
+                attributes["model"] = model;
+                attributes["instance_type"] = Text(deployment.Properties, "instanceType");
+                attributes["endpoint_compute_type"] = Text(deployment.Properties, "endpointComputeType");
+                attributes["sku"] = Text(deployment.Sku, "name");
+                attributes["capacity"] = Node(deployment.Sku, "capacity");
+                await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Deployment, deployment.AssetId, deployment.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
+                await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, endpoint.AssetId, Relationships.Contains, AssetTypes.Deployment, deployment.AssetId, scope), cancellationToken).ConfigureAwait(false);
+                if (model is { Length: > 0 })
                 {
-                    ArmResource deployment = ArmResource.Parse("ListOnlineDeployments", d);
-                    string? model = Text(deployment.Properties, "model");
-                    JsonObject attributes = deployment.BaseAttributes();
-                    attributes["endpoint_id"] = endpoint.AssetId;
-                    attributes["model"] = model;
-                    attributes["instance_type"] = Text(deployment.Properties, "instanceType");
-                    attributes["endpoint_compute_type"] = Text(deployment.Properties, "endpointComputeType");
-                    attributes["sku"] = Text(deployment.Sku, "name");
-                    attributes["capacity"] = Node(deployment.Sku, "capacity");
-                    await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Deployment, deployment.AssetId, deployment.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
-                    await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, endpoint.AssetId, Relationships.Contains, AssetTypes.Deployment, deployment.AssetId, scope), cancellationToken).ConfigureAwait(false);
-                    if (model is { Length: > 0 })
+                    // An azureml:// registry URI or an ARM model-version id: both are case-insensitive identities.
+                    string modelId = model.ToLowerInvariant();
+                    if (models.Add(modelId))
                     {
-                        // An azureml:// registry URI or an ARM model-version id: both are case-insensitive identities.
-                        string modelId = model.ToLowerInvariant();
-                        if (models.Add(modelId))
+                        await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Model, modelId, ModelName(model), scope)
                         {
-                            await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Model, modelId, ModelName(model), scope)
-                            {
-                                Attributes = new JsonObject { ["provider"] = "azure.ml", ["reference"] = model },
-                            }, cancellationToken).ConfigureAwait(false);
-                        }
-
-                        await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Deployment, deployment.AssetId, Relationships.Serves, AssetTypes.Model, modelId, scope), cancellationToken).ConfigureAwait(false);
+                            Attributes = new JsonObject { ["provider"] = "azure.ml", ["reference"] = model },
+                        }, cancellationToken).ConfigureAwait(false);
                     }
+
+                    await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Deployment, deployment.AssetId, Relationships.Serves, AssetTypes.Model, modelId, scope), cancellationToken).ConfigureAwait(false);
                 }
             }
         }

@@ -44,17 +44,26 @@ internal sealed class DatabricksPlugin : IPlugin
         foreach (string api in _apis)
         {
             string scope = $"databricks:{_host}:{api}";
-            Func<IDiscoverySink, string, CancellationToken, Task> scan = api switch
+            Func<ScopeRun, CancellationToken, Task> scan = api switch
             {
                 ApiFamilies.Serving => _scan.ServingEndpointsAsync,
                 ApiFamilies.UnityCatalog => _scan.UnityCatalogModelsAsync,
                 ApiFamilies.Mlflow => _scan.MlflowModelsAsync,
                 ApiFamilies.Genie => _scan.GenieSpacesAsync,
+                ApiFamilies.Apps => _scan.AppsAsync,
+                ApiFamilies.Connections => _scan.ConnectionsAsync,
                 _ => _scan.VectorSearchAsync,
             };
-            await sink.RunScopeAsync(scope, ct => scan(sink, scope, ct), _logger, "Databricks", cancellationToken).ConfigureAwait(false);
+            await sink.RunScopeAsync(scope, scan, _logger, "Databricks", IsUnavailable, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A feature the workspace does not have: Databricks answers error_code FEATURE_DISABLED (Apps, Genie, Vector
+    /// Search not enabled) or ENDPOINT_NOT_FOUND ("No API found for ...") for an API this workspace does not serve.
+    /// PERMISSION_DENIED stays a failure.
+    /// </summary>
+    internal static bool IsUnavailable(ProviderException ex) => ex.ErrorCode is "FEATURE_DISABLED" or "ENDPOINT_NOT_FOUND" || ex.Status is 501;
 
     public ValueTask DisposeAsync()
     {

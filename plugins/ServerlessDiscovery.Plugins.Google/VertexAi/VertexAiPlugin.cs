@@ -7,12 +7,15 @@ using ServerlessDiscovery.Plugins.Http;
 namespace ServerlessDiscovery.Plugins.Google.VertexAi;
 
 /// <summary>
-/// Vertex AI over its REST v1 API, one scope per (project, location): models, endpoints with the models their deployed
-/// models run (Vertex models or publisher models such as Gemini), and tuning jobs.
+/// Vertex AI over its REST v1 API. Per (project, location) four scopes: <c>vertex_ai</c> (models, endpoints with the
+/// models their deployed models run, tuning jobs), <c>agent_engine</c> (reasoning engines), <c>rag_engine</c> (RAG
+/// corpora) and <c>vector_search</c> (indexes and index endpoints). A location that does not offer a family reports
+/// that scope unavailable, not failed.
 /// </summary>
 internal sealed partial class VertexAiPlugin : IPlugin
 {
     private const string ResourcePrefix = "//aiplatform.googleapis.com/";
+    private const string Provider = "Vertex AI";
 
     private readonly VertexAiSettings _settings;
     private readonly ProviderHttpClient _http;
@@ -22,7 +25,7 @@ internal sealed partial class VertexAiPlugin : IPlugin
     public VertexAiPlugin(VertexAiSettings settings, PluginContext context)
     {
         _settings = settings;
-        _http = context.CreateProviderClient("Vertex AI", settings.RequestsPerSecondLimit);
+        _http = context.CreateProviderClient(Provider, settings.RequestsPerSecondLimit);
         _tokens = new GoogleTokenSource(settings.ServiceAccountKeyJson, settings.StaticAccessToken);
         _logger = context.LoggerFactory.CreateLogger("ServerlessDiscovery.Plugins.Google");
     }
@@ -34,7 +37,7 @@ internal sealed partial class VertexAiPlugin : IPlugin
             using JsonDocument _ = await GetAsync("ListModels", _settings.ProjectList[0], _settings.LocationList[0], "models?pageSize=1", cancellationToken);
             return VerifyResult.Ok;
         }
-        catch (Exception ex) when (IsScopeFailure(ex, cancellationToken))
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is ProviderException or InvalidOperationException or KeyNotFoundException or FormatException or JsonException)
         {
             return VerifyResult.Fail(ex.Message);
         }
@@ -47,20 +50,33 @@ internal sealed partial class VertexAiPlugin : IPlugin
         {
             foreach (string location in _settings.LocationList)
             {
-                string scope = $"gcp:{project}:{location}:vertex_ai";
-                try
+                foreach ((string family, Func<Scan, CancellationToken, Task> read) in Families)
                 {
-                    await DiscoverScopeAsync(new Scan(project, location, scope, sink), cancellationToken);
-                    sink.ScopeCompleted(scope);
-                }
-                catch (Exception ex) when (IsScopeFailure(ex, cancellationToken))
-                {
-                    LogScopeFailed(_logger, scope, ex.Message);
-                    sink.ScopeFailed(scope, ex.Message);
+                    string scope = $"gcp:{project}:{location}:{family}";
+                    await sink.RunScopeAsync(scope, (run, ct) => read(new Scan(project, location, run), ct), _logger, Provider, IsUnavailable, cancellationToken);
                 }
             }
         }
     }
+
+    private (string Family, Func<Scan, CancellationToken, Task> Read)[] Families =>
+    [
+        ("vertex_ai", DiscoverModelsAsync),
+        ("agent_engine", DiscoverReasoningEnginesAsync),
+        ("rag_engine", DiscoverRagCorporaAsync),
+        ("vector_search", DiscoverVectorSearchAsync),
+    ];
+
+    /// <summary>
+    /// What a location or project does not offer, as Vertex answers it: 501 UNIMPLEMENTED ("Operation is not
+    /// implemented, or supported, or enabled."), 404 for a collection the regional host does not serve, and 403 for an
+    /// API not enabled in the project ("... API has not been used in project ... or it is disabled"). A 403 for a missing
+    /// IAM permission is a failure.
+    /// </summary>
+    internal static bool IsUnavailable(ProviderException ex) =>
+        ex.Status is 501 or 404
+        || ex.ErrorCode is "UNIMPLEMENTED"
+        || (ex.Status is 403 && (ex.Message.Contains("has not been used in project", StringComparison.Ordinal) || ex.Message.Contains("SERVICE_DISABLED", StringComparison.Ordinal)));
 
     public ValueTask DisposeAsync()
     {
@@ -69,7 +85,7 @@ internal sealed partial class VertexAiPlugin : IPlugin
         return ValueTask.CompletedTask;
     }
 
-    private async Task DiscoverScopeAsync(Scan scan, CancellationToken cancellationToken)
+    private async Task DiscoverModelsAsync(Scan scan, CancellationToken cancellationToken)
     {
         var publisherModels = new HashSet<string>(StringComparer.Ordinal);
 
@@ -96,9 +112,7 @@ internal sealed partial class VertexAiPlugin : IPlugin
 
                 if (model.StartsWith("publishers/", StringComparison.Ordinal))
                 {
-                    string id = PublisherModelId(scan, model);
-                    await AddPublisherModelAsync(scan, publisherModels, id, model, cancellationToken);
-                    served.Add((AssetTypes.GenerativeModel, id));
+                    served.Add((AssetTypes.GenerativeModel, await AddPublisherModelAsync(scan, publisherModels, model, cancellationToken)));
                 }
                 else
                 {
@@ -119,15 +133,21 @@ internal sealed partial class VertexAiPlugin : IPlugin
         {
             string name = RequiredString(job, "name", "ListTuningJobs");
             string jobId = ResourcePrefix + name;
-            JsonObject attributes = Attributes(job, "baseModel", "state", "tunedModelDisplayName", "description", "createTime", "tunedModel", "labels");
+            JsonObject attributes = Attributes(job, "baseModel", "preTunedModel", "state", "tunedModelDisplayName", "description", "createTime", "tunedModel", "labels");
             attributes["kind"] = "tuning_job";
             await scan.AddAsync(AssetTypes.GenerativeModel, jobId, String(job, "tunedModelDisplayName") ?? name, attributes, cancellationToken);
+
+            // TuningJob.source_model is a oneof: base_model (a Gemini id such as "gemini-2.0-flash-001", or an open
+            // model's "{publisher}/{model}@{variant}" such as "meta/llama3_1@llama-3.1-8b") or pre_tuned_model
+            // (continuous tuning of a tuned Model, whose base_model is output only).
             if (String(job, "baseModel") is { Length: > 0 } baseModel)
             {
-                string publisherName = baseModel.StartsWith("publishers/", StringComparison.Ordinal) ? baseModel : $"publishers/google/models/{baseModel}";
-                string baseId = PublisherModelId(scan, publisherName);
-                await AddPublisherModelAsync(scan, publisherModels, baseId, publisherName, cancellationToken);
+                string baseId = await AddPublisherModelAsync(scan, publisherModels, PublisherModelName(baseModel), cancellationToken);
                 await scan.LinkAsync(AssetTypes.GenerativeModel, jobId, Relationships.VersionOf, AssetTypes.GenerativeModel, baseId, cancellationToken);
+            }
+            else if (Object(job, "preTunedModel") is { } preTuned && String(preTuned, "tunedModelName") is { Length: > 0 } tunedModelName)
+            {
+                await scan.LinkAsync(AssetTypes.GenerativeModel, jobId, Relationships.VersionOf, AssetTypes.Model, ResourcePrefix + StripVersion(tunedModelName), cancellationToken);
             }
 
             if (Object(job, "tunedModel") is { } tuned && String(tuned, "endpoint") is { Length: > 0 } tunedEndpoint)
@@ -137,21 +157,38 @@ internal sealed partial class VertexAiPlugin : IPlugin
         }, cancellationToken);
     }
 
-    /// <summary>Publisher models (Gemini, Llama, ...) are reported once per scope that uses them, under the location-qualified name Vertex serves them at.</summary>
-    private static async Task AddPublisherModelAsync(Scan scan, HashSet<string> reported, string id, string publisherName, CancellationToken cancellationToken)
+    /// <summary>
+    /// The publisher model resource name of a tuning base model: "gemini-2.0-flash-001" is Google's,
+    /// "meta/llama3_1@llama-3.1-8b" is publisher "meta", model "llama3_1", variant "llama-3.1-8b".
+    /// </summary>
+    internal static string PublisherModelName(string baseModel)
     {
-        if (!reported.Add(id))
+        if (baseModel.StartsWith("publishers/", StringComparison.Ordinal))
         {
-            return;
+            return baseModel;
         }
 
-        string[] parts = publisherName.Split('/');
-        var attributes = new JsonObject { ["publisher"] = parts.Length > 1 ? parts[1] : null, ["publisher_model"] = publisherName, ["kind"] = "publisher_model" };
-        await scan.AddAsync(AssetTypes.GenerativeModel, id, parts[^1], attributes, cancellationToken);
+        int slash = baseModel.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 ? $"publishers/{baseModel[..slash]}/models/{baseModel[(slash + 1)..]}" : $"publishers/google/models/{baseModel}";
     }
 
-    private static string PublisherModelId(Scan scan, string publisherName) =>
-        $"{ResourcePrefix}projects/{scan.Project}/locations/{scan.Location}/{StripVersion(publisherName)}";
+    /// <summary>
+    /// Publisher models (Gemini, Llama, ...) are reported once per scope that uses them, under the location-qualified
+    /// name Vertex serves them at. A Model Garden "@variant" stays in the id: "llama3_1@llama-3.1-8b" and
+    /// "llama3_1@llama-3.1-8b-instruct" are different checkpoints.
+    /// </summary>
+    private static async Task<string> AddPublisherModelAsync(Scan scan, HashSet<string> reported, string publisherName, CancellationToken cancellationToken)
+    {
+        string id = $"{ResourcePrefix}projects/{scan.Project}/locations/{scan.Location}/{publisherName}";
+        if (reported.Add(id))
+        {
+            string[] parts = publisherName.Split('/');
+            var attributes = new JsonObject { ["publisher"] = parts.Length > 1 ? parts[1] : null, ["publisher_model"] = publisherName, ["kind"] = "publisher_model" };
+            await scan.AddAsync(AssetTypes.GenerativeModel, id, parts[^1], attributes, cancellationToken);
+        }
+
+        return id;
+    }
 
     // "models/123@2" names a version of model 123; the asset is the model.
     private static string StripVersion(string name) => name.Split('@')[0];
@@ -169,9 +206,10 @@ internal sealed partial class VertexAiPlugin : IPlugin
                 throw new ProviderException($"Vertex AI {operation} returned JSON that is not an object.");
             }
 
+            // One item Vertex returns in a shape we cannot read is a warning; its siblings are still reported.
             foreach (JsonElement item in Items(page.RootElement, itemsName, operation))
             {
-                await onItem(item);
+                await scan.Run.ItemAsync($"{operation} item {String(item, "name") ?? "without a name"}", _ => onItem(item), cancellationToken);
             }
 
             token = String(page.RootElement, "nextPageToken");
@@ -192,7 +230,7 @@ internal sealed partial class VertexAiPlugin : IPlugin
 
     private static JsonElement[] Items(JsonElement element, string name, string operation)
     {
-        if (!element.TryGetProperty(name, out JsonElement array) || array.ValueKind == JsonValueKind.Null)
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out JsonElement array) || array.ValueKind == JsonValueKind.Null)
         {
             return [];
         }
@@ -207,7 +245,7 @@ internal sealed partial class VertexAiPlugin : IPlugin
         String(element, name) is { Length: > 0 } value ? value : throw new ProviderException($"Vertex AI {operation} returned an item without '{name}'.");
 
     private static JsonElement? Object(JsonElement element, string name) =>
-        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Object ? value : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Object ? value : null;
 
     private static JsonObject Attributes(JsonElement source, params ReadOnlySpan<string> names)
     {
@@ -223,22 +261,16 @@ internal sealed partial class VertexAiPlugin : IPlugin
         return attributes;
     }
 
-    private static bool IsScopeFailure(Exception ex, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && ex is ProviderException or InvalidOperationException or KeyNotFoundException or FormatException or JsonException;
-
-    [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Vertex AI scope {Scope} could not be read: {Error}")]
-    private static partial void LogScopeFailed(ILogger logger, string scope, string error);
-
-    private sealed record Scan(string Project, string Location, string Scope, IDiscoverySink Sink)
+    private sealed record Scan(string Project, string Location, ScopeRun Run)
     {
         public ValueTask AddAsync(string type, string id, string name, JsonObject attributes, CancellationToken cancellationToken)
         {
             attributes["project"] = Project;
             attributes["location"] = Location;
-            return Sink.AddAssetAsync(new DiscoveredAsset(type, id, name, Scope) { Attributes = attributes }, cancellationToken);
+            return Run.Sink.AddAssetAsync(new DiscoveredAsset(type, id, name, Run.Scope) { Attributes = attributes }, cancellationToken);
         }
 
         public ValueTask LinkAsync(string sourceType, string sourceId, string relationship, string targetType, string targetId, CancellationToken cancellationToken) =>
-            Sink.AddEdgeAsync(new DiscoveredEdge(sourceType, sourceId, relationship, targetType, targetId, Scope), cancellationToken);
+            Run.Sink.AddEdgeAsync(new DiscoveredEdge(sourceType, sourceId, relationship, targetType, targetId, Run.Scope), cancellationToken);
     }
 }

@@ -20,7 +20,7 @@ internal sealed class VertexAiSettings
         new(Locations, "Locations", ConfigFieldType.StringList, Required: true, Description: "Vertex AI regions to scan, e.g. us-central1, europe-west4."),
         new(ServiceAccountKey, "Service account key", ConfigFieldType.String, Secret: true, Description: "A service account key file's JSON; when empty, Application Default Credentials are used."),
         new(AccessToken, "Access token", ConfigFieldType.String, Secret: true, Description: "An OAuth access token minted elsewhere, used as is (short-lived; for tests and external token brokers)."),
-        new(Endpoint, "Vertex AI endpoint", ConfigFieldType.String, Default: "https://{location}-aiplatform.googleapis.com", Description: "Vertex AI base URL; {location} is replaced per location (Private Service Connect, tests)."),
+        new(Endpoint, "Vertex AI endpoint", ConfigFieldType.String, Default: "https://{location}-aiplatform.googleapis.com", Description: "Vertex AI base URL; {location} is replaced per location, and a \"{location}-\" prefix is dropped for the global location (Private Service Connect, tests)."),
         new(RequestsPerSecond, "Requests per second", ConfigFieldType.Integer, Default: "5", Description: "Most requests this instance sends per second (0: unlimited)."),
     ];
 
@@ -46,9 +46,17 @@ internal sealed class VertexAiSettings
         RequestsPerSecondLimit = configuration.GetInteger(RequestsPerSecond) ?? 0,
     };
 
+    public const string GlobalLocation = "global";
+
+    /// <summary>
+    /// The base URL for <paramref name="location"/>. Vertex serves regions at {location}-aiplatform.googleapis.com but the
+    /// global location at aiplatform.googleapis.com (there is no global-aiplatform host), so for "global" a
+    /// "{location}-" host prefix is dropped.
+    /// </summary>
     public Uri BaseUri(string location)
     {
-        string url = EndpointTemplate.Replace(LocationPlaceholder, location, StringComparison.Ordinal);
+        string template = location == GlobalLocation ? EndpointTemplate.Replace(LocationPlaceholder + "-", string.Empty, StringComparison.Ordinal) : EndpointTemplate;
+        string url = template.Replace(LocationPlaceholder, location, StringComparison.Ordinal);
         return new Uri(url.EndsWith('/') ? url : url + "/");
     }
 

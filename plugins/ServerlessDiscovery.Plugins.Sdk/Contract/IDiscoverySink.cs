@@ -19,19 +19,19 @@ public interface IDiscoverySink
     void ScopeFailed(string scope, string error);
 
     /// <summary>
-    /// One item of <paramref name="scope"/> could not be read (<paramref name="warning"/> names it, no secrets) while the
-    /// rest of the scope was reported. The scope is incomplete: a plugin reporting this does not also complete it, so
-    /// nothing is tombstoned and nothing is marked stale. May be called once per failed item. A host that does not
-    /// record warnings leaves the scope as it was.
+    /// One item of <paramref name="scope"/> (an endpoint, an agent) could not be read while its siblings were reported:
+    /// the scope is incomplete, so nothing it no longer holds is tombstoned and nothing is marked stale.
+    /// <paramref name="warning"/> names the item and why (no secrets). Called once per failed item, instead of
+    /// <see cref="ScopeCompleted"/>. A host that predates it leaves the scope as it was.
     /// </summary>
     void ScopeIncomplete(string scope, string warning)
     {
     }
 
     /// <summary>
-    /// <paramref name="scope"/> is not offered by this source (a feature switched off, no database, an API absent in a
-    /// region); <paramref name="reason"/> says which. Neither a failure nor a completion: its assets are kept as they
-    /// are, never marked stale. A host that does not record it leaves the scope as it was.
+    /// The source does not offer what <paramref name="scope"/> reads (a feature not enabled, an API not offered in the
+    /// region, no database): not a failure, so its assets are neither tombstoned nor marked stale.
+    /// <paramref name="reason"/> says what is missing. A host that predates it leaves the scope as it was.
     /// </summary>
     void ScopeUnavailable(string scope, string reason)
     {
