@@ -1,19 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Functions.Security;
 
 namespace ServerlessDiscovery.Functions.Api;
 
-/// <summary>Request helpers shared by the API's endpoints: the caller, JSON bodies with limits, and problem replies.</summary>
+/// <summary>Request helpers shared by the API's endpoints: JSON bodies with limits, and problem replies.</summary>
 internal static class ApiRequest
 {
     public const int MaxBodyBytes = 1024 * 1024;
-    private const string CallerKey = "sd.caller";
-
-    public static Caller Caller(this HttpContext context) => (Caller)context.Items[CallerKey]!;
-
-    public static void SetCaller(this HttpContext context, Caller caller) => context.Items[CallerKey] = caller;
-
     /// <summary>Reads a JSON object body: null body → empty object; anything else wrong → a 4xx problem.</summary>
     public static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, bool required = true)
     {
@@ -54,17 +47,6 @@ internal static class ApiRequest
         {
             return (null, BadRequest($"The body is not valid JSON: {ex.Message}"));
         }
-    }
-
-    /// <summary>The answer to a request whose API key or tenant was refused (401 with a Bearer challenge, 403, or 400).</summary>
-    public static IResult AuthenticationProblem(HttpContext context, int status, string? error)
-    {
-        if (status == StatusCodes.Status401Unauthorized)
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-        }
-
-        return TypedResults.Problem(statusCode: status, title: status switch { 401 => "Unauthorized", 403 => "Forbidden", _ => "Bad request" }, detail: error);
     }
 
     public static IResult BadRequest(string detail) =>

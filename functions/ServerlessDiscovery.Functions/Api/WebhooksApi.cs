@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.Instances;
+using ServerlessDiscovery.Functions.Security;
 using ServerlessDiscovery.Functions.Webhooks;
 
 namespace ServerlessDiscovery.Functions.Api;
@@ -239,7 +240,7 @@ internal static class WebhooksApi
     };
 
     private static Task<PluginInstance?> FindAsync(string id, HttpContext context, InstanceStore store) =>
-        InstanceIds.IsValid(id) ? store.GetAsync(context.Caller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
+        InstanceIds.IsValid(id) ? store.GetAsync(context.User.GetCaller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
 
     private static IResult NotFound(string id) => ApiRequest.NotFound($"No instance '{id}' in this tenant.");
 }
