@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ServerlessDiscovery.Functions.Api;
 
@@ -8,7 +9,7 @@ internal static class ApiRequest
 {
     public const int MaxBodyBytes = 1024 * 1024;
     /// <summary>Reads a JSON object body: null body → empty object; anything else wrong → a 4xx problem.</summary>
-    public static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, bool required = true)
+    public static async Task<(JsonObject? Body, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, bool required = true)
     {
         if (request.ContentLength is 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))
         {
@@ -49,17 +50,17 @@ internal static class ApiRequest
         }
     }
 
-    public static IResult BadRequest(string detail) =>
+    public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 
-    public static IResult NotFound(string detail) =>
+    public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
 
-    public static IResult Conflict(string detail) =>
+    public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
 
     /// <summary>A 400 listing every bad field: {"errors": {"field": ["message"]}}.</summary>
-    public static IResult Invalid(IEnumerable<(string Field, string Message)> errors) =>
+    public static ValidationProblem Invalid(IEnumerable<(string Field, string Message)> errors) =>
         TypedResults.ValidationProblem(
             errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
             detail: "The request has invalid fields; every one is listed in errors.",

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using NCrontab;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.Instances;
@@ -322,9 +323,9 @@ internal static class InstancesApi
     private static Task<PluginInstance?> FindAsync(string id, HttpContext context, InstanceStore store) =>
         InstanceIds.IsValid(id) ? store.GetAsync(context.User.GetCaller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
 
-    private static IResult NotFound(string id) => ApiRequest.NotFound($"No instance '{id}' in this tenant.");
+    private static ProblemHttpResult NotFound(string id) => ApiRequest.NotFound($"No instance '{id}' in this tenant.");
 
-    private static IResult ConfigurationOwned(string id) =>
+    private static ProblemHttpResult ConfigurationOwned(string id) =>
         ApiRequest.Conflict($"Instance '{id}' is declared in app settings (Plugins__{id}__*); change it there, not over the API.");
 
     private static void Check(bool present, string? error, string field, List<(string, string)> errors)

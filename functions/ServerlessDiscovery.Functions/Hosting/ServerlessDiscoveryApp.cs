@@ -141,8 +141,7 @@ public static partial class ServerlessDiscoveryApp
         services.AddSingleton<IValidateOptions<DiscoveryScheduleOptions>, DiscoveryScheduleOptionsValidator>();
 
         services.AddDiscoveryEngine(builder.Configuration);
-        services.AddSingleton<IReadinessCheck, TableStorageReadinessCheck>();
-        services.AddSingleton<IReadinessCheck, EventSinkReadinessCheck>();
+        services.AddReadinessChecks();
         services.AddHostedService<StartupReconciliation>();
         services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OtlpOptions>, OtlpOptionsValidator>();
