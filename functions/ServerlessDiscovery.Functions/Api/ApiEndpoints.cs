@@ -2,25 +2,12 @@ using ServerlessDiscovery.Functions.Security;
 
 namespace ServerlessDiscovery.Functions.Api;
 
-/// <summary>The REST API under /api/v1, behind the API key check. Every route acts on the caller's tenant only.</summary>
+/// <summary>The REST API under /api/v1, behind the API key. Every route acts on the caller's tenant only.</summary>
 internal static class ApiEndpoints
 {
     public static RouteGroupBuilder MapApiV1(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder api = app.MapGroup("/api/v1");
-        api.AddEndpointFilter(async (context, next) =>
-        {
-            ApiKeyAuthenticator authenticator = context.HttpContext.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
-            (Caller? caller, int status, string? error) = authenticator.Authenticate(context.HttpContext.Request);
-            if (caller is null)
-            {
-                return ApiRequest.AuthenticationProblem(context.HttpContext, status, error);
-            }
-
-            context.HttpContext.SetCaller(caller);
-            return await next(context);
-        });
-
+        RouteGroupBuilder api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyDefaults.Policy);
         api.MapPluginTypesApi();
         api.MapInstancesApi();
         api.MapAssetsApi();
@@ -28,20 +15,9 @@ internal static class ApiEndpoints
         return api;
     }
 
-    /// <summary>The OpenAPI document, behind the same key check as the API it describes.</summary>
+    /// <summary>The OpenAPI document, behind the same key as the API it describes.</summary>
     public static void MapOpenApiDocument(this WebApplication app)
     {
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/openapi"), branch => branch.Use(async (context, next) =>
-        {
-            (Caller? caller, int status, string? error) = context.RequestServices.GetRequiredService<ApiKeyAuthenticator>().Authenticate(context.Request);
-            if (caller is null)
-            {
-                await ApiRequest.AuthenticationProblem(context, status, error).ExecuteAsync(context);
-                return;
-            }
-
-            await next(context);
-        }));
-        app.MapOpenApi("/api/openapi/{documentName}.json");
+        app.MapOpenApi("/api/openapi/{documentName}.json").RequireAuthorization(ApiKeyDefaults.Policy);
     }
 }

@@ -1,21 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Functions.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ServerlessDiscovery.Functions.Api;
 
-/// <summary>Request helpers shared by the API's endpoints: the caller, JSON bodies with limits, and problem replies.</summary>
+/// <summary>Request helpers shared by the API's endpoints: JSON bodies with limits, and problem replies.</summary>
 internal static class ApiRequest
 {
     public const int MaxBodyBytes = 1024 * 1024;
-    private const string CallerKey = "sd.caller";
-
-    public static Caller Caller(this HttpContext context) => (Caller)context.Items[CallerKey]!;
-
-    public static void SetCaller(this HttpContext context, Caller caller) => context.Items[CallerKey] = caller;
-
     /// <summary>Reads a JSON object body: null body → empty object; anything else wrong → a 4xx problem.</summary>
-    public static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, bool required = true)
+    public static async Task<(JsonObject? Body, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, bool required = true)
     {
         if (request.ContentLength is 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))
         {
@@ -56,28 +50,17 @@ internal static class ApiRequest
         }
     }
 
-    /// <summary>The answer to a request whose API key or tenant was refused (401 with a Bearer challenge, 403, or 400).</summary>
-    public static IResult AuthenticationProblem(HttpContext context, int status, string? error)
-    {
-        if (status == StatusCodes.Status401Unauthorized)
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-        }
-
-        return TypedResults.Problem(statusCode: status, title: status switch { 401 => "Unauthorized", 403 => "Forbidden", _ => "Bad request" }, detail: error);
-    }
-
-    public static IResult BadRequest(string detail) =>
+    public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 
-    public static IResult NotFound(string detail) =>
+    public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
 
-    public static IResult Conflict(string detail) =>
+    public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
 
     /// <summary>A 400 listing every bad field: {"errors": {"field": ["message"]}}.</summary>
-    public static IResult Invalid(IEnumerable<(string Field, string Message)> errors) =>
+    public static ValidationProblem Invalid(IEnumerable<(string Field, string Message)> errors) =>
         TypedResults.ValidationProblem(
             errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
             detail: "The request has invalid fields; every one is listed in errors.",

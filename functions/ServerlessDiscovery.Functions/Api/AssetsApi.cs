@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Storage;
+using ServerlessDiscovery.Functions.Security;
 using ServerlessDiscovery.Tables;
 
 namespace ServerlessDiscovery.Functions.Api;
@@ -56,7 +57,7 @@ internal static class AssetsApi
         }
 
         TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
-        string filter = Filter(context.Caller().Tenant, instance, type is null ? null : [type]);
+        string filter = Filter(context.User.GetCaller().Tenant, instance, type is null ? null : [type]);
         int size = limit ?? DefaultPageSize;
         var items = new JsonArray();
         string? token = continuationToken;
@@ -88,7 +89,7 @@ internal static class AssetsApi
     private static async Task<IResult> GetAsync(string type, string id, HttpContext context, TableStore tables)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
-        string tenant = context.Caller().Tenant;
+        string tenant = context.User.GetCaller().Tenant;
         string filter = $"{TenantPartitions(tenant)} and {TableFilter.Equal("RowKey", StorageKeys.AssetRow(type, id))}";
         var rows = new List<TableEntity>();
         await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: context.RequestAborted))
@@ -129,7 +130,7 @@ internal static class AssetsApi
 
         TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
         var items = new JsonArray();
-        await foreach (TableEntity row in table.QueryAsync(Filter(context.Caller().Tenant, instance, types), cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in table.QueryAsync(Filter(context.User.GetCaller().Tenant, instance, types), cancellationToken: context.RequestAborted))
         {
             if (Visible(row, includeDeleted))
             {
@@ -144,7 +145,7 @@ internal static class AssetsApi
     {
         TableClient table = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
         string filter = TableFilter.And(
-            TenantPartitions(context.Caller().Tenant),
+            TenantPartitions(context.User.GetCaller().Tenant),
             source_id is null ? null : TableFilter.Equal("SourceId", source_id),
             target_id is null ? null : TableFilter.Equal("TargetId", target_id));
         var items = new JsonArray();
@@ -161,7 +162,7 @@ internal static class AssetsApi
 
     private static async Task<IResult> ExportAsync(HttpContext context, TableStore tables, TimeProvider time)
     {
-        string tenant = context.Caller().Tenant;
+        string tenant = context.User.GetCaller().Tenant;
         TableClient assets = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
         var byType = new SortedDictionary<string, JsonArray>(StringComparer.Ordinal);
         int count = 0;

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using NCrontab;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Scanning;
+using ServerlessDiscovery.Functions.Security;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
 using ServerlessDiscovery.Tables;
@@ -30,7 +32,7 @@ internal static class InstancesApi
 
     private static async Task<IResult> ListAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, string? plugin_type)
     {
-        IReadOnlyList<PluginInstance> all = await store.ListAsync(context.Caller().Tenant, context.RequestAborted);
+        IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
         var items = new JsonArray([.. all.Where(i => plugin_type is null || i.PluginType == plugin_type).OrderBy(i => i.Id, StringComparer.Ordinal)
             .Select(i => (JsonNode?)ToJson(i, catalog))]);
         return TypedResults.Json<JsonNode>(new JsonObject { ["instances"] = items, ["count"] = items.Count });
@@ -93,7 +95,7 @@ internal static class InstancesApi
         DateTimeOffset now = time.GetUtcNow();
         var instance = new PluginInstance
         {
-            Tenant = context.Caller().Tenant,
+            Tenant = context.User.GetCaller().Tenant,
             Id = id ?? InstanceIds.New(type!.Metadata.TypeId),
             PluginType = type!.Metadata.TypeId,
             DisplayName = displayName,
@@ -302,7 +304,7 @@ internal static class InstancesApi
 
     private static async Task<IResult> StatusAsync(HttpContext context, InstanceStore store, TimeProvider time)
     {
-        IReadOnlyList<PluginInstance> all = await store.ListAsync(context.Caller().Tenant, context.RequestAborted);
+        IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
         DateTimeOffset now = time.GetUtcNow();
         var items = new JsonArray([.. all.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => (JsonNode?)new JsonObject
         {
@@ -315,15 +317,15 @@ internal static class InstancesApi
             ["last_scan_at"] = i.LastRunAt,
             ["next_run"] = NextRun(i),
         })]);
-        return TypedResults.Json<JsonNode>(new JsonObject { ["tenant"] = context.Caller().Tenant, ["instances"] = items, ["count"] = items.Count });
+        return TypedResults.Json<JsonNode>(new JsonObject { ["tenant"] = context.User.GetCaller().Tenant, ["instances"] = items, ["count"] = items.Count });
     }
 
     private static Task<PluginInstance?> FindAsync(string id, HttpContext context, InstanceStore store) =>
-        InstanceIds.IsValid(id) ? store.GetAsync(context.Caller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
+        InstanceIds.IsValid(id) ? store.GetAsync(context.User.GetCaller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
 
-    private static IResult NotFound(string id) => ApiRequest.NotFound($"No instance '{id}' in this tenant.");
+    private static ProblemHttpResult NotFound(string id) => ApiRequest.NotFound($"No instance '{id}' in this tenant.");
 
-    private static IResult ConfigurationOwned(string id) =>
+    private static ProblemHttpResult ConfigurationOwned(string id) =>
         ApiRequest.Conflict($"Instance '{id}' is declared in app settings (Plugins__{id}__*); change it there, not over the API.");
 
     private static void Check(bool present, string? error, string field, List<(string, string)> errors)

@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
@@ -10,29 +11,22 @@ internal static class PluginTypesApi
 {
     public static void MapPluginTypesApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/plugin-types", (PluginCatalog catalog) =>
-        {
-            var types = new JsonArray([.. catalog.Types.OrderBy(t => t.Metadata.TypeId, StringComparer.Ordinal).Select(t => (JsonNode?)ToJson(t.Metadata))]);
-            return TypedResults.Json<JsonNode>(new JsonObject { ["plugin_types"] = types, ["count"] = types.Count });
-        }).WithTags("Plugins");
+        api.MapGet("/plugin-types", List).WithTags("Plugins");
     }
 
-    private static JsonObject ToJson(PluginMetadata m) => new()
+    private static Ok<PluginTypeList> List(PluginCatalog catalog)
     {
-        ["name"] = m.TypeId,
-        ["display_name"] = m.Name,
-        ["description"] = m.Description,
-        ["version"] = m.Version,
-        ["asset_types"] = new JsonArray([.. m.AssetTypes.Select(a => (JsonNode?)JsonValue.Create(a))]),
-        ["config_fields"] = new JsonArray([.. m.ConfigFields.Select(f => (JsonNode?)ToJson(f))]),
-        ["env_vars"] = new JsonArray([.. m.EnvironmentVariables.Select(e => (JsonNode?)JsonValue.Create(e))]),
-    };
+        PluginTypeReply[] types = [.. catalog.Types.OrderBy(t => t.Metadata.TypeId, StringComparer.Ordinal).Select(t => ToReply(t.Metadata))];
+        return TypedResults.Ok(new PluginTypeList(types, types.Length));
+    }
 
-    private static JsonObject ToJson(ConfigField f) => new()
-    {
-        ["name"] = f.Name,
-        ["label"] = f.Label,
-        ["type"] = f.Type switch
+    private static PluginTypeReply ToReply(PluginMetadata m) =>
+        new(m.TypeId, m.Name, m.Description, m.Version, m.AssetTypes, [.. m.ConfigFields.Select(ToReply)], m.EnvironmentVariables);
+
+    private static ConfigFieldReply ToReply(ConfigField f) => new(
+        f.Name,
+        f.Label,
+        f.Type switch
         {
             ConfigFieldType.Integer => "integer",
             ConfigFieldType.Boolean => "boolean",
@@ -41,9 +35,32 @@ internal static class PluginTypesApi
             ConfigFieldType.StringMap => "map",
             _ => "string",
         },
-        ["required"] = f.Required,
-        ["default"] = f.Default,
-        ["secret"] = f.Secret,
-        ["description"] = f.Description,
-    };
+        f.Required,
+        f.Default,
+        f.Secret,
+        f.Description);
 }
+
+internal sealed record PluginTypeList(
+    [property: JsonPropertyName("plugin_types")] IReadOnlyList<PluginTypeReply> PluginTypes,
+    [property: JsonPropertyName("count")] int Count);
+
+/// <summary>A plugin type: <c>name</c> is its type id (OpenCITE's), <c>display_name</c> what people read.</summary>
+internal sealed record PluginTypeReply(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("display_name")] string DisplayName,
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("asset_types")] IReadOnlyList<string> AssetTypes,
+    [property: JsonPropertyName("config_fields")] IReadOnlyList<ConfigFieldReply> ConfigFields,
+    [property: JsonPropertyName("env_vars")] IReadOnlyList<string> EnvVars);
+
+/// <summary>One config field; <c>type</c> is string, integer, boolean, url, list or map.</summary>
+internal sealed record ConfigFieldReply(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("label")] string Label,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("required")] bool Required,
+    [property: JsonPropertyName("default")] string? Default,
+    [property: JsonPropertyName("secret")] bool Secret,
+    [property: JsonPropertyName("description")] string? Description);

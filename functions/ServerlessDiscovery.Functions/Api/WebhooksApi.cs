@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Engine.Instances;
+using ServerlessDiscovery.Functions.Security;
 using ServerlessDiscovery.Functions.Webhooks;
 
 namespace ServerlessDiscovery.Functions.Api;
@@ -24,7 +27,7 @@ internal static class WebhooksApi
         webhooks.MapDelete("/", UnsubscribeAsync);
     }
 
-    private static async Task<IResult> ListAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store)
+    private static async Task<Results<Ok<WebhookList>, ProblemHttpResult>> ListAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store)
     {
         if (await FindAsync(id, context, instances) is not { } instance)
         {
@@ -32,18 +35,18 @@ internal static class WebhooksApi
         }
 
         IReadOnlyList<WebhookSubscription> all = await store.ListAsync(instance.Tenant, instance.Id, context.RequestAborted);
-        var items = new JsonArray([.. all.OrderBy(s => s.CreatedAt).ThenBy(s => s.Url, StringComparer.Ordinal).Select(s => (JsonNode?)ToJson(s))]);
-        return TypedResults.Json<JsonNode>(new JsonObject { ["webhooks"] = items, ["count"] = items.Count });
+        WebhookReply[] items = [.. all.OrderBy(s => s.CreatedAt).ThenBy(s => s.Url, StringComparer.Ordinal).Select(ToReply)];
+        return TypedResults.Ok(new WebhookList(items, items.Length));
     }
 
-    private static async Task<IResult> SubscribeAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store, AddressPolicy policy, TimeProvider time)
+    private static async Task<Results<Created<WebhookCreatedReply>, ValidationProblem, ProblemHttpResult>> SubscribeAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store, AddressPolicy policy, TimeProvider time)
     {
         if (await FindAsync(id, context, instances) is not { } instance)
         {
             return NotFound(id);
         }
 
-        (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
+        (JsonObject? body, ProblemHttpResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (body is null)
         {
             return problem!;
@@ -72,19 +75,18 @@ internal static class WebhooksApi
                 UpdatedAt = now,
             },
             context.RequestAborted);
-        JsonObject reply = ToJson(stored);
-        reply["secret"] = stored.Secret;
-        return TypedResults.Json<JsonNode>(reply, statusCode: StatusCodes.Status201Created);
+        WebhookReply reply = ToReply(stored);
+        return TypedResults.Created((string?)null, new WebhookCreatedReply(reply.Url, reply.Headers, reply.Events, reply.CreatedAt, stored.Secret));
     }
 
-    private static async Task<IResult> UnsubscribeAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store, string? url)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> UnsubscribeAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store, string? url)
     {
         if (await FindAsync(id, context, instances) is not { } instance)
         {
             return NotFound(id);
         }
 
-        (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request, required: false);
+        (JsonObject? body, ProblemHttpResult? problem) = await ApiRequest.ReadObjectAsync(context.Request, required: false);
         if (body is null)
         {
             return problem!;
@@ -230,16 +232,30 @@ internal static class WebhooksApi
 
     private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
-    private static JsonObject ToJson(WebhookSubscription s) => new()
-    {
-        ["url"] = s.Url,
-        ["headers"] = new JsonObject(s.Headers.Keys.Select(k => KeyValuePair.Create(k, (JsonNode?)Mask))),
-        ["events"] = new JsonArray([.. s.Events.Select(e => (JsonNode?)e)]),
-        ["created_at"] = s.CreatedAt,
-    };
+    private static WebhookReply ToReply(WebhookSubscription s) =>
+        new(s.Url, s.Headers.Keys.ToDictionary(k => k, _ => Mask, StringComparer.OrdinalIgnoreCase), s.Events, s.CreatedAt);
 
     private static Task<PluginInstance?> FindAsync(string id, HttpContext context, InstanceStore store) =>
-        InstanceIds.IsValid(id) ? store.GetAsync(context.Caller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
+        InstanceIds.IsValid(id) ? store.GetAsync(context.User.GetCaller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
 
-    private static IResult NotFound(string id) => ApiRequest.NotFound($"No instance '{id}' in this tenant.");
+    private static ProblemHttpResult NotFound(string id) => ApiRequest.NotFound($"No instance '{id}' in this tenant.");
 }
+
+internal sealed record WebhookList(
+    [property: JsonPropertyName("webhooks")] IReadOnlyList<WebhookReply> Webhooks,
+    [property: JsonPropertyName("count")] int Count);
+
+/// <summary>A subscription as listed: header names with their values masked.</summary>
+internal sealed record WebhookReply(
+    [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("headers")] IReadOnlyDictionary<string, string> Headers,
+    [property: JsonPropertyName("events")] IReadOnlyList<string> Events,
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt);
+
+/// <summary>The reply to a subscription: as listed, plus the signing secret, which no other reply carries.</summary>
+internal sealed record WebhookCreatedReply(
+    [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("headers")] IReadOnlyDictionary<string, string> Headers,
+    [property: JsonPropertyName("events")] IReadOnlyList<string> Events,
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("secret")] string Secret);

@@ -1,14 +1,16 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Functions.Hosting;
 
 namespace ServerlessDiscovery.Functions.Health;
 
 /// <summary>The change feed's destination: Event Grid when a topic is configured, else the in-process dispatcher (standalone only).</summary>
-internal sealed class EventSinkReadinessCheck(IEventSink sink, HostingModeAccessor mode) : IReadinessCheck
+internal sealed class EventSinkReadinessCheck(IEventSink sink, HostingModeAccessor mode) : IHealthCheck
 {
-    public string Name => "eventSink";
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await ProbeAsync(cancellationToken) is { } down ? HealthCheckResult.Unhealthy(down) : HealthCheckResult.Healthy();
 
-    public Task<string?> CheckAsync(CancellationToken cancellationToken)
+    private Task<string?> ProbeAsync(CancellationToken cancellationToken)
     {
         if (mode.Mode == HostingMode.Functions && sink.Name != "eventGrid")
         {

@@ -1,58 +1,85 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ServerlessDiscovery.Functions.Health;
 
-/// <summary>GET /healthz (the process serves) and GET /readyz (its dependencies answer). Both anonymous.</summary>
+/// <summary>
+/// GET /healthz (the process serves: no checks run) and GET /readyz (every check tagged <see cref="ReadyTag"/> answers
+/// within <see cref="CheckTimeout"/>). Both anonymous; /readyz answers 503 with a problem naming what is down.
+/// </summary>
 internal static class HealthEndpoints
 {
-    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+    public const string ReadyTag = "ready";
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The dependencies /readyz checks, run in parallel by the framework's health check service.</summary>
+    public static IServiceCollection AddReadinessChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<TableStorageReadinessCheck>("tableStorage", tags: [ReadyTag])
+            .AddCheck<EventSinkReadinessCheck>("eventSink", tags: [ReadyTag]);
+
+        // Every check is bounded, also one registered elsewhere without a timeout: a hung dependency is "not ready", not a hung probe.
+        services.PostConfigure<HealthCheckServiceOptions>(o =>
+        {
+            foreach (HealthCheckRegistration registration in o.Registrations.Where(r => r.Timeout == Timeout.InfiniteTimeSpan || r.Timeout > CheckTimeout))
+            {
+                registration.Timeout = CheckTimeout;
+            }
+        });
+
+        // Health-check endpoints are not route handlers, so ApiExplorer cannot see them; describe them by hand.
+        services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer<HealthOpenApiTransformer>());
+        return services;
+    }
 
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Ok(new HealthReport("healthy", null))).WithTags("Health");
-        app.MapGet("/readyz", ReadyAsync).WithTags("Health");
+        HttpMethodMetadata get = new([HttpMethods.Get, HttpMethods.Head]);
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = (c, _) => TypedResults.Ok(new LivenessReply("healthy")).ExecuteAsync(c) })
+            .WithMetadata(get)
+            .AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag), ResponseWriter = (c, report) => Readiness(report).ExecuteAsync(c) })
+            .WithMetadata(get)
+            .AllowAnonymous();
     }
 
-    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> ReadyAsync(IEnumerable<IReadinessCheck> checks, CancellationToken cancellationToken)
+    internal static Results<Ok<ReadinessReply>, ProblemHttpResult> Readiness(HealthReport report)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(CheckTimeout);
-        IReadinessCheck[] all = [.. checks];
-        string?[] results = await Task.WhenAll(all.Select(async c =>
-        {
-            try
-            {
-                return await c.CheckAsync(timeout.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return $"did not answer within {CheckTimeout.TotalSeconds:0} s";
-            }
-        }));
-
-        var report = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < all.Length; i++)
-        {
-            report[all[i].Name] = results[i] ?? "ready";
-        }
-
-        string[] down = [.. all.Where((c, i) => results[i] is not null).Select(c => c.Name)];
+        var checks = report.Entries.ToDictionary(e => e.Key, e => Describe(e.Value), StringComparer.Ordinal);
+        string[] down = [.. report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).Select(e => e.Key)];
         if (down.Length == 0)
         {
-            return TypedResults.Ok(new HealthReport("ready", report));
+            return TypedResults.Ok(new ReadinessReply("ready", checks));
         }
 
         var problem = new ProblemDetails
         {
             Title = "Not ready",
             Status = StatusCodes.Status503ServiceUnavailable,
-            Detail = $"Not ready: {string.Join("; ", down.Select(d => $"{d}: {report[d]}"))}",
+            Detail = $"Not ready: {string.Join("; ", down.Select(d => $"{d}: {checks[d]}"))}",
             Type = "https://serverlessdiscovery.dev/problems/not-ready",
         };
-        problem.Extensions["checks"] = report;
+        problem.Extensions["checks"] = checks;
         return TypedResults.Problem(problem);
     }
+
+    private static string Describe(HealthReportEntry entry) => entry switch
+    {
+        { Status: HealthStatus.Healthy } => "ready",
+        { Exception: OperationCanceledException } => $"did not answer within {CheckTimeout.TotalSeconds:0} s",
+
+        // An unexpected exception's message may carry a connection string; its type is enough to start looking.
+        { Exception: { } ex } => $"failed: {ex.GetType().Name}",
+        _ => entry.Description ?? "not ready",
+    };
 }
 
-internal sealed record HealthReport(string Status, IReadOnlyDictionary<string, string>? Checks);
+/// <summary>The body of GET /healthz.</summary>
+internal sealed record LivenessReply(string Status);
+
+/// <summary>The body of GET /readyz when every dependency answers: each check's name with "ready".</summary>
+internal sealed record ReadinessReply(string Status, IReadOnlyDictionary<string, string> Checks);

@@ -1,13 +1,16 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ServerlessDiscovery.Engine.Storage;
 using ServerlessDiscovery.Tables;
 
 namespace ServerlessDiscovery.Functions.Health;
 
-internal sealed class TableStorageReadinessCheck(TableStore store) : IReadinessCheck
+internal sealed class TableStorageReadinessCheck(TableStore store) : IHealthCheck
 {
-    public string Name => "tableStorage";
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await ProbeAsync(cancellationToken) is { } down ? HealthCheckResult.Unhealthy(down) : HealthCheckResult.Healthy();
 
-    public async Task<string?> CheckAsync(CancellationToken cancellationToken)
+    /// <summary>Null when Table Storage answers; otherwise what is wrong, without secrets.</summary>
+    private async Task<string?> ProbeAsync(CancellationToken cancellationToken)
     {
         try
         {

@@ -1,10 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ServerlessDiscovery.Functions.Api;
 using ServerlessDiscovery.Functions.Health;
 
 namespace ServerlessDiscovery.Functions.Hosting;
 
-/// <summary>Source-generated JSON for the host's own replies.</summary>
+/// <summary>Source-generated JSON for the host's typed replies (names are set on each property: the HTTP options' naming applies, not this context's).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(LivenessReply))]
+[JsonSerializable(typeof(ReadinessReply))]
+[JsonSerializable(typeof(PluginTypeList))]
+[JsonSerializable(typeof(WebhookList))]
+[JsonSerializable(typeof(WebhookCreatedReply))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

@@ -134,17 +134,14 @@ public static partial class ServerlessDiscoveryApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new HostingModeAccessor(mode));
 
-        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
+        services.AddApiKeyAuthentication();
         services.AddOptions<DiscoveryScheduleOptions>()
             .Configure<IConfiguration>((o, c) => o.Tick = c[DiscoveryScheduleOptions.SettingName] is { Length: > 0 } t ? t : DiscoveryScheduleOptions.DefaultTick)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DiscoveryScheduleOptions>, DiscoveryScheduleOptionsValidator>();
 
         services.AddDiscoveryEngine(builder.Configuration);
-        services.AddSingleton<ApiKeyAuthenticator>();
-        services.AddSingleton<IReadinessCheck, TableStorageReadinessCheck>();
-        services.AddSingleton<IReadinessCheck, EventSinkReadinessCheck>();
+        services.AddReadinessChecks();
         services.AddHostedService<StartupReconciliation>();
         services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OtlpOptions>, OtlpOptionsValidator>();
@@ -168,6 +165,8 @@ public static partial class ServerlessDiscoveryApp
     {
         app.UseStatusCodePages();
         app.UseExceptionHandler();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGet("/", () => TypedResults.Ok()).ExcludeFromDescription();
         app.MapHealthEndpoints();
         app.MapApiV1();

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using ServerlessDiscovery.Functions.Api;
 using ServerlessDiscovery.Functions.Security;
 using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
@@ -18,13 +17,12 @@ internal static partial class OtlpEndpoints
 {
     public static void MapOtlp(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/{signal}", HandleAsync).WithTags("OTLP").DisableAntiforgery();
+        app.MapPost("/v1/{signal}", HandleAsync).WithTags("OTLP").DisableAntiforgery().RequireAuthorization(ApiKeyDefaults.Policy);
     }
 
     private static async Task<IResult> HandleAsync(
         string signal,
         HttpContext context,
-        ApiKeyAuthenticator authenticator,
         TenantExtractors extractors,
         TraceObservationBuffer buffer,
         IOptions<OtlpOptions> options,
@@ -36,11 +34,7 @@ internal static partial class OtlpEndpoints
             return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"/v1/{signal} is not an OTLP signal this service accepts (traces, logs).");
         }
 
-        (Caller? caller, int status, string? error) = authenticator.Authenticate(context.Request);
-        if (caller is null)
-        {
-            return ApiRequest.AuthenticationProblem(context, status, error);
-        }
+        Caller caller = context.User.GetCaller();
 
         OtlpEncoding? encoding = OtlpDecoder.EncodingOf(context.Request.ContentType);
         if (encoding is null)

@@ -1,0 +1,101 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ServerlessDiscovery.Functions.Security;
+
+/// <summary>
+/// Accepts x-api-key or Authorization: Bearer when its SHA-256 hash matches one of Api__Keys (compared in constant
+/// time), and names the tenant the request acts on: the key's bound tenant, else X-Tenant-Id / X-Integration-Id, else
+/// the default. The challenge (401, or 400 for a malformed tenant id) and the forbid (403, a key bound to another
+/// tenant) answer with problem details. Keys never reach a log or a reply.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthenticationOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, logger, encoder)
+{
+    internal const string KeyRequired = "An API key is required: send it as x-api-key or Authorization: Bearer.";
+    internal const string KeyNotValid = "The API key is not valid.";
+    internal const string BadTenantId = "X-Tenant-Id must be 1-64 letters, digits, '-' or '_'.";
+    internal const string OtherTenant = "This API key is bound to another tenant.";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? requested = RequestedTenant(Request);
+        if (requested is not null && !TenantId.IsValid(requested))
+        {
+            return Task.FromResult(AuthenticateResult.Fail(new BadTenantIdException()));
+        }
+
+        if (Options.Keys.Count == 0)
+        {
+            return Task.FromResult(Success(requested ?? TenantId.Default, allTenants: true));
+        }
+
+        string? presented = PresentedKey(Request);
+        if (string.IsNullOrEmpty(presented))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        foreach ((byte[] keyHash, string? tenant) in Options.Keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(hash, keyHash))
+            {
+                // A bound key keeps its tenant here; asking for another one is refused by the policy (403).
+                return Task.FromResult(tenant is null ? Success(requested ?? TenantId.Default, allTenants: true) : Success(tenant, allTenants: false));
+            }
+        }
+
+        return Task.FromResult(AuthenticateResult.Fail(KeyNotValid));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        AuthenticateResult result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure is BadTenantIdException)
+        {
+            await WriteProblemAsync(StatusCodes.Status400BadRequest, "Bad request", BadTenantId);
+            return;
+        }
+
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", result.Failure is null ? KeyRequired : KeyNotValid);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", OtherTenant);
+
+    /// <summary>The tenant the request asks for, whether or not it is well formed.</summary>
+    internal static string? RequestedTenant(HttpRequest request) =>
+        request.Headers[ApiKeyDefaults.TenantHeader].FirstOrDefault() ?? request.Headers[ApiKeyDefaults.IntegrationHeader].FirstOrDefault();
+
+    private static string? PresentedKey(HttpRequest request)
+    {
+        if (request.Headers[ApiKeyDefaults.ApiKeyHeader].FirstOrDefault() is { } key)
+        {
+            return key;
+        }
+
+        return request.Headers.Authorization.FirstOrDefault() is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? auth[7..].Trim()
+            : null;
+    }
+
+    private AuthenticateResult Success(string tenant, bool allTenants)
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(ApiKeyDefaults.TenantClaim, tenant), new Claim(ApiKeyDefaults.AllTenantsClaim, allTenants ? "true" : "false")],
+            Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    private Task WriteProblemAsync(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(Context);
+
+    /// <summary>Marks the failure the challenge answers with 400 rather than 401.</summary>
+    private sealed class BadTenantIdException() : Exception(BadTenantId);
+}
