@@ -14,12 +14,17 @@ work=$(mktemp -d)
 table_port=$(free_port)
 node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort "$table_port" --inMemoryPersistence --skipApiVersionCheck --disableProductStyleUrl --silent >/dev/null 2>&1 &
 azurite_pid=$!
+queue_port=$(free_port)
+node_modules/.bin/azurite-queue --queueHost 127.0.0.1 --queuePort "$queue_port" --inMemoryPersistence --skipApiVersionCheck --disableProductStyleUrl --silent >/dev/null 2>&1 &
+azurite_queue_pid=$!
 app_pid=""
-cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; kill "$azurite_pid" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null; kill "$azurite_pid" "$azurite_queue_pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 wait_for_port "$table_port" 60
+wait_for_port "$queue_port" 60
 app_port=$(free_port)
 (cd "$work" && Storage__ConnectionString=$(azurite_table_connection "$table_port") \
+  AzureWebJobsStorage=$(azurite_queue_connection "$queue_port") \
   Secrets__EncryptionKey=$(head -c 32 /dev/urandom | base64) URLS="http://127.0.0.1:$app_port" \
   Otlp__FlushInterval="${FLUSH:-00:00:10}" DISCOVERY_TICK="0 0 0 1 1 *" \
   exec dotnet "$root/functions/ServerlessDiscovery.Functions/bin/Release/net10.0/ServerlessDiscovery.dll" >"$work/app.log" 2>&1) &

@@ -43,6 +43,9 @@ AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZ
 azurite_table_connection() {
   echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};TableEndpoint=http://127.0.0.1:$1/devstoreaccount1;"
 }
+azurite_queue_connection() {
+  echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};QueueEndpoint=http://127.0.0.1:$1/devstoreaccount1;"
+}
 
 # Stops a process: TERM, then KILL if it has not exited within 10 s (Azurite can hang while closing).
 stop_process() {

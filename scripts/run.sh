@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the service locally in standalone mode: installs and starts Azurite if needed, creates
-# local.settings.json from the sample if missing, starts the app, and stops Azurite when the app stops.
+# Runs the service locally in standalone mode: installs and starts Azurite if needed (tables for the inventory, the
+# deliveries queue for webhooks), creates local.settings.json from the sample if missing, starts the app, and stops
+# Azurite when the app stops.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
@@ -10,14 +11,15 @@ ensure_node_tools "$root"
 [ -f local.settings.json ] || { cp local.settings.sample.json local.settings.json; echo "Created local.settings.json from local.settings.sample.json."; }
 
 azurite_pid=""
-if port_open 10002; then
-  echo "Table Storage is already listening on 127.0.0.1:10002; using it."
+if port_open 10002 && port_open 10001; then
+  echo "Table and Queue Storage are already listening on 127.0.0.1:10002 and :10001; using them."
 else
   mkdir -p .azurite
   node_modules/.bin/azurite --silent --location .azurite --skipApiVersionCheck --disableProductStyleUrl \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 >.azurite/azurite.log 2>&1 &
   azurite_pid=$!
   wait_for_port 10002 60
+  wait_for_port 10001 60
   echo "Azurite started (blob 10000, queue 10001, table 10002; data in .azurite/)."
 fi
 cleanup() {

@@ -208,6 +208,7 @@ param deletionGuardRatio string = '0.5'
 // Local-only settings (connection strings, keys, URLS) are deliberately absent.
 var appSettings = {
   DISCOVERY_TICK: discoveryTick
+  DELIVERIES_QUEUE: 'deliveries'
   Storage__TableServiceUri: storage.outputs.tableEndpoint
   Storage__ClientId: identity.outputs.clientId
   Storage__TablePrefix: tablePrefix

@@ -63,6 +63,7 @@ public sealed class FunctionFoldersTests
             c => c.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+                ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
                 ["urls"] = "http://127.0.0.1:0",
                 ["Secrets:EncryptionKey"] = Convert.ToBase64String(new byte[32]),
             }));

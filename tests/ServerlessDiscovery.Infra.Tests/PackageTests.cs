@@ -71,6 +71,7 @@ public sealed class PackageTests(ITestOutputHelper output)
         start.Environment["Secrets__EncryptionKey"] = Convert.ToBase64String(new byte[32]);
         start.Environment["Storage__TablePrefix"] = "pkg" + Guid.NewGuid().ToString("N")[..12];
         start.Environment["Storage__ConnectionString"] = Environment.GetEnvironmentVariable("SD_TEST_TABLE_CONNECTION") is { Length: > 0 } c ? c : "UseDevelopmentStorage=true";
+        start.Environment["AzureWebJobsStorage"] = Environment.GetEnvironmentVariable("SD_TEST_QUEUE_CONNECTION") is { Length: > 0 } q ? q : "UseDevelopmentStorage=true";
         var log = new StringBuilder();
         using Process process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };

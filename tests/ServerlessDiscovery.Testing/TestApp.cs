@@ -14,11 +14,12 @@ namespace ServerlessDiscovery.Testing;
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
-    private TestApp(WebApplication app, Uri baseAddress, string tablePrefix)
+    private TestApp(WebApplication app, Uri baseAddress, string tablePrefix, string queueName)
     {
         App = app;
         BaseAddress = baseAddress;
         TablePrefix = tablePrefix;
+        QueueName = queueName;
         Client = new HttpClient { BaseAddress = baseAddress };
     }
 
@@ -29,6 +30,9 @@ public sealed class TestApp : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public string TablePrefix { get; }
+
+    /// <summary>This app's deliveries queue (DELIVERIES_QUEUE), unique to it unless the settings name one.</summary>
+    public string QueueName { get; }
 
     public HttpClient Client { get; }
 
@@ -43,6 +47,8 @@ public sealed class TestApp : IAsyncDisposable
         {
             ["Storage:ConnectionString"] = Azurite.ConnectionString,
             ["Storage:TablePrefix"] = tablePrefix,
+            ["AzureWebJobsStorage"] = Azurite.QueueConnectionString,
+            ["DELIVERIES_QUEUE"] = Azurite.UniqueQueueName(),
             ["urls"] = "http://127.0.0.1:0",
             // Tests drive ticks themselves; the standalone timer would otherwise fire once a minute.
             ["DISCOVERY_TICK"] = "0 0 0 1 1 *",
@@ -56,11 +62,14 @@ public sealed class TestApp : IAsyncDisposable
         WebApplication app = ServerlessDiscoveryApp.Build([], c => c.AddInMemoryCollection(values), services);
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestApp(app, new Uri(address.TrimEnd('/') + "/"), tablePrefix);
+        return new TestApp(app, new Uri(address.TrimEnd('/') + "/"), tablePrefix, values["DELIVERIES_QUEUE"]!);
     }
 
     /// <summary>A client for one of this app's tables (its prefix applied).</summary>
     public TableClient Table(string name) => Azurite.CreateServiceClient().GetTableClient(TablePrefix + name);
+
+    /// <summary>A client for this app's deliveries queue, reading messages as they are on the wire.</summary>
+    public Azure.Storage.Queues.QueueClient DeliveriesQueue() => Azurite.CreateQueueClient(QueueName);
 
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();

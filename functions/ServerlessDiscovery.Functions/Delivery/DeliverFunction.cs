@@ -5,26 +5,25 @@ using ServerlessDiscovery.Functions.Invocations;
 namespace ServerlessDiscovery.Functions.Delivery;
 
 /// <summary>
-/// The Deliver Event Grid function. Data.event holds the event encoded as a JSON string (twice, per the host);
-/// it is unwrapped and handed to the delivery processor. Redeliveries of the same event must be harmless.
+/// The Deliver queue-trigger function under the Functions host: a thin adapter handing the deliveries-queue message
+/// to <see cref="IDeliveryQueueHandler"/>. The host decodes base64 and, for JSON, may pass the message as an object;
+/// either way the handler receives its text.
 /// </summary>
-internal sealed class DeliverFunction(IDeliveryProcessor processor) : IFunctionHandler
+internal sealed class DeliverFunction(IDeliveryQueueHandler handler) : IFunctionHandler
 {
     public const string FunctionName = "Deliver";
-    public const string BindingName = "event";
+    public const string BindingName = "message";
 
     public string Name => FunctionName;
 
     public async Task<JsonNode?> InvokeAsync(FunctionInvocation invocation, CancellationToken cancellationToken)
     {
-        if (!invocation.Data.TryGetValue(BindingName, out JsonElement deliveryEvent) || deliveryEvent.ValueKind != JsonValueKind.Object)
+        if (!invocation.Data.TryGetValue(BindingName, out JsonElement message) || message.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
-            throw new FormatException($"The invocation carries no '{BindingName}' object in Data.");
+            throw new FormatException($"The invocation carries no '{BindingName}' in Data.");
         }
 
-        string id = deliveryEvent.TryGetProperty("id", out JsonElement idElement) ? idElement.ToString() : "(no id)";
-        await processor.DeliverAsync(deliveryEvent, cancellationToken);
-        invocation.Log($"Delivered event {id}.");
-        return new JsonObject { ["delivered"] = id };
+        await handler.HandleAsync(message.ValueKind == JsonValueKind.String ? message.GetString()! : message.GetRawText(), cancellationToken);
+        return null;
     }
 }

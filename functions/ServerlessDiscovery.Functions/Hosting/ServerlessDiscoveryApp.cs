@@ -151,7 +151,7 @@ public static partial class ServerlessDiscoveryApp
         services.AddSingleton<TraceObservationBuffer>();
         services.AddSingleton<TraceFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<TraceFlusher>());
-        services.AddWebhooks(builder.Configuration);
+        services.AddWebhooks(builder.Configuration, mode);
 
         services.AddSingleton<IFunctionHandler, DiscoveryTickFunction>();
         services.AddSingleton<IFunctionHandler, DeliverFunction>();

@@ -109,7 +109,7 @@ internal sealed partial class ChangeEventFanOut(WebhookStore webhooks, DeliveryQ
     private static partial void LogTooLarge(ILogger logger, string id, int bytes);
 }
 
-/// <summary>Standalone: the in-process event sink hands every relayed change event to webhooks through this.</summary>
+/// <summary>Without an Event Grid topic the in-process event sink hands every relayed change event to webhooks through this.</summary>
 internal sealed class ChangeEventWebhookSubscriber(ChangeEventFanOut fanOut) : IChangeEventSubscriber
 {
     public Task OnEventsAsync(IReadOnlyList<ChangeEvent> events, CancellationToken cancellationToken) => fanOut.FanOutAsync(events, cancellationToken);

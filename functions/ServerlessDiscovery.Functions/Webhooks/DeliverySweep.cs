@@ -1,28 +1,23 @@
 namespace ServerlessDiscovery.Functions.Webhooks;
 
 /// <summary>
-/// Under the Functions host a delivery reaches the Deliver function only through its Event Grid event. If publishing
-/// that event failed, the stored delivery would wait forever; each tick therefore publishes again the pending
-/// deliveries that have not been attempted for a while. Deliver is idempotent, so a duplicate event is harmless.
-/// Standalone, the in-process dispatcher keeps its own schedule and picks up pending rows at start, so this is a no-op.
+/// The delivery records are the source of truth, the queue only carries their next attempts. If putting an attempt on
+/// the queue failed (storage trouble after the record was written, a process stopped in between), the pending record
+/// would wait forever; each tick therefore queues again the pending deliveries that are overdue by a while. A duplicate
+/// message is harmless: only the message for a record's next attempt acts.
 /// </summary>
-internal sealed class DeliverySweep(DeliveryStore store, IDeliveryDispatch dispatch)
+internal sealed class DeliverySweep(DeliveryStore store, DeliveryQueue queue)
 {
-    /// <summary>A pending delivery untouched this long is published again.</summary>
+    /// <summary>A pending delivery untouched and overdue this long is queued again.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);
 
     public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (dispatch is not EventGridDeliveryDispatch)
-        {
-            return 0;
-        }
-
         DateTimeOffset cutoff = now - StaleAfter;
         WebhookDelivery[] stale = [.. (await store.ListPendingAsync(cancellationToken)).Where(d => d.UpdatedAt < cutoff && d.NextAttemptAt < cutoff)];
-        if (stale.Length > 0)
+        foreach (WebhookDelivery delivery in stale)
         {
-            await dispatch.DispatchAsync(stale, cancellationToken);
+            await queue.ScheduleAsync(delivery.Tenant, delivery.InstanceId, delivery.Id, delivery.Attempts + 1, TimeSpan.Zero, cancellationToken);
         }
 
         return stale.Length;

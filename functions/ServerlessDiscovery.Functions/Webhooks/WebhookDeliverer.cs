@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Tables;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
@@ -9,14 +10,17 @@ internal enum DeliveryOutcome
     /// <summary>The subscriber answered 2xx.</summary>
     Delivered,
 
-    /// <summary>It failed and will be tried again at the returned time.</summary>
+    /// <summary>It failed and its next attempt is due after the returned delay.</summary>
     Retry,
 
     /// <summary>Permanently refused, out of attempts, or its subscription is gone.</summary>
     DeadLettered,
 
-    /// <summary>Nothing to do: already delivered or dead-lettered, or no such delivery (a redelivered event).</summary>
+    /// <summary>Nothing to do: already delivered or dead-lettered, or no such delivery (a redelivered message).</summary>
     AlreadyFinished,
+
+    /// <summary>Nothing to do: this attempt was made already (a duplicate message); the record's next attempt has its own.</summary>
+    Superseded,
 
     /// <summary>Another attempt claimed it at the same moment.</summary>
     Busy,
@@ -25,17 +29,24 @@ internal enum DeliveryOutcome
 /// <summary>
 /// One attempt of one delivery, with its state transitions (the same standalone and under the Functions host):
 /// pending --2xx--> delivered (body dropped); pending --4xx other than 408/429, or failure at MaxAttempts--> dead_lettered;
-/// pending --other failure--> pending with Attempts+1 and NextAttemptAt. The attempt is recorded before it is made.
+/// pending --other failure--> pending with Attempts+1 and NextAttemptAt = now + the returned delay (backoff with jitter,
+/// or the subscriber's Retry-After, in whole seconds as the queue delays). The attempt is recorded before it is made.
 /// </summary>
 internal sealed partial class WebhookDeliverer(
     DeliveryStore deliveries, WebhookStore webhooks, WebhookSender sender, IOptions<WebhooksOptions> options, TimeProvider time, ILogger<WebhookDeliverer> logger)
 {
-    public async Task<(DeliveryOutcome Outcome, DateTimeOffset NextAttemptAt)> AttemptAsync(string tenant, string instanceId, string id, CancellationToken cancellationToken)
+    /// <param name="attempt">The attempt the caller means to make (1 for the first); any other than the record's next is a duplicate.</param>
+    public async Task<(DeliveryOutcome Outcome, TimeSpan RetryIn)> AttemptAsync(string tenant, string instanceId, string id, int attempt, CancellationToken cancellationToken)
     {
         WebhookDelivery? delivery = await deliveries.GetAsync(tenant, instanceId, id, cancellationToken);
         if (delivery is null || delivery.State != DeliveryStates.Pending)
         {
             return (DeliveryOutcome.AlreadyFinished, default);
+        }
+
+        if (attempt != delivery.Attempts + 1)
+        {
+            return (DeliveryOutcome.Superseded, default);
         }
 
         WebhookSubscription? subscription;
@@ -57,7 +68,6 @@ internal sealed partial class WebhookDeliverer(
             return (DeliveryOutcome.DeadLettered, default);
         }
 
-        int attempt = delivery.Attempts + 1;
         DateTimeOffset now = time.GetUtcNow();
         try
         {
@@ -84,10 +94,11 @@ internal sealed partial class WebhookDeliverer(
             return (DeliveryOutcome.DeadLettered, default);
         }
 
-        DateTimeOffset next = time.GetUtcNow() + RetrySchedule.Delay(attempt, result.RetryAfter, options.Value);
+        TimeSpan retryIn = DeliveryQueueClient.WholeSeconds(RetrySchedule.Delay(attempt, result.RetryAfter, options.Value));
+        DateTimeOffset next = time.GetUtcNow() + retryIn;
         await SaveQuietlyAsync(delivery with { NextAttemptAt = next, LastStatus = result.Status, LastError = result.Error, UpdatedAt = time.GetUtcNow() }, dropBody: false, cancellationToken);
         LogRetry(logger, delivery.Id, tenant, instanceId, attempt, result.Error ?? string.Empty, next);
-        return (DeliveryOutcome.Retry, next);
+        return (DeliveryOutcome.Retry, retryIn);
     }
 
     private Task FinishAsync(WebhookDelivery delivery, string state, int? status, string? error, CancellationToken cancellationToken) =>

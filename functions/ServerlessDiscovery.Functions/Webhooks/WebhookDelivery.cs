@@ -15,7 +15,7 @@ internal static class DeliveryStates
 /// </summary>
 internal sealed record WebhookDelivery
 {
-    /// <summary>Payloads above this are split before they are queued: under Event Grid's and receivers' 1 MB, and within one table entity.</summary>
+    /// <summary>Payloads above this are split before they are queued: under receivers' usual 1 MB, and within one table entity.</summary>
     public const int MaxBodyBytes = 900_000;
 
     public required string Tenant { get; init; }
@@ -49,7 +49,4 @@ internal sealed record WebhookDelivery
     public DateTimeOffset UpdatedAt { get; init; }
 
     public string? ETag { get; init; }
-
-    /// <summary>Which worker sends it standalone: one per subscription, so a slow subscriber only delays itself.</summary>
-    public string WorkerKey => $"{Tenant}~{InstanceId}~{SubscriptionKey}";
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 
-/// <summary>Webhooks__*: the outbound side of webhooks (address allow-list, retries, timeout).</summary>
+/// <summary>Webhooks__*: the outbound side of webhooks (address allow-list, retries, timeout, the standalone queue poller).</summary>
 public sealed class WebhooksOptions
 {
     public const string Section = "Webhooks";
@@ -24,6 +24,12 @@ public sealed class WebhooksOptions
 
     /// <summary>Webhooks__Timeout: time allowed for one attempt (connect, send, response headers).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Webhooks__Concurrency: deliveries-queue messages one standalone process handles at once.</summary>
+    public int Concurrency { get; set; } = 16;
+
+    /// <summary>Webhooks__PollInterval: the longest a standalone process waits between looks at an empty deliveries queue.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 internal sealed class WebhooksOptionsValidator : IValidateOptions<WebhooksOptions>
@@ -49,6 +55,16 @@ internal sealed class WebhooksOptionsValidator : IValidateOptions<WebhooksOption
         if (options.Timeout < TimeSpan.FromMilliseconds(100) || options.Timeout > TimeSpan.FromMinutes(5))
         {
             failures.Add("Webhooks__Timeout must be between 00:00:00.1 and 00:05:00.");
+        }
+
+        if (options.Concurrency is < 1 or > 256)
+        {
+            failures.Add("Webhooks__Concurrency must be between 1 and 256.");
+        }
+
+        if (options.PollInterval < TimeSpan.FromMilliseconds(100) || options.PollInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Webhooks__PollInterval must be between 00:00:00.1 and 00:01:00.");
         }
 
         if (!AddressPolicy.TryParseAllowList(options.AllowedHosts, out _, out string? error))

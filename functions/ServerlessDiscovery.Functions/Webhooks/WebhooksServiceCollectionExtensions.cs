@@ -1,20 +1,23 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Functions.Delivery;
+using ServerlessDiscovery.Functions.Hosting;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 
 internal static class WebhooksServiceCollectionExtensions
 {
     /// <summary>
-    /// Webhook subscriptions and delivery. Without EventGrid__TopicEndpoint deliveries are sent by the in-process
-    /// dispatcher; with it each becomes an Event Grid event for the Deliver function.
+    /// Webhook subscriptions and delivery: delivery records, the deliveries queue and its one handler. Standalone a
+    /// poller reads the queue; under the Functions host the Deliver queue trigger does. Without EventGrid__TopicEndpoint
+    /// change events fan out here in-process; with it they come back through the topic's subscription to the queue.
     /// </summary>
-    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration, HostingMode mode)
     {
         services.AddOptions<WebhooksOptions>().BindConfiguration(WebhooksOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
+        services.AddOptions<DeliveryQueueOptions>().Configure<IConfiguration>(DeliveryQueueOptions.Bind).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeliveryQueueOptions>, DeliveryQueueOptionsValidator>();
         services.AddSingleton<AddressPolicy>();
         services.AddHttpClient(WebhookSender.ClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
@@ -30,22 +33,21 @@ internal static class WebhooksServiceCollectionExtensions
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookDeliverer>();
+        services.AddSingleton<DeliveryQueueSignal>();
+        services.AddSingleton<DeliveryQueueClient>();
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<DeliverySweep>();
         services.AddSingleton<ChangeEventFanOut>();
         services.AddSingleton<IOtlpForwarder, OtlpWebhookForwarder>();
-        services.TryAddSingleton<IDeliveryProcessor, WebhookDeliveryProcessor>();
+        services.AddSingleton<IDeliveryQueueHandler, DeliveryQueueHandler>();
+        if (mode == HostingMode.Standalone)
+        {
+            services.AddHostedService<DeliveryQueuePoller>();
+        }
 
         if (string.IsNullOrWhiteSpace(configuration[$"{EventGridOptions.Section}:{nameof(EventGridOptions.TopicEndpoint)}"]))
         {
-            services.AddSingleton<StandaloneDeliveryDispatcher>();
-            services.AddSingleton<IDeliveryDispatch>(sp => sp.GetRequiredService<StandaloneDeliveryDispatcher>());
-            services.AddHostedService(sp => sp.GetRequiredService<StandaloneDeliveryDispatcher>());
             services.AddSingleton<IChangeEventSubscriber, ChangeEventWebhookSubscriber>();
-        }
-        else
-        {
-            services.AddSingleton<IDeliveryDispatch, EventGridDeliveryDispatch>();
         }
 
         return services;

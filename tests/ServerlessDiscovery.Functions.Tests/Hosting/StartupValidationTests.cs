@@ -18,6 +18,9 @@ public sealed class StartupValidationTests
     [InlineData("FUNCTIONS_CUSTOMHANDLER_PORT", "notaport", "FUNCTIONS_CUSTOMHANDLER_PORT")]
     [InlineData("EventGrid__TopicEndpoint", "not a url", "EventGrid__TopicEndpoint")]
     [InlineData("Plugins__x1__Type", "no.such.type", "Plugins__x1__Type")]
+    [InlineData("DELIVERIES_QUEUE", "Bad_Queue", "DELIVERIES_QUEUE")]
+    [InlineData("AzureWebJobsStorage", "", "AzureWebJobsStorage")]
+    [InlineData("Webhooks__Concurrency", "0", "Webhooks__Concurrency")]
     public async Task Start_BadSetting_ExitsNamingTheSetting(string name, string value, string expected)
     {
         (int exitCode, string stderr) = await RunAsync(new Dictionary<string, string> { [name] = value });
@@ -64,6 +67,7 @@ public sealed class StartupValidationTests
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Path.GetTempPath() };
         start.ArgumentList.Add(dll);
         start.Environment["Storage__ConnectionString"] = "UseDevelopmentStorage=true";
+        start.Environment["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
         start.Environment["Secrets__EncryptionKey"] = Convert.ToBase64String(new byte[32]);
         start.Environment["URLS"] = "http://127.0.0.1:0";
         foreach ((string name, string value) in settings)

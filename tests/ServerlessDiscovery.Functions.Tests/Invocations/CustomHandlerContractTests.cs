@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessDiscovery.Functions.Delivery;
@@ -25,7 +24,7 @@ public sealed class CustomHandlerContractTests : IAsyncLifetime
     {
         _app = await TestApp.StartAsync(
             new Dictionary<string, string?> { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            services => services.AddSingleton<IDeliveryProcessor>(_delivery));
+            services => services.AddSingleton<IDeliveryQueueHandler>(_delivery));
     }
 
     public Task DisposeAsync() => _app.DisposeAsync().AsTask();
@@ -65,55 +64,38 @@ public sealed class CustomHandlerContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deliver_EventGridEventEncodedTwice_ReachesTheProcessorAsAnObject()
+    public async Task Deliver_QueueMessageAsString_ReachesTheHandlerAsItsText()
     {
-        var cloudEvent = new JsonObject
-        {
-            ["specversion"] = "1.0",
-            ["id"] = "evt-1",
-            ["type"] = "ServerlessDiscovery.Webhook.Delivery",
-            ["source"] = "/tenants/default/instances/x",
-            ["data"] = new JsonObject { ["url"] = "https://example.org/hook" },
-        };
-        string once = cloudEvent.ToJsonString();
-        string twice = JsonSerializer.Serialize(once);
-        string body = new JsonObject
-        {
-            // The string's content is itself a JSON string holding the event: two decodes reach the object.
-            ["Data"] = new JsonObject { ["event"] = twice },
-            ["Metadata"] = new JsonObject { ["data"] = once },
-        }.ToJsonString();
-
-        JsonObject reply = await InvokeAsync("Deliver", body, HttpStatusCode.OK);
-
-        Assert.Equal("evt-1", reply["ReturnValue"]!["delivered"]!.GetValue<string>());
-        JsonElement received = Assert.Single(_delivery.Received);
-        Assert.Equal(JsonValueKind.Object, received.ValueKind);
-        Assert.Equal("https://example.org/hook", received.GetProperty("data").GetProperty("url").GetString());
-    }
-
-    [Fact]
-    public async Task Deliver_EventAsPlainObject_ReachesTheProcessor()
-    {
-        string body = """{"Data":{"event":{"id":"evt-2","eventType":"x","subject":"s","data":{"n":1},"dataVersion":"1"}},"Metadata":{}}""";
+        const string Message = "eyJ0eXBlIjoieCJ9";
+        string body = new JsonObject { ["Data"] = new JsonObject { ["message"] = Message }, ["Metadata"] = new JsonObject { ["DequeueCount"] = 1 } }.ToJsonString();
 
         await InvokeAsync("Deliver", body, HttpStatusCode.OK);
 
-        Assert.Contains(_delivery.Received, e => e.GetProperty("id").GetString() == "evt-2");
+        Assert.Contains(Message, _delivery.Received);
     }
 
     [Fact]
-    public async Task Deliver_ProcessorFails_AnswersNon2xxWithJsonBody()
+    public async Task Deliver_JsonQueueMessage_ReachesTheHandlerAsJsonText()
     {
-        string body = """{"Data":{"event":{"id":"fail-me","data":{}}},"Metadata":{}}""";
+        string body = """{"Data":{"message":{"id":"evt-2","type":"ServerlessDiscovery.Asset.Created"}},"Metadata":{}}""";
+
+        await InvokeAsync("Deliver", body, HttpStatusCode.OK);
+
+        Assert.Contains(_delivery.Received, m => JsonNode.Parse(m)!["id"]!.GetValue<string>() == "evt-2");
+    }
+
+    [Fact]
+    public async Task Deliver_HandlerFails_AnswersNon2xxWithJsonBody()
+    {
+        string body = """{"Data":{"message":"fail-me"},"Metadata":{}}""";
 
         JsonObject reply = await InvokeAsync("Deliver", body, HttpStatusCode.InternalServerError);
 
-        Assert.Contains(reply["Logs"]!.AsArray(), l => l!.GetValue<string>().Contains("subscriber down", StringComparison.Ordinal));
+        Assert.Contains(reply["Logs"]!.AsArray(), l => l!.GetValue<string>().Contains("storage down", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Deliver_NoEventInData_AnswersNon2xx()
+    public async Task Deliver_NoMessageInData_AnswersNon2xx()
     {
         await InvokeAsync("Deliver", """{"Data":{},"Metadata":{}}""", HttpStatusCode.InternalServerError);
     }
@@ -167,18 +149,18 @@ public sealed class CustomHandlerContractTests : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class RecordingDelivery : IDeliveryProcessor
+    private sealed class RecordingDelivery : IDeliveryQueueHandler
     {
-        public ConcurrentQueue<JsonElement> Received { get; } = new();
+        public ConcurrentQueue<string> Received { get; } = new();
 
-        public Task DeliverAsync(JsonElement deliveryEvent, CancellationToken cancellationToken)
+        public Task HandleAsync(string message, CancellationToken cancellationToken)
         {
-            if (deliveryEvent.GetProperty("id").GetString() == "fail-me")
+            if (message == "fail-me")
             {
-                throw new HttpRequestException("subscriber down");
+                throw new InvalidOperationException("storage down");
             }
 
-            Received.Enqueue(deliveryEvent.Clone());
+            Received.Enqueue(message);
             return Task.CompletedTask;
         }
     }

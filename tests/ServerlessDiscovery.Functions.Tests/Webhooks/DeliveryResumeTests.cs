@@ -4,7 +4,7 @@ using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Webhooks;
 
-/// <summary>Deliveries are rows before they are attempts: a new process sends what the previous one left pending.</summary>
+/// <summary>Deliveries are rows and queue messages before they are attempts: a new process sends what the previous one left pending.</summary>
 public sealed class DeliveryResumeTests
 {
     [Fact]
@@ -27,6 +27,8 @@ public sealed class DeliveryResumeTests
         });
         string prefix = Azurite.UniqueName("p");
         Dictionary<string, string?> settings = Webhook.Settings(maxAttempts: 5);
+        // The second process reads the queue the first one wrote the retry to.
+        settings["DELIVERIES_QUEUE"] = Azurite.UniqueQueueName();
         settings["Secrets:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         EngineApp first = await EngineApp.StartAsync(settings, prefix);
         await Webhook.CreateOtelInstanceAsync(first.Client, "otel");

@@ -198,7 +198,9 @@ public sealed class WebhookDeliveryTests
     internal static async Task<List<TableEntity>> DeliveriesAsync(EngineApp app, string instance)
     {
         var rows = new List<TableEntity>();
-        await foreach (TableEntity row in app.App.Table(TableNames.Deliveries).QueryAsync(TableFilter.Partition($"default~{instance}")))
+        TableClient table = app.App.Table(TableNames.Deliveries);
+        await table.CreateIfNotExistsAsync(); // the app creates it with its first delivery
+        await foreach (TableEntity row in table.QueryAsync(TableFilter.Partition($"default~{instance}")))
         {
             rows.Add(row);
         }

@@ -92,6 +92,7 @@ internal static class Webhook
         ["Webhooks:BaseDelay"] = baseDelay,
         ["Webhooks:MaxDelay"] = "00:00:05",
         ["Webhooks:Timeout"] = "00:00:05",
+        ["Webhooks:PollInterval"] = "00:00:00.500",
     };
 
     public static async Task<JsonObject> SubscribeAsync(HttpClient client, string instance, JsonObject body)
