@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessDiscovery.Functions.Hosting;
-using ServerlessDiscovery.Tables;
+using Azure.Data.Tables;
 
 namespace ServerlessDiscovery.Testing;
 

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.ChangeFeed;
-using ServerlessDiscovery.Engine.Storage;
+using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Tables;
+using Azure;
+using Azure.Data.Tables;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 

@@ -3,9 +3,10 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Scanning;
-using ServerlessDiscovery.Engine.Storage;
+using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Tables;
+using Azure;
+using Azure.Data.Tables;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
@@ -182,9 +183,13 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         ScanIdentity scan, string source, TableEntity row, string state, string reason, string eventType, int sequence, DateTimeOffset now)
     {
         var next = new TableEntity(row.PartitionKey, row.RowKey);
-        foreach ((string name, object? value) in row.Properties)
+        foreach ((string name, object value) in row)
         {
-            next[name] = value;
+            // The read-only service columns stay behind; every stored column is carried over.
+            if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+            {
+                next[name] = value;
+            }
         }
 
         next["State"] = state;
@@ -231,8 +236,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
     private static async Task<Dictionary<string, TableEntity>> LoadAsync(TableClient table, string partition, CancellationToken cancellationToken)
     {
         var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        string filter = $"{TableFilter.Partition(partition)} and RowKey ge 'a'";
-        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: cancellationToken))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.RowKeyFrom(partition, "a"), cancellationToken: cancellationToken))
         {
             rows[row.RowKey] = row;
         }
@@ -247,7 +251,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
     internal static async Task<(int Writes, int Transactions)> WriteAsync(
         TableClient table, string partition, IReadOnlyList<(TableTransactionAction? Asset, ChangeEvent? Event)> plan, CancellationToken cancellationToken)
     {
-        var ops = new List<TableTransactionAction>(TableClient.MaxTransactionOperations);
+        var ops = new List<TableTransactionAction>(TableQueries.MaxTransactionActions);
         var events = new List<string>();
         string? firstEventId = null;
         int bytes = 0, eventChars = 0, writes = 0, transactions = 0;
@@ -278,7 +282,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         {
             string? json = change is null ? null : EventJson(change);
             int size = (asset is null ? 0 : EstimateBytes(asset)) + (json is null ? 0 : json.Length * 2);
-            bool full = ops.Count + (asset is null ? 0 : 1) > TableClient.MaxTransactionOperations - 1
+            bool full = ops.Count + (asset is null ? 0 : 1) > TableQueries.MaxTransactionActions - 1
                 || (ops.Count + events.Count > 0 && (bytes + size > MaxTransactionBytes || eventChars + (json?.Length ?? 0) > MaxOutboxChars));
             if (full)
             {
@@ -331,7 +335,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         [.. JsonNode.Parse(LargeText.Read(row, "Events") ?? "[]")!.AsArray().Select(e => ChangeEvent.FromCloudEventJson(e!.AsObject()))];
 
     private static int EstimateBytes(TableTransactionAction action) =>
-        1024 + action.Entity.Properties.Values.Sum(v => v is string s ? s.Length * 2 : 16);
+        1024 + ((IDictionary<string, object>)action.Entity).Values.Sum(v => v is string s ? s.Length * 2 : 16);
 
     internal async Task<(int Writes, int Transactions)> WriteEdgesAsync(
         ScanIdentity scan, IReadOnlyCollection<DiscoveredEdge> edges, IReadOnlyDictionary<string, string?> scopes, DateTimeOffset now, CancellationToken cancellationToken)
@@ -339,7 +343,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         TableClient table = await tables.GetTableAsync(TableNames.Edges, cancellationToken);
         string partition = StorageKeys.Partition(scan.Tenant, scan.InstanceId);
         var existing = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        await foreach (TableEntity row in table.QueryAsync(TableFilter.Partition(partition), cancellationToken: cancellationToken))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition(partition), cancellationToken: cancellationToken))
         {
             existing[row.RowKey] = row;
         }

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.ChangeFeed;
-using ServerlessDiscovery.Engine.Storage;
+using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Tables;
+using Azure;
+using Azure.Data.Tables;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
@@ -125,11 +126,11 @@ public sealed class ObservationWriter(TableStore tables, InventoryWriter writer,
     private static async Task<Dictionary<string, TableEntity?>> ReadRowsAsync(TableClient table, string partition, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
     {
         string[] keys = [.. rowKeys];
-        TableEntity?[] rows = await Task.WhenAll(keys.Select(k => table.GetEntityAsync(partition, k, cancellationToken: cancellationToken)));
+        NullableResponse<TableEntity>[] rows = await Task.WhenAll(keys.Select(k => table.GetEntityIfExistsAsync<TableEntity>(partition, k, cancellationToken: cancellationToken)));
         var result = new Dictionary<string, TableEntity?>(StringComparer.Ordinal);
         for (int i = 0; i < keys.Length; i++)
         {
-            result[keys[i]] = rows[i];
+            result[keys[i]] = rows[i].HasValue ? rows[i].Value : null;
         }
 
         return result;

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Engine.Storage;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
+using Azure;
+using Azure.Data.Tables;
 
 namespace ServerlessDiscovery.Functions.Api;
 
@@ -65,7 +66,7 @@ internal static class AssetsApi
             // Pages are read until the page is full or the table ends, so a text filter never returns an empty page mid-way.
             do
             {
-                TablePage page = await table.QueryPageAsync(filter, top: Math.Min(1000, size * 2), continuationToken: token, cancellationToken: context.RequestAborted);
+                TablePage<TableEntity> page = await table.QueryPageAsync<TableEntity>(filter, Math.Min(TableQueries.MaxPageSize, size * 2), token, cancellationToken: context.RequestAborted);
                 token = page.ContinuationToken;
                 foreach (TableEntity row in page.Items)
                 {
@@ -89,9 +90,9 @@ internal static class AssetsApi
     {
         TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
         string tenant = context.Caller().Tenant;
-        string filter = $"{TenantPartitions(tenant)} and {TableFilter.Equal("RowKey", StorageKeys.AssetRow(type, id))}";
+        string filter = TableQueries.And(TenantPartitions(tenant), TableQueries.Equal("RowKey", StorageKeys.AssetRow(type, id)));
         var rows = new List<TableEntity>();
-        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: context.RequestAborted))
         {
             rows.Add(row);
         }
@@ -129,7 +130,7 @@ internal static class AssetsApi
 
         TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
         var items = new JsonArray();
-        await foreach (TableEntity row in table.QueryAsync(Filter(context.Caller().Tenant, instance, types), cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(Filter(context.Caller().Tenant, instance, types), cancellationToken: context.RequestAborted))
         {
             if (Visible(row, includeDeleted))
             {
@@ -143,12 +144,12 @@ internal static class AssetsApi
     private static async Task<IResult> LineageAsync(HttpContext context, TableStore tables, string? source_id, string? target_id, bool? include_deleted)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
-        string filter = TableFilter.And(
+        string filter = TableQueries.And(
             TenantPartitions(context.Caller().Tenant),
-            source_id is null ? null : TableFilter.Equal("SourceId", source_id),
-            target_id is null ? null : TableFilter.Equal("TargetId", target_id));
+            source_id is null ? null : TableQueries.Equal("SourceId", source_id),
+            target_id is null ? null : TableQueries.Equal("TargetId", target_id));
         var items = new JsonArray();
-        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: context.RequestAborted))
         {
             if ((include_deleted ?? false) || row.GetString("State") == AssetState.Active)
             {
@@ -166,7 +167,7 @@ internal static class AssetsApi
         var byType = new SortedDictionary<string, JsonArray>(StringComparer.Ordinal);
         int count = 0;
         bool truncated = false;
-        await foreach (TableEntity row in assets.QueryAsync(Filter(tenant, null, null), cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in assets.QueryAsync<TableEntity>(Filter(tenant, null, null), cancellationToken: context.RequestAborted))
         {
             if (!Visible(row, includeDeleted: false))
             {
@@ -190,7 +191,7 @@ internal static class AssetsApi
 
         TableClient edges = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
         var relationships = new JsonArray();
-        await foreach (TableEntity row in edges.QueryAsync(TenantPartitions(tenant), cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in edges.QueryAsync<TableEntity>(TenantPartitions(tenant), cancellationToken: context.RequestAborted))
         {
             if (row.GetString("State") == AssetState.Active)
             {
@@ -223,12 +224,12 @@ internal static class AssetsApi
     /// <summary>The tenant's asset partitions, or one instance's, optionally limited to some types; outbox rows excluded.</summary>
     private static string Filter(string tenant, string? instance, string[]? types)
     {
-        string partitions = instance is null ? TenantPartitions(tenant) : TableFilter.Partition(StorageKeys.Partition(tenant, instance));
+        string partitions = instance is null ? TenantPartitions(tenant) : TableQueries.Partition(StorageKeys.Partition(tenant, instance));
         string rows = types is null
             ? "RowKey ge 'a'"
-            : string.Join(" or ", types.Select(t => "(" + TableFilter.Range("RowKey", StorageKeys.TypePrefix(t)) + ")"));
-        return TableFilter.And(partitions, rows);
+            : string.Join(" or ", types.Select(t => "(" + TableQueries.Range("RowKey", StorageKeys.TypePrefix(t)) + ")"));
+        return TableQueries.And(partitions, rows);
     }
 
-    private static string TenantPartitions(string tenant) => TableFilter.Range("PartitionKey", tenant + StorageKeys.Separator);
+    private static string TenantPartitions(string tenant) => TableQueries.Range("PartitionKey", tenant + StorageKeys.Separator);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
-using ServerlessDiscovery.Tables;
+using Azure;
+using Azure.Data.Tables;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 
@@ -64,7 +65,7 @@ internal sealed partial class WebhookDeliverer(
             // Claim by ETag and count the attempt before making it: a crash mid-send still counts, a concurrent attempt loses.
             delivery = await deliveries.UpdateAsync(delivery with { Attempts = attempt, NextAttemptAt = now + options.Value.Timeout, UpdatedAt = now }, cancellationToken: cancellationToken);
         }
-        catch (TableConcurrencyException)
+        catch (Azure.RequestFailedException conflict) when (conflict.Status == 412)
         {
             return (DeliveryOutcome.Busy, default);
         }
@@ -99,7 +100,7 @@ internal sealed partial class WebhookDeliverer(
         {
             await deliveries.UpdateAsync(delivery, dropBody, cancellationToken);
         }
-        catch (TableConcurrencyException)
+        catch (Azure.RequestFailedException conflict) when (conflict.Status == 412)
         {
             // Someone else recorded a later state of this delivery; theirs stands.
         }

@@ -4,7 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Functions.Webhooks;
-using ServerlessDiscovery.Tables;
+using Azure;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Webhooks;

@@ -1,10 +1,11 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Engine.Storage;
+using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Tables;
+using Azure;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Webhooks;
@@ -119,7 +120,7 @@ public sealed class WebhookDeliveryTests
             Assert.Equal(3, row.GetInt32("Attempts"));
             Assert.Equal(503, row.GetInt32("LastStatus"));
             Assert.Contains("503", row.GetString("LastError"), StringComparison.Ordinal);
-            Assert.DoesNotContain(row.Properties.Keys, k => k.Contains("Secret", StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain(row.Keys, k => k.Contains("Secret", StringComparison.OrdinalIgnoreCase));
         });
         await slow.WhenReceivedAsync(5);
     }
@@ -198,7 +199,7 @@ public sealed class WebhookDeliveryTests
     internal static async Task<List<TableEntity>> DeliveriesAsync(EngineApp app, string instance)
     {
         var rows = new List<TableEntity>();
-        await foreach (TableEntity row in app.App.Table(TableNames.Deliveries).QueryAsync(TableFilter.Partition($"default~{instance}")))
+        await foreach (TableEntity row in app.App.Table(TableNames.Deliveries).QueryAsync<TableEntity>(TableQueries.Partition($"default~{instance}")))
         {
             rows.Add(row);
         }
