@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Scanning;
-using Azure.Data.Tables;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Testing;

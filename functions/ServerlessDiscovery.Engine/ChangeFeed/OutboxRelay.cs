@@ -1,8 +1,8 @@
-using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Storage;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
+using ServerlessDiscovery.Engine.Inventory;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.ChangeFeed;
 

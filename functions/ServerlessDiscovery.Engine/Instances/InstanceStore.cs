@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Engine.Catalog;
-using ServerlessDiscovery.Engine.Security;
-using ServerlessDiscovery.Storage;
-using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Plugins.Configuration;
 using Azure;
 using Azure.Data.Tables;
+using ServerlessDiscovery.Engine.Catalog;
+using ServerlessDiscovery.Engine.Security;
+using ServerlessDiscovery.Plugins;
+using ServerlessDiscovery.Plugins.Configuration;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Instances;
 

@@ -1,12 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Scanning;
-using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Plugins;
-using Azure;
-using Azure.Data.Tables;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
@@ -79,13 +78,13 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
 
             string hash = ContentHash.Compute(asset);
             existing.TryGetValue(rowKey, out TableEntity? row);
-            string? state = row?.GetString("State");
-            if (row is not null && state == AssetState.Active && row.GetString("Hash") == hash)
+            string? state = row?.GetString(AssetColumns.State);
+            if (row is not null && state == AssetState.Active && row.GetString(AssetColumns.Hash) == hash)
             {
                 unchanged++;
-                if (now - (row.GetDateTimeOffset("LastSeen") ?? DateTimeOffset.MinValue) >= options.Value.LastSeenRefresh)
+                if (now - (row.GetDateTimeOffset(AssetColumns.LastSeen) ?? DateTimeOffset.MinValue) >= options.Value.LastSeenRefresh)
                 {
-                    var touch = new TableEntity(partition, rowKey) { ["LastSeen"] = now };
+                    var touch = new TableEntity(partition, rowKey) { [AssetColumns.LastSeen] = now };
                     plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertMerge, touch), null));
                 }
 
@@ -113,15 +112,15 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
                 changes = Diff(row, asset, includeState: false);
             }
 
-            long version = (row?.GetInt64("Version") ?? 0) + 1;
+            long version = (row?.GetInt64(AssetColumns.Version) ?? 0) + 1;
             TableEntity newRow = AssetRows.Create(partition, rowKey, scan, asset, hash, version, AssetState.Active, reason: null,
-                firstSeen: row?.GetDateTimeOffset("FirstSeen") ?? now, lastSeen: now, changedAt: now);
+                firstSeen: row?.GetDateTimeOffset(AssetColumns.FirstSeen) ?? now, lastSeen: now, changedAt: now);
             plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertReplace, newRow),
                 AssetRows.Event(scan, source, ++sequence, eventType, newRow, changes, now)));
         }
 
         var failedScopes = scopes.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!, StringComparer.Ordinal);
-        int activeBefore = existing.Values.Count(r => r.GetString("State") != AssetState.Deleted);
+        int activeBefore = existing.Values.Count(r => r.GetString(AssetColumns.State) != AssetState.Deleted);
         foreach ((string rowKey, TableEntity row) in existing.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (seen.Contains(rowKey))
@@ -129,8 +128,8 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
                 continue;
             }
 
-            string scope = row.GetString("Scope") ?? string.Empty;
-            string? state = row.GetString("State");
+            string scope = row.GetString(AssetColumns.Scope) ?? string.Empty;
+            string? state = row.GetString(AssetColumns.State);
             if (state != AssetState.Deleted && scopes.TryGetValue(scope, out string? error) && error is null)
             {
                 deleted++;
@@ -192,11 +191,11 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
             }
         }
 
-        next["State"] = state;
-        next["Reason"] = reason;
-        next["StateChangedAt"] = now;
-        next["Version"] = (row.GetInt64("Version") ?? 0) + 1;
-        next["LastRunId"] = scan.RunId;
+        next[AssetColumns.State] = state;
+        next[AssetColumns.Reason] = reason;
+        next[AssetColumns.StateChangedAt] = now;
+        next[AssetColumns.Version] = (row.GetInt64(AssetColumns.Version) ?? 0) + 1;
+        next[AssetColumns.LastRunId] = scan.RunId;
         return (new TableTransactionAction(TableTransactionActionType.UpsertReplace, next),
             AssetRows.Event(scan, source, sequence, eventType, next, ["state"], now));
     }
@@ -209,17 +208,17 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
             changes.Add("state");
         }
 
-        if (row.GetString("Name") != asset.Name)
+        if (row.GetString(AssetColumns.Name) != asset.Name)
         {
             changes.Add("name");
         }
 
-        if (row.GetString("Scope") != asset.Scope)
+        if (row.GetString(AssetColumns.Scope) != asset.Scope)
         {
             changes.Add("scope");
         }
 
-        JsonObject before = JsonNode.Parse(LargeText.Read(row, "Attributes") ?? "{}") as JsonObject ?? [];
+        JsonObject before = JsonNode.Parse(LargeText.Read(row, AssetColumns.Attributes) ?? "{}") as JsonObject ?? [];
         foreach (string key in before.Select(p => p.Key).Union(asset.Attributes.Select(p => p.Key)).Order(StringComparer.Ordinal))
         {
             string old = ContentHash.Canonical(before[key]);
@@ -260,8 +259,8 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         {
             if (events.Count > 0)
             {
-                var outbox = new TableEntity(partition, OutboxPrefix + StorageKeys.Escape(firstEventId!)) { ["Count"] = events.Count };
-                LargeText.Write(outbox, "Events", "[" + string.Join(',', events) + "]");
+                var outbox = new TableEntity(partition, OutboxPrefix + StorageKeys.Escape(firstEventId!)) { [OutboxColumns.Count] = events.Count };
+                LargeText.Write(outbox, OutboxColumns.Events, "[" + string.Join(',', events) + "]");
                 ops.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, outbox));
             }
 
@@ -332,7 +331,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
 
     /// <summary>Reads the events of one outbox row, in the order they were recorded.</summary>
     internal static IReadOnlyList<ChangeEvent> ReadOutbox(TableEntity row) =>
-        [.. JsonNode.Parse(LargeText.Read(row, "Events") ?? "[]")!.AsArray().Select(e => ChangeEvent.FromCloudEventJson(e!.AsObject()))];
+        [.. JsonNode.Parse(LargeText.Read(row, OutboxColumns.Events) ?? "[]")!.AsArray().Select(e => ChangeEvent.FromCloudEventJson(e!.AsObject()))];
 
     private static int EstimateBytes(TableTransactionAction action) =>
         1024 + ((IDictionary<string, object>)action.Entity).Values.Sum(v => v is string s ? s.Length * 2 : 16);
@@ -358,7 +357,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
                 continue;
             }
 
-            if (existing.TryGetValue(rowKey, out TableEntity? row) && row.GetString("State") == AssetState.Active && row.GetString("Scope") == edge.Scope)
+            if (existing.TryGetValue(rowKey, out TableEntity? row) && row.GetString(EdgeColumns.State) == AssetState.Active && row.GetString(EdgeColumns.Scope) == edge.Scope)
             {
                 continue;
             }
@@ -368,10 +367,10 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
 
         foreach ((string rowKey, TableEntity row) in existing)
         {
-            if (!seen.Contains(rowKey) && row.GetString("State") == AssetState.Active
-                && scopes.TryGetValue(row.GetString("Scope") ?? string.Empty, out string? error) && error is null)
+            if (!seen.Contains(rowKey) && row.GetString(EdgeColumns.State) == AssetState.Active
+                && scopes.TryGetValue(row.GetString(EdgeColumns.Scope) ?? string.Empty, out string? error) && error is null)
             {
-                var gone = new TableEntity(partition, rowKey) { ["State"] = AssetState.Deleted, ["StateChangedAt"] = now };
+                var gone = new TableEntity(partition, rowKey) { [EdgeColumns.State] = AssetState.Deleted, [EdgeColumns.StateChangedAt] = now };
                 plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertMerge, gone), null));
             }
         }

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Storage;
-using Azure;
-using Azure.Data.Tables;
 
 namespace ServerlessDiscovery.Engine.Scanning;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine.Catalog;
@@ -7,8 +8,6 @@ using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
-using Azure;
-using Azure.Data.Tables;
 
 namespace ServerlessDiscovery.Engine.Scanning;
 
@@ -56,7 +55,7 @@ public sealed partial class ScanRunner(
         {
             claimed = await instances.ReplaceAsync(claimed, cancellationToken);
         }
-        catch (Azure.RequestFailedException conflict) when (conflict.Status == 412)
+        catch (RequestFailedException conflict) when (conflict.Status == 412)
         {
             return null;
         }
@@ -220,7 +219,7 @@ public sealed partial class ScanRunner(
                 await instances.ReplaceAsync(current with { LeaseOwner = null, LeaseUntil = null, LastRunStatus = run.Status, LastRunAt = run.CompletedAt }, cancellationToken);
                 return;
             }
-            catch (Azure.RequestFailedException conflict) when (conflict.Status == 412)
+            catch (RequestFailedException conflict) when (conflict.Status == 412)
             {
                 current = await instances.GetAsync(claimed.Tenant, claimed.Id, cancellationToken);
             }

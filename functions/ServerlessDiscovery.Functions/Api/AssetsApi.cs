@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Storage;
 using Azure;
 using Azure.Data.Tables;
+using ServerlessDiscovery.Engine.Inventory;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Functions.Api;
 
@@ -103,20 +103,20 @@ internal static class AssetsApi
         }
 
         // Newest change first: it supplies name and attributes; the others add their sightings.
-        rows.Sort((a, b) => Nullable.Compare(b.GetDateTimeOffset("LastChanged"), a.GetDateTimeOffset("LastChanged")));
+        rows.Sort((a, b) => Nullable.Compare(b.GetDateTimeOffset(AssetColumns.LastChanged), a.GetDateTimeOffset(AssetColumns.LastChanged)));
         JsonObject merged = AssetRows.ToJson(rows[0]);
         merged.Remove("instance");
-        merged["first_seen"] = rows.Min(r => r.GetDateTimeOffset("FirstSeen"));
-        merged["last_seen"] = rows.Max(r => r.GetDateTimeOffset("LastSeen"));
-        merged["state"] = rows.Any(r => r.GetString("State") == AssetState.Active) ? AssetState.Active
-            : rows.Any(r => r.GetString("State") == AssetState.Stale) ? AssetState.Stale : AssetState.Deleted;
+        merged["first_seen"] = rows.Min(r => r.GetDateTimeOffset(AssetColumns.FirstSeen));
+        merged["last_seen"] = rows.Max(r => r.GetDateTimeOffset(AssetColumns.LastSeen));
+        merged["state"] = rows.Any(r => r.GetString(AssetColumns.State) == AssetState.Active) ? AssetState.Active
+            : rows.Any(r => r.GetString(AssetColumns.State) == AssetState.Stale) ? AssetState.Stale : AssetState.Deleted;
         merged["sources"] = new JsonArray([.. rows.Select(r => (JsonNode?)new JsonObject
         {
-            ["instance"] = r.GetString("Instance"),
-            ["version"] = r.GetInt64("Version"),
-            ["state"] = r.GetString("State"),
-            ["first_seen"] = r.GetDateTimeOffset("FirstSeen"),
-            ["last_seen"] = r.GetDateTimeOffset("LastSeen"),
+            ["instance"] = r.GetString(AssetColumns.Instance),
+            ["version"] = r.GetInt64(AssetColumns.Version),
+            ["state"] = r.GetString(AssetColumns.State),
+            ["first_seen"] = r.GetDateTimeOffset(AssetColumns.FirstSeen),
+            ["last_seen"] = r.GetDateTimeOffset(AssetColumns.LastSeen),
         })]);
         return TypedResults.Json<JsonNode>(merged);
     }
@@ -146,12 +146,12 @@ internal static class AssetsApi
         TableClient table = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
         string filter = TableQueries.And(
             TenantPartitions(context.Caller().Tenant),
-            source_id is null ? null : TableQueries.Equal("SourceId", source_id),
-            target_id is null ? null : TableQueries.Equal("TargetId", target_id));
+            source_id is null ? null : TableQueries.Equal(EdgeColumns.SourceId, source_id),
+            target_id is null ? null : TableQueries.Equal(EdgeColumns.TargetId, target_id));
         var items = new JsonArray();
         await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: context.RequestAborted))
         {
-            if ((include_deleted ?? false) || row.GetString("State") == AssetState.Active)
+            if ((include_deleted ?? false) || row.GetString(EdgeColumns.State) == AssetState.Active)
             {
                 items.Add(EdgeRows.ToJson(row));
             }
@@ -180,7 +180,7 @@ internal static class AssetsApi
                 break;
             }
 
-            string type = row.GetString("Type") ?? "unknown";
+            string type = row.GetString(AssetColumns.Type) ?? "unknown";
             if (!byType.TryGetValue(type, out JsonArray? list))
             {
                 byType[type] = list = [];
@@ -193,7 +193,7 @@ internal static class AssetsApi
         var relationships = new JsonArray();
         await foreach (TableEntity row in edges.QueryAsync<TableEntity>(TenantPartitions(tenant), cancellationToken: context.RequestAborted))
         {
-            if (row.GetString("State") == AssetState.Active)
+            if (row.GetString(EdgeColumns.State) == AssetState.Active)
             {
                 relationships.Add(EdgeRows.ToJson(row));
             }
@@ -214,12 +214,12 @@ internal static class AssetsApi
     }
 
     private static bool Visible(TableEntity row, bool includeDeleted) =>
-        includeDeleted || row.GetString("State") != AssetState.Deleted;
+        includeDeleted || row.GetString(AssetColumns.State) != AssetState.Deleted;
 
     private static bool Matches(TableEntity row, string? q) =>
         string.IsNullOrEmpty(q)
-        || (row.GetString("Name")?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
-        || (row.GetString("Id")?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
+        || (row.GetString(AssetColumns.Name)?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
+        || (row.GetString(AssetColumns.Id)?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
 
     /// <summary>The tenant's asset partitions, or one instance's, optionally limited to some types; outbox rows excluded.</summary>
     private static string Filter(string tenant, string? instance, string[]? types)

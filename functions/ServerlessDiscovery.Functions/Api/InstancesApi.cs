@@ -1,12 +1,11 @@
 using System.Text.Json.Nodes;
+using Azure;
 using NCrontab;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
-using Azure;
-using Azure.Data.Tables;
 
 namespace ServerlessDiscovery.Functions.Api;
 
@@ -177,7 +176,7 @@ internal static class InstancesApi
             }, context.RequestAborted);
             return TypedResults.Json<JsonNode>(ToJson(updated, catalog));
         }
-        catch (Azure.RequestFailedException conflict) when (conflict.Status == 412)
+        catch (RequestFailedException conflict) when (conflict.Status == 412)
         {
             return ApiRequest.Conflict($"Instance '{id}' changed while it was being updated (a scan started or finished); read it again and retry.");
         }
@@ -274,7 +273,7 @@ internal static class InstancesApi
                 PluginInstance updated = await store.ReplaceAsync(instance with { Enabled = enabled, UpdatedAt = time.GetUtcNow() }, context.RequestAborted);
                 return TypedResults.Json<JsonNode>(ToJson(updated, catalog));
             }
-            catch (Azure.RequestFailedException conflict) when (conflict.Status == 412)
+            catch (RequestFailedException conflict) when (conflict.Status == 412)
             {
                 // A scan claimed or released it meanwhile: read again and reapply.
             }

@@ -1,6 +1,6 @@
-using ServerlessDiscovery.Storage;
 using Azure;
 using Azure.Data.Tables;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 

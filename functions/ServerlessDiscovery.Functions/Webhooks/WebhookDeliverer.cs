@@ -1,6 +1,5 @@
-using Microsoft.Extensions.Options;
 using Azure;
-using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 
@@ -65,7 +64,7 @@ internal sealed partial class WebhookDeliverer(
             // Claim by ETag and count the attempt before making it: a crash mid-send still counts, a concurrent attempt loses.
             delivery = await deliveries.UpdateAsync(delivery with { Attempts = attempt, NextAttemptAt = now + options.Value.Timeout, UpdatedAt = now }, cancellationToken: cancellationToken);
         }
-        catch (Azure.RequestFailedException conflict) when (conflict.Status == 412)
+        catch (RequestFailedException conflict) when (conflict.Status == 412)
         {
             return (DeliveryOutcome.Busy, default);
         }
@@ -100,7 +99,7 @@ internal sealed partial class WebhookDeliverer(
         {
             await deliveries.UpdateAsync(delivery, dropBody, cancellationToken);
         }
-        catch (Azure.RequestFailedException conflict) when (conflict.Status == 412)
+        catch (RequestFailedException conflict) when (conflict.Status == 412)
         {
             // Someone else recorded a later state of this delivery; theirs stands.
         }

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using ServerlessDiscovery.Engine.Security;
-using ServerlessDiscovery.Storage;
 using Azure;
 using Azure.Data.Tables;
+using ServerlessDiscovery.Engine.Security;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 

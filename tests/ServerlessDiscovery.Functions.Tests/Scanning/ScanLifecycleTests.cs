@@ -1,11 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Scanning;
-using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Plugins;
-using Azure;
-using Azure.Data.Tables;
+using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Scanning;

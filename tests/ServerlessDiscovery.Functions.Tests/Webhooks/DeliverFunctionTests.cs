@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Functions.Webhooks;
 using Azure;
 using Azure.Data.Tables;
+using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Webhooks;

@@ -1,11 +1,11 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Storage;
-using ServerlessDiscovery.Functions.Webhooks;
-using ServerlessDiscovery.Plugins;
 using Azure;
 using Azure.Data.Tables;
+using ServerlessDiscovery.Functions.Webhooks;
+using ServerlessDiscovery.Plugins;
+using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Webhooks;
