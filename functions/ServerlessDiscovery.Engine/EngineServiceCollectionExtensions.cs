@@ -8,7 +8,7 @@ using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Engine.Security;
-using ServerlessDiscovery.Engine.Storage;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine;
 

@@ -1,5 +1,6 @@
+using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Testing;
 
@@ -20,9 +21,10 @@ public static class Azurite
                 $"{ConnectionVariable} is not set: run the tests with scripts/test.sh, which starts Azurite for them.");
 
     /// <summary>Table endpoint, e.g. http://127.0.0.1:PORT/devstoreaccount1.</summary>
-    public static Uri TableEndpoint => TableConnection.Parse(ConnectionString).Endpoint;
+    public static Uri TableEndpoint => CreateServiceClient().Uri;
 
-    public static TableServiceClient CreateServiceClient(TableClientOptions? options = null) => new(ConnectionString, options);
+    /// <summary>A service client with the app's own pipeline options (<see cref="TableStore.CreateClientOptions"/>) unless others are given.</summary>
+    public static TableServiceClient CreateServiceClient(TableClientOptions? options = null) => new(ConnectionString, options ?? TableStore.CreateClientOptions());
 
     /// <summary>A connection string for Azurite's queue service (QueueEndpoint only).</summary>
     public static string QueueConnectionString =>

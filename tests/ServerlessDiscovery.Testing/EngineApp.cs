@@ -28,10 +28,10 @@ public sealed class EngineApp : IAsyncDisposable
     public HttpClient Client => App.Client;
 
     /// <summary>All assets rows of an instance, keyed by row key.</summary>
-    public async Task<Dictionary<string, ServerlessDiscovery.Tables.TableEntity>> AssetRowsAsync(string instance, string tenant = "default")
+    public async Task<Dictionary<string, Azure.Data.Tables.TableEntity>> AssetRowsAsync(string instance, string tenant = "default")
     {
-        var rows = new Dictionary<string, ServerlessDiscovery.Tables.TableEntity>();
-        await foreach (ServerlessDiscovery.Tables.TableEntity row in App.Table(Engine.Storage.TableNames.Assets).QueryAsync($"PartitionKey eq '{tenant}~{instance}' and RowKey ge 'a'"))
+        var rows = new Dictionary<string, Azure.Data.Tables.TableEntity>();
+        await foreach (Azure.Data.Tables.TableEntity row in App.Table(ServerlessDiscovery.Storage.TableNames.Assets).QueryAsync<Azure.Data.Tables.TableEntity>(ServerlessDiscovery.Storage.TableQueries.RowKeyFrom($"{tenant}~{instance}", "a")))
         {
             rows[row.RowKey] = row;
         }

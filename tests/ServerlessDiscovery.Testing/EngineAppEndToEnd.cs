@@ -70,9 +70,9 @@ public static class EngineAppEndToEnd
     }
 
     /// <summary>The Table row of one asset of an instance.</summary>
-    public static async Task<ServerlessDiscovery.Tables.TableEntity> AssetRowAsync(this EngineApp app, string instance, string type, string id)
+    public static async Task<Azure.Data.Tables.TableEntity> AssetRowAsync(this EngineApp app, string instance, string type, string id)
     {
-        Dictionary<string, ServerlessDiscovery.Tables.TableEntity> rows = await app.AssetRowsAsync(instance);
+        Dictionary<string, Azure.Data.Tables.TableEntity> rows = await app.AssetRowsAsync(instance);
         return Assert.Single(rows.Values, r => r.GetString("Type") == type && r.GetString("Id") == id);
     }
 
@@ -100,7 +100,7 @@ public static class EngineAppEndToEnd
     /// <summary>Asserts the asset's row is a tombstone with a reason and a Deleted event carried it.</summary>
     public static async Task AssertTombstonedAsync(this EngineApp app, string instance, JsonObject run, string type, string id)
     {
-        ServerlessDiscovery.Tables.TableEntity row = await app.AssetRowAsync(instance, type, id);
+        Azure.Data.Tables.TableEntity row = await app.AssetRowAsync(instance, type, id);
         Assert.Equal(AssetState.Deleted, row.GetString("State"));
         Assert.False(string.IsNullOrWhiteSpace(row.GetString("Reason")), "a tombstone names why");
         app.AssertEvents(run, ChangeEventTypes.AssetDeleted, [(type, id)]);

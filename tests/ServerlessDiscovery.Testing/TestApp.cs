@@ -1,10 +1,10 @@
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessDiscovery.Functions.Hosting;
-using ServerlessDiscovery.Tables;
 
 namespace ServerlessDiscovery.Testing;
 

@@ -1,7 +1,8 @@
-using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Engine.Storage;
-using ServerlessDiscovery.Tables;
+using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
+using ServerlessDiscovery.Engine.Inventory;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.ChangeFeed;
 
@@ -27,7 +28,8 @@ public sealed partial class OutboxRelay(TableStore tables, IEventSink sink, ILog
             int published = 0;
             while (true)
             {
-                TablePage page = await table.QueryPageAsync(TableFilter.RowKeyPrefix(partition, InventoryWriter.OutboxPrefix), top: PageSize, cancellationToken: cancellationToken);
+                TablePage<TableEntity> page = await table.QueryPageAsync<TableEntity>(
+                    TableQueries.RowKeyPrefix(partition, InventoryWriter.OutboxPrefix), PageSize, cancellationToken: cancellationToken);
                 if (page.Items.Count == 0)
                 {
                     return published;
@@ -49,10 +51,10 @@ public sealed partial class OutboxRelay(TableStore tables, IEventSink sink, ILog
                     return published;
                 }
 
-                for (int i = 0; i < page.Items.Count; i += TableClient.MaxTransactionOperations)
+                for (int i = 0; i < page.Items.Count; i += TableQueries.MaxTransactionActions)
                 {
                     await table.SubmitTransactionAsync(
-                        [.. page.Items.Skip(i).Take(TableClient.MaxTransactionOperations).Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r))],
+                        [.. page.Items.Skip(i).Take(TableQueries.MaxTransactionActions).Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All))],
                         cancellationToken);
                 }
 

@@ -163,7 +163,7 @@ public sealed partial class InstanceReconciler(ConfiguredInstances configured, I
                         UpdatedAt = now,
                     }, cancellationToken);
                 }
-                catch (Tables.TableConcurrencyException)
+                catch (Azure.RequestFailedException conflict) when (conflict.Status == 412)
                 {
                     // A scan claimed it meanwhile; the next reconcile applies the change.
                 }

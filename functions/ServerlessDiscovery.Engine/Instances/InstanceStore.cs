@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.Security;
-using ServerlessDiscovery.Engine.Storage;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Instances;
 
@@ -18,15 +19,15 @@ public sealed class InstanceStore(TableStore tables, SecretProtector protector, 
     public async Task<PluginInstance?> GetAsync(string tenant, string id, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Instances, cancellationToken);
-        TableEntity? row = await table.GetEntityAsync(tenant, id, cancellationToken: cancellationToken);
-        return row is null ? null : FromRow(row);
+        NullableResponse<TableEntity> row = await table.GetEntityIfExistsAsync<TableEntity>(tenant, id, cancellationToken: cancellationToken);
+        return row.HasValue ? FromRow(row.Value!) : null;
     }
 
     public async Task<IReadOnlyList<PluginInstance>> ListAsync(string tenant, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Instances, cancellationToken);
         var list = new List<PluginInstance>();
-        await foreach (TableEntity row in table.QueryAsync(TableFilter.Partition(tenant), cancellationToken: cancellationToken))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition(tenant), cancellationToken: cancellationToken))
         {
             list.Add(FromRow(row));
         }
@@ -39,7 +40,7 @@ public sealed class InstanceStore(TableStore tables, SecretProtector protector, 
     {
         TableClient table = await tables.GetTableAsync(TableNames.Instances, cancellationToken);
         var list = new List<PluginInstance>();
-        await foreach (TableEntity row in table.QueryAsync(cancellationToken: cancellationToken))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter: (string?)null, cancellationToken: cancellationToken))
         {
             list.Add(FromRow(row));
         }
@@ -56,7 +57,7 @@ public sealed class InstanceStore(TableStore tables, SecretProtector protector, 
             await table.AddEntityAsync(ToRow(instance), cancellationToken);
             return true;
         }
-        catch (TableRequestFailedException ex) when (ex.Status == 409)
+        catch (RequestFailedException ex) when (ex.Status == 409)
         {
             return false;
         }
@@ -66,14 +67,16 @@ public sealed class InstanceStore(TableStore tables, SecretProtector protector, 
     public async Task<PluginInstance> ReplaceAsync(PluginInstance instance, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Instances, cancellationToken);
-        string? etag = await table.UpdateReplaceAsync(ToRow(instance), instance.ETag ?? "*", cancellationToken);
-        return instance with { ETag = etag };
+        Response response = await table.UpdateEntityAsync(ToRow(instance), instance.ETag is null ? ETag.All : new ETag(instance.ETag), TableUpdateMode.Replace, cancellationToken);
+        return instance with { ETag = response.Headers.ETag?.ToString() };
     }
 
     public async Task<bool> DeleteAsync(string tenant, string id, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Instances, cancellationToken);
-        return await table.DeleteEntityAsync(tenant, id, cancellationToken: cancellationToken);
+        // The SDK answers a delete of a missing entity with its 404 response rather than an exception.
+        Response response = await table.DeleteEntityAsync(tenant, id, ETag.All, cancellationToken);
+        return response.Status != 404;
     }
 
     private TableEntity ToRow(PluginInstance instance)
@@ -105,7 +108,7 @@ public sealed class InstanceStore(TableStore tables, SecretProtector protector, 
             ["LastRunStatus"] = instance.LastRunStatus,
             ["LastRunAt"] = instance.LastRunAt,
         };
-        foreach (string key in row.Properties.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        foreach (string key in row.Where(p => p.Value is null).Select(p => p.Key).ToList())
         {
             row.Remove(key);
         }
@@ -143,7 +146,7 @@ public sealed class InstanceStore(TableStore tables, SecretProtector protector, 
             LastRunId = row.GetString("LastRunId"),
             LastRunStatus = row.GetString("LastRunStatus"),
             LastRunAt = row.GetDateTimeOffset("LastRunAt"),
-            ETag = row.ETag,
+            ETag = row.ETag == default ? null : row.ETag.ToString(),
         };
     }
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Engine.ChangeFeed;
-using ServerlessDiscovery.Engine.Storage;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
@@ -15,27 +15,27 @@ internal static class AssetRows
     {
         var row = new TableEntity(partition, rowKey)
         {
-            ["Tenant"] = scan.Tenant,
-            ["Instance"] = scan.InstanceId,
-            ["Type"] = asset.Type,
-            ["Id"] = asset.Id,
-            ["Name"] = asset.Name,
-            ["Scope"] = asset.Scope,
-            ["State"] = state,
-            ["Hash"] = hash,
-            ["Version"] = version,
-            ["FirstSeen"] = firstSeen,
-            ["LastSeen"] = lastSeen,
-            ["LastChanged"] = changedAt,
-            ["StateChangedAt"] = changedAt,
-            ["LastRunId"] = scan.RunId,
+            [AssetColumns.Tenant] = scan.Tenant,
+            [AssetColumns.Instance] = scan.InstanceId,
+            [AssetColumns.Type] = asset.Type,
+            [AssetColumns.Id] = asset.Id,
+            [AssetColumns.Name] = asset.Name,
+            [AssetColumns.Scope] = asset.Scope,
+            [AssetColumns.State] = state,
+            [AssetColumns.Hash] = hash,
+            [AssetColumns.Version] = version,
+            [AssetColumns.FirstSeen] = firstSeen,
+            [AssetColumns.LastSeen] = lastSeen,
+            [AssetColumns.LastChanged] = changedAt,
+            [AssetColumns.StateChangedAt] = changedAt,
+            [AssetColumns.LastRunId] = scan.RunId,
         };
         if (reason is not null)
         {
-            row["Reason"] = reason;
+            row[AssetColumns.Reason] = reason;
         }
 
-        LargeText.Write(row, "Attributes", ContentHash.Canonical(asset.Attributes));
+        LargeText.Write(row, AssetColumns.Attributes, ContentHash.Canonical(asset.Attributes));
         return row;
     }
 
@@ -44,34 +44,34 @@ internal static class AssetRows
     {
         var json = new JsonObject
         {
-            ["type"] = row.GetString("Type"),
-            ["id"] = row.GetString("Id"),
-            ["name"] = row.GetString("Name"),
-            ["tenant"] = row.GetString("Tenant"),
-            ["instance"] = row.GetString("Instance"),
-            ["scope"] = row.GetString("Scope"),
-            ["state"] = row.GetString("State"),
-            ["version"] = row.GetInt64("Version"),
-            ["first_seen"] = row.GetDateTimeOffset("FirstSeen"),
-            ["last_seen"] = row.GetDateTimeOffset("LastSeen"),
-            ["last_changed"] = row.GetDateTimeOffset("LastChanged"),
-            ["attributes"] = JsonNode.Parse(LargeText.Read(row, "Attributes") ?? "{}"),
+            ["type"] = row.GetString(AssetColumns.Type),
+            ["id"] = row.GetString(AssetColumns.Id),
+            ["name"] = row.GetString(AssetColumns.Name),
+            ["tenant"] = row.GetString(AssetColumns.Tenant),
+            ["instance"] = row.GetString(AssetColumns.Instance),
+            ["scope"] = row.GetString(AssetColumns.Scope),
+            ["state"] = row.GetString(AssetColumns.State),
+            ["version"] = row.GetInt64(AssetColumns.Version),
+            ["first_seen"] = row.GetDateTimeOffset(AssetColumns.FirstSeen),
+            ["last_seen"] = row.GetDateTimeOffset(AssetColumns.LastSeen),
+            ["last_changed"] = row.GetDateTimeOffset(AssetColumns.LastChanged),
+            ["attributes"] = JsonNode.Parse(LargeText.Read(row, AssetColumns.Attributes) ?? "{}"),
         };
-        if (row.GetInt64("Invocations") is { } invocations)
+        if (row.GetInt64(AssetColumns.Invocations) is { } invocations)
         {
             json["usage"] = new JsonObject
             {
                 ["invocations"] = invocations,
-                ["input_tokens"] = row.GetInt64("InputTokens") ?? 0,
-                ["output_tokens"] = row.GetInt64("OutputTokens") ?? 0,
-                ["last_invoked"] = row.GetDateTimeOffset("LastInvoked"),
+                ["input_tokens"] = row.GetInt64(AssetColumns.InputTokens) ?? 0,
+                ["output_tokens"] = row.GetInt64(AssetColumns.OutputTokens) ?? 0,
+                ["last_invoked"] = row.GetDateTimeOffset(AssetColumns.LastInvoked),
             };
         }
 
-        if (row.GetString("Reason") is { } reason)
+        if (row.GetString(AssetColumns.Reason) is { } reason)
         {
             json["reason"] = reason;
-            json["state_changed_at"] = row.GetDateTimeOffset("StateChangedAt");
+            json["state_changed_at"] = row.GetDateTimeOffset(AssetColumns.StateChangedAt);
         }
 
         return json;
@@ -84,16 +84,16 @@ internal static class AssetRows
             ["tenant"] = scan.Tenant,
             ["instance"] = scan.InstanceId,
             ["scan_run_id"] = scan.RunId,
-            ["version"] = row.GetInt64("Version"),
+            ["version"] = row.GetInt64(AssetColumns.Version),
             ["changes"] = new JsonArray([.. changes.Select(c => (JsonNode?)JsonValue.Create(c))]),
             ["asset"] = ToJson(row),
         };
-        if (row.GetString("Reason") is { } reason && type is ChangeEventTypes.AssetDeleted or ChangeEventTypes.AssetStale)
+        if (row.GetString(AssetColumns.Reason) is { } reason && type is ChangeEventTypes.AssetDeleted or ChangeEventTypes.AssetStale)
         {
             data["reason"] = reason;
         }
 
-        return new ChangeEvent($"{scan.RunId}-{sequence:D6}", type, source, $"assets/{row.GetString("Type")}/{row.GetString("Id")}", now, data);
+        return new ChangeEvent($"{scan.RunId}-{sequence:D6}", type, source, $"assets/{row.GetString(AssetColumns.Type)}/{row.GetString(AssetColumns.Id)}", now, data);
     }
 }
 
@@ -105,28 +105,28 @@ internal static class EdgeRows
 
     public static TableEntity Create(string partition, string rowKey, ScanIdentity scan, DiscoveredEdge edge, DateTimeOffset now) => new(partition, rowKey)
     {
-        ["Tenant"] = scan.Tenant,
-        ["Instance"] = scan.InstanceId,
-        ["SourceType"] = edge.SourceType,
-        ["SourceId"] = edge.SourceId,
-        ["Relationship"] = edge.Relationship,
-        ["TargetType"] = edge.TargetType,
-        ["TargetId"] = edge.TargetId,
-        ["Scope"] = edge.Scope,
-        ["State"] = AssetState.Active,
-        ["FirstSeen"] = now,
-        ["StateChangedAt"] = now,
+        [EdgeColumns.Tenant] = scan.Tenant,
+        [EdgeColumns.Instance] = scan.InstanceId,
+        [EdgeColumns.SourceType] = edge.SourceType,
+        [EdgeColumns.SourceId] = edge.SourceId,
+        [EdgeColumns.Relationship] = edge.Relationship,
+        [EdgeColumns.TargetType] = edge.TargetType,
+        [EdgeColumns.TargetId] = edge.TargetId,
+        [EdgeColumns.Scope] = edge.Scope,
+        [EdgeColumns.State] = AssetState.Active,
+        [EdgeColumns.FirstSeen] = now,
+        [EdgeColumns.StateChangedAt] = now,
     };
 
     public static JsonObject ToJson(TableEntity row) => new()
     {
-        ["source_type"] = row.GetString("SourceType"),
-        ["source_id"] = row.GetString("SourceId"),
-        ["relationship"] = row.GetString("Relationship"),
-        ["target_type"] = row.GetString("TargetType"),
-        ["target_id"] = row.GetString("TargetId"),
-        ["instance"] = row.GetString("Instance"),
-        ["state"] = row.GetString("State"),
-        ["first_seen"] = row.GetDateTimeOffset("FirstSeen"),
+        ["source_type"] = row.GetString(EdgeColumns.SourceType),
+        ["source_id"] = row.GetString(EdgeColumns.SourceId),
+        ["relationship"] = row.GetString(EdgeColumns.Relationship),
+        ["target_type"] = row.GetString(EdgeColumns.TargetType),
+        ["target_id"] = row.GetString(EdgeColumns.TargetId),
+        ["instance"] = row.GetString(EdgeColumns.Instance),
+        ["state"] = row.GetString(EdgeColumns.State),
+        ["first_seen"] = row.GetDateTimeOffset(EdgeColumns.FirstSeen),
     };
 }

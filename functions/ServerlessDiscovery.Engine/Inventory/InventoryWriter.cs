@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Scanning;
-using ServerlessDiscovery.Engine.Storage;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
@@ -78,13 +78,13 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
 
             string hash = ContentHash.Compute(asset);
             existing.TryGetValue(rowKey, out TableEntity? row);
-            string? state = row?.GetString("State");
-            if (row is not null && state == AssetState.Active && row.GetString("Hash") == hash)
+            string? state = row?.GetString(AssetColumns.State);
+            if (row is not null && state == AssetState.Active && row.GetString(AssetColumns.Hash) == hash)
             {
                 unchanged++;
-                if (now - (row.GetDateTimeOffset("LastSeen") ?? DateTimeOffset.MinValue) >= options.Value.LastSeenRefresh)
+                if (now - (row.GetDateTimeOffset(AssetColumns.LastSeen) ?? DateTimeOffset.MinValue) >= options.Value.LastSeenRefresh)
                 {
-                    var touch = new TableEntity(partition, rowKey) { ["LastSeen"] = now };
+                    var touch = new TableEntity(partition, rowKey) { [AssetColumns.LastSeen] = now };
                     plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertMerge, touch), null));
                 }
 
@@ -112,15 +112,15 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
                 changes = Diff(row, asset, includeState: false);
             }
 
-            long version = (row?.GetInt64("Version") ?? 0) + 1;
+            long version = (row?.GetInt64(AssetColumns.Version) ?? 0) + 1;
             TableEntity newRow = AssetRows.Create(partition, rowKey, scan, asset, hash, version, AssetState.Active, reason: null,
-                firstSeen: row?.GetDateTimeOffset("FirstSeen") ?? now, lastSeen: now, changedAt: now);
+                firstSeen: row?.GetDateTimeOffset(AssetColumns.FirstSeen) ?? now, lastSeen: now, changedAt: now);
             plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertReplace, newRow),
                 AssetRows.Event(scan, source, ++sequence, eventType, newRow, changes, now)));
         }
 
         var failedScopes = scopes.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!, StringComparer.Ordinal);
-        int activeBefore = existing.Values.Count(r => r.GetString("State") != AssetState.Deleted);
+        int activeBefore = existing.Values.Count(r => r.GetString(AssetColumns.State) != AssetState.Deleted);
         foreach ((string rowKey, TableEntity row) in existing.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (seen.Contains(rowKey))
@@ -128,8 +128,8 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
                 continue;
             }
 
-            string scope = row.GetString("Scope") ?? string.Empty;
-            string? state = row.GetString("State");
+            string scope = row.GetString(AssetColumns.Scope) ?? string.Empty;
+            string? state = row.GetString(AssetColumns.State);
             if (state != AssetState.Deleted && scopes.TryGetValue(scope, out string? error) && error is null)
             {
                 deleted++;
@@ -182,16 +182,20 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         ScanIdentity scan, string source, TableEntity row, string state, string reason, string eventType, int sequence, DateTimeOffset now)
     {
         var next = new TableEntity(row.PartitionKey, row.RowKey);
-        foreach ((string name, object? value) in row.Properties)
+        foreach ((string name, object value) in row)
         {
-            next[name] = value;
+            // The read-only service columns stay behind; every stored column is carried over.
+            if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+            {
+                next[name] = value;
+            }
         }
 
-        next["State"] = state;
-        next["Reason"] = reason;
-        next["StateChangedAt"] = now;
-        next["Version"] = (row.GetInt64("Version") ?? 0) + 1;
-        next["LastRunId"] = scan.RunId;
+        next[AssetColumns.State] = state;
+        next[AssetColumns.Reason] = reason;
+        next[AssetColumns.StateChangedAt] = now;
+        next[AssetColumns.Version] = (row.GetInt64(AssetColumns.Version) ?? 0) + 1;
+        next[AssetColumns.LastRunId] = scan.RunId;
         return (new TableTransactionAction(TableTransactionActionType.UpsertReplace, next),
             AssetRows.Event(scan, source, sequence, eventType, next, ["state"], now));
     }
@@ -204,17 +208,17 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
             changes.Add("state");
         }
 
-        if (row.GetString("Name") != asset.Name)
+        if (row.GetString(AssetColumns.Name) != asset.Name)
         {
             changes.Add("name");
         }
 
-        if (row.GetString("Scope") != asset.Scope)
+        if (row.GetString(AssetColumns.Scope) != asset.Scope)
         {
             changes.Add("scope");
         }
 
-        JsonObject before = JsonNode.Parse(LargeText.Read(row, "Attributes") ?? "{}") as JsonObject ?? [];
+        JsonObject before = JsonNode.Parse(LargeText.Read(row, AssetColumns.Attributes) ?? "{}") as JsonObject ?? [];
         foreach (string key in before.Select(p => p.Key).Union(asset.Attributes.Select(p => p.Key)).Order(StringComparer.Ordinal))
         {
             string old = ContentHash.Canonical(before[key]);
@@ -231,8 +235,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
     private static async Task<Dictionary<string, TableEntity>> LoadAsync(TableClient table, string partition, CancellationToken cancellationToken)
     {
         var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        string filter = $"{TableFilter.Partition(partition)} and RowKey ge 'a'";
-        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: cancellationToken))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.RowKeyFrom(partition, "a"), cancellationToken: cancellationToken))
         {
             rows[row.RowKey] = row;
         }
@@ -247,7 +250,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
     internal static async Task<(int Writes, int Transactions)> WriteAsync(
         TableClient table, string partition, IReadOnlyList<(TableTransactionAction? Asset, ChangeEvent? Event)> plan, CancellationToken cancellationToken)
     {
-        var ops = new List<TableTransactionAction>(TableClient.MaxTransactionOperations);
+        var ops = new List<TableTransactionAction>(TableQueries.MaxTransactionActions);
         var events = new List<string>();
         string? firstEventId = null;
         int bytes = 0, eventChars = 0, writes = 0, transactions = 0;
@@ -256,8 +259,8 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         {
             if (events.Count > 0)
             {
-                var outbox = new TableEntity(partition, OutboxPrefix + StorageKeys.Escape(firstEventId!)) { ["Count"] = events.Count };
-                LargeText.Write(outbox, "Events", "[" + string.Join(',', events) + "]");
+                var outbox = new TableEntity(partition, OutboxPrefix + StorageKeys.Escape(firstEventId!)) { [OutboxColumns.Count] = events.Count };
+                LargeText.Write(outbox, OutboxColumns.Events, "[" + string.Join(',', events) + "]");
                 ops.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, outbox));
             }
 
@@ -278,7 +281,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         {
             string? json = change is null ? null : EventJson(change);
             int size = (asset is null ? 0 : EstimateBytes(asset)) + (json is null ? 0 : json.Length * 2);
-            bool full = ops.Count + (asset is null ? 0 : 1) > TableClient.MaxTransactionOperations - 1
+            bool full = ops.Count + (asset is null ? 0 : 1) > TableQueries.MaxTransactionActions - 1
                 || (ops.Count + events.Count > 0 && (bytes + size > MaxTransactionBytes || eventChars + (json?.Length ?? 0) > MaxOutboxChars));
             if (full)
             {
@@ -328,10 +331,10 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
 
     /// <summary>Reads the events of one outbox row, in the order they were recorded.</summary>
     internal static IReadOnlyList<ChangeEvent> ReadOutbox(TableEntity row) =>
-        [.. JsonNode.Parse(LargeText.Read(row, "Events") ?? "[]")!.AsArray().Select(e => ChangeEvent.FromCloudEventJson(e!.AsObject()))];
+        [.. JsonNode.Parse(LargeText.Read(row, OutboxColumns.Events) ?? "[]")!.AsArray().Select(e => ChangeEvent.FromCloudEventJson(e!.AsObject()))];
 
     private static int EstimateBytes(TableTransactionAction action) =>
-        1024 + action.Entity.Properties.Values.Sum(v => v is string s ? s.Length * 2 : 16);
+        1024 + ((IDictionary<string, object>)action.Entity).Values.Sum(v => v is string s ? s.Length * 2 : 16);
 
     internal async Task<(int Writes, int Transactions)> WriteEdgesAsync(
         ScanIdentity scan, IReadOnlyCollection<DiscoveredEdge> edges, IReadOnlyDictionary<string, string?> scopes, DateTimeOffset now, CancellationToken cancellationToken)
@@ -339,7 +342,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         TableClient table = await tables.GetTableAsync(TableNames.Edges, cancellationToken);
         string partition = StorageKeys.Partition(scan.Tenant, scan.InstanceId);
         var existing = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        await foreach (TableEntity row in table.QueryAsync(TableFilter.Partition(partition), cancellationToken: cancellationToken))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition(partition), cancellationToken: cancellationToken))
         {
             existing[row.RowKey] = row;
         }
@@ -354,7 +357,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
                 continue;
             }
 
-            if (existing.TryGetValue(rowKey, out TableEntity? row) && row.GetString("State") == AssetState.Active && row.GetString("Scope") == edge.Scope)
+            if (existing.TryGetValue(rowKey, out TableEntity? row) && row.GetString(EdgeColumns.State) == AssetState.Active && row.GetString(EdgeColumns.Scope) == edge.Scope)
             {
                 continue;
             }
@@ -364,10 +367,10 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
 
         foreach ((string rowKey, TableEntity row) in existing)
         {
-            if (!seen.Contains(rowKey) && row.GetString("State") == AssetState.Active
-                && scopes.TryGetValue(row.GetString("Scope") ?? string.Empty, out string? error) && error is null)
+            if (!seen.Contains(rowKey) && row.GetString(EdgeColumns.State) == AssetState.Active
+                && scopes.TryGetValue(row.GetString(EdgeColumns.Scope) ?? string.Empty, out string? error) && error is null)
             {
-                var gone = new TableEntity(partition, rowKey) { ["State"] = AssetState.Deleted, ["StateChangedAt"] = now };
+                var gone = new TableEntity(partition, rowKey) { [EdgeColumns.State] = AssetState.Deleted, [EdgeColumns.StateChangedAt] = now };
                 plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertMerge, gone), null));
             }
         }

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Engine.ChangeFeed;
-using ServerlessDiscovery.Engine.Storage;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
@@ -75,7 +76,7 @@ public sealed class ObservationWriter(TableStore tables, InventoryWriter writer,
                 AssetRows.Event(scan, source, ++sequence, ChangeEventTypes.AssetCreated, created, ["created"], now));
         }
 
-        JsonObject stored = JsonNode.Parse(LargeText.Read(row, "Attributes") ?? "{}") as JsonObject ?? [];
+        JsonObject stored = JsonNode.Parse(LargeText.Read(row, AssetColumns.Attributes) ?? "{}") as JsonObject ?? [];
         var added = new List<string>();
         foreach ((string key, JsonNode? value) in o.Asset.Attributes)
         {
@@ -86,19 +87,19 @@ public sealed class ObservationWriter(TableStore tables, InventoryWriter writer,
             }
         }
 
-        DiscoveredAsset merged = o.Asset with { Name = row.GetString("Name") ?? o.Asset.Name, Attributes = stored };
+        DiscoveredAsset merged = o.Asset with { Name = row.GetString(AssetColumns.Name) ?? o.Asset.Name, Attributes = stored };
         string hash = ContentHash.Compute(merged);
-        bool inactive = row.GetString("State") != AssetState.Active;
-        if (hash == row.GetString("Hash") && !inactive)
+        bool inactive = row.GetString(AssetColumns.State) != AssetState.Active;
+        if (hash == row.GetString(AssetColumns.Hash) && !inactive)
         {
-            var touch = new TableEntity(partition, rowKey) { ["LastSeen"] = now };
+            var touch = new TableEntity(partition, rowKey) { [AssetColumns.LastSeen] = now };
             SetUsage(touch, o, row);
             return (new TableTransactionAction(TableTransactionActionType.UpdateMerge, touch, row.ETag), null);
         }
 
-        long version = (row.GetInt64("Version") ?? 0) + 1;
+        long version = (row.GetInt64(AssetColumns.Version) ?? 0) + 1;
         TableEntity next = AssetRows.Create(partition, rowKey, scan, merged, hash, version, AssetState.Active, null,
-            row.GetDateTimeOffset("FirstSeen") ?? now, now, now);
+            row.GetDateTimeOffset(AssetColumns.FirstSeen) ?? now, now, now);
         SetUsage(next, o, row);
         string type = inactive ? ChangeEventTypes.AssetRestored : ChangeEventTypes.AssetUpdated;
         return (new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, row.ETag),
@@ -107,10 +108,10 @@ public sealed class ObservationWriter(TableStore tables, InventoryWriter writer,
 
     private static void SetUsage(TableEntity target, ObservedAsset o, TableEntity? stored)
     {
-        target["Invocations"] = (stored?.GetInt64("Invocations") ?? 0) + o.Invocations;
-        target["InputTokens"] = (stored?.GetInt64("InputTokens") ?? 0) + o.InputTokens;
-        target["OutputTokens"] = (stored?.GetInt64("OutputTokens") ?? 0) + o.OutputTokens;
-        DateTimeOffset? last = stored?.GetDateTimeOffset("LastInvoked");
+        target[AssetColumns.Invocations] = (stored?.GetInt64(AssetColumns.Invocations) ?? 0) + o.Invocations;
+        target[AssetColumns.InputTokens] = (stored?.GetInt64(AssetColumns.InputTokens) ?? 0) + o.InputTokens;
+        target[AssetColumns.OutputTokens] = (stored?.GetInt64(AssetColumns.OutputTokens) ?? 0) + o.OutputTokens;
+        DateTimeOffset? last = stored?.GetDateTimeOffset(AssetColumns.LastInvoked);
         if (o.LastInvoked is { } invoked && (last is null || invoked > last))
         {
             last = invoked;
@@ -118,18 +119,18 @@ public sealed class ObservationWriter(TableStore tables, InventoryWriter writer,
 
         if (last is not null)
         {
-            target["LastInvoked"] = last.Value;
+            target[AssetColumns.LastInvoked] = last.Value;
         }
     }
 
     private static async Task<Dictionary<string, TableEntity?>> ReadRowsAsync(TableClient table, string partition, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
     {
         string[] keys = [.. rowKeys];
-        TableEntity?[] rows = await Task.WhenAll(keys.Select(k => table.GetEntityAsync(partition, k, cancellationToken: cancellationToken)));
+        NullableResponse<TableEntity>[] rows = await Task.WhenAll(keys.Select(k => table.GetEntityIfExistsAsync<TableEntity>(partition, k, cancellationToken: cancellationToken)));
         var result = new Dictionary<string, TableEntity?>(StringComparer.Ordinal);
         for (int i = 0; i < keys.Length; i++)
         {
-            result[keys[i]] = rows[i];
+            result[keys[i]] = rows[i].HasValue ? rows[i].Value : null;
         }
 
         return result;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Engine.Storage;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Scanning;
 
@@ -137,14 +137,14 @@ public sealed class ScanStore(TableStore tables)
         }
 
         LargeText.Write(row, "Scopes", scopes.ToJsonString());
-        await table.UpsertReplaceAsync(row, cancellationToken);
+        await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ScanRun>> ListAsync(string tenant, string instanceId, int limit, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Scans, cancellationToken);
         var runs = new List<ScanRun>();
-        await foreach (TableEntity row in table.QueryAsync(TableFilter.Partition(StorageKeys.Partition(tenant, instanceId)), cancellationToken: cancellationToken))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition(StorageKeys.Partition(tenant, instanceId)), cancellationToken: cancellationToken))
         {
             runs.Add(FromRow(tenant, instanceId, row));
             if (runs.Count >= limit)
@@ -159,8 +159,8 @@ public sealed class ScanStore(TableStore tables)
     public async Task<ScanRun?> GetAsync(string tenant, string instanceId, string runId, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Scans, cancellationToken);
-        string filter = $"{TableFilter.Partition(StorageKeys.Partition(tenant, instanceId))} and {TableFilter.Equal("RunId", runId)}";
-        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: cancellationToken))
+        string filter = TableQueries.And(TableQueries.Partition(StorageKeys.Partition(tenant, instanceId)), TableQueries.Equal("RunId", runId));
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             return FromRow(tenant, instanceId, row);
         }

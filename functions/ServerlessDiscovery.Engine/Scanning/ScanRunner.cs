@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine.Catalog;
@@ -7,7 +8,6 @@ using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
-using ServerlessDiscovery.Tables;
 
 namespace ServerlessDiscovery.Engine.Scanning;
 
@@ -55,11 +55,11 @@ public sealed partial class ScanRunner(
         {
             claimed = await instances.ReplaceAsync(claimed, cancellationToken);
         }
-        catch (TableConcurrencyException)
+        catch (RequestFailedException conflict) when (conflict.Status == 412)
         {
             return null;
         }
-        catch (TableRequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return null;
         }
@@ -219,11 +219,11 @@ public sealed partial class ScanRunner(
                 await instances.ReplaceAsync(current with { LeaseOwner = null, LeaseUntil = null, LastRunStatus = run.Status, LastRunAt = run.CompletedAt }, cancellationToken);
                 return;
             }
-            catch (TableConcurrencyException)
+            catch (RequestFailedException conflict) when (conflict.Status == 412)
             {
                 current = await instances.GetAsync(claimed.Tenant, claimed.Id, cancellationToken);
             }
-            catch (TableRequestFailedException ex) when (ex.Status == 404)
+            catch (RequestFailedException ex) when (ex.Status == 404)
             {
                 return;
             }

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Engine.Storage;
 using ServerlessDiscovery.Functions.Security;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Functions.Api;
 
@@ -66,7 +67,7 @@ internal static class AssetsApi
             // Pages are read until the page is full or the table ends, so a text filter never returns an empty page mid-way.
             do
             {
-                TablePage page = await table.QueryPageAsync(filter, top: Math.Min(1000, size * 2), continuationToken: token, cancellationToken: context.RequestAborted);
+                TablePage<TableEntity> page = await table.QueryPageAsync<TableEntity>(filter, Math.Min(TableQueries.MaxPageSize, size * 2), token, cancellationToken: context.RequestAborted);
                 token = page.ContinuationToken;
                 foreach (TableEntity row in page.Items)
                 {
@@ -90,9 +91,9 @@ internal static class AssetsApi
     {
         TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
         string tenant = context.User.GetCaller().Tenant;
-        string filter = $"{TenantPartitions(tenant)} and {TableFilter.Equal("RowKey", StorageKeys.AssetRow(type, id))}";
+        string filter = TableQueries.And(TenantPartitions(tenant), TableQueries.Equal("RowKey", StorageKeys.AssetRow(type, id)));
         var rows = new List<TableEntity>();
-        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: context.RequestAborted))
         {
             rows.Add(row);
         }
@@ -103,20 +104,20 @@ internal static class AssetsApi
         }
 
         // Newest change first: it supplies name and attributes; the others add their sightings.
-        rows.Sort((a, b) => Nullable.Compare(b.GetDateTimeOffset("LastChanged"), a.GetDateTimeOffset("LastChanged")));
+        rows.Sort((a, b) => Nullable.Compare(b.GetDateTimeOffset(AssetColumns.LastChanged), a.GetDateTimeOffset(AssetColumns.LastChanged)));
         JsonObject merged = AssetRows.ToJson(rows[0]);
         merged.Remove("instance");
-        merged["first_seen"] = rows.Min(r => r.GetDateTimeOffset("FirstSeen"));
-        merged["last_seen"] = rows.Max(r => r.GetDateTimeOffset("LastSeen"));
-        merged["state"] = rows.Any(r => r.GetString("State") == AssetState.Active) ? AssetState.Active
-            : rows.Any(r => r.GetString("State") == AssetState.Stale) ? AssetState.Stale : AssetState.Deleted;
+        merged["first_seen"] = rows.Min(r => r.GetDateTimeOffset(AssetColumns.FirstSeen));
+        merged["last_seen"] = rows.Max(r => r.GetDateTimeOffset(AssetColumns.LastSeen));
+        merged["state"] = rows.Any(r => r.GetString(AssetColumns.State) == AssetState.Active) ? AssetState.Active
+            : rows.Any(r => r.GetString(AssetColumns.State) == AssetState.Stale) ? AssetState.Stale : AssetState.Deleted;
         merged["sources"] = new JsonArray([.. rows.Select(r => (JsonNode?)new JsonObject
         {
-            ["instance"] = r.GetString("Instance"),
-            ["version"] = r.GetInt64("Version"),
-            ["state"] = r.GetString("State"),
-            ["first_seen"] = r.GetDateTimeOffset("FirstSeen"),
-            ["last_seen"] = r.GetDateTimeOffset("LastSeen"),
+            ["instance"] = r.GetString(AssetColumns.Instance),
+            ["version"] = r.GetInt64(AssetColumns.Version),
+            ["state"] = r.GetString(AssetColumns.State),
+            ["first_seen"] = r.GetDateTimeOffset(AssetColumns.FirstSeen),
+            ["last_seen"] = r.GetDateTimeOffset(AssetColumns.LastSeen),
         })]);
         return TypedResults.Json<JsonNode>(merged);
     }
@@ -130,7 +131,7 @@ internal static class AssetsApi
 
         TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
         var items = new JsonArray();
-        await foreach (TableEntity row in table.QueryAsync(Filter(context.User.GetCaller().Tenant, instance, types), cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(Filter(context.User.GetCaller().Tenant, instance, types), cancellationToken: context.RequestAborted))
         {
             if (Visible(row, includeDeleted))
             {
@@ -144,14 +145,14 @@ internal static class AssetsApi
     private static async Task<IResult> LineageAsync(HttpContext context, TableStore tables, string? source_id, string? target_id, bool? include_deleted)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
-        string filter = TableFilter.And(
+        string filter = TableQueries.And(
             TenantPartitions(context.User.GetCaller().Tenant),
-            source_id is null ? null : TableFilter.Equal("SourceId", source_id),
-            target_id is null ? null : TableFilter.Equal("TargetId", target_id));
+            source_id is null ? null : TableQueries.Equal(EdgeColumns.SourceId, source_id),
+            target_id is null ? null : TableQueries.Equal(EdgeColumns.TargetId, target_id));
         var items = new JsonArray();
-        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: context.RequestAborted))
         {
-            if ((include_deleted ?? false) || row.GetString("State") == AssetState.Active)
+            if ((include_deleted ?? false) || row.GetString(EdgeColumns.State) == AssetState.Active)
             {
                 items.Add(EdgeRows.ToJson(row));
             }
@@ -167,7 +168,7 @@ internal static class AssetsApi
         var byType = new SortedDictionary<string, JsonArray>(StringComparer.Ordinal);
         int count = 0;
         bool truncated = false;
-        await foreach (TableEntity row in assets.QueryAsync(Filter(tenant, null, null), cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in assets.QueryAsync<TableEntity>(Filter(tenant, null, null), cancellationToken: context.RequestAborted))
         {
             if (!Visible(row, includeDeleted: false))
             {
@@ -180,7 +181,7 @@ internal static class AssetsApi
                 break;
             }
 
-            string type = row.GetString("Type") ?? "unknown";
+            string type = row.GetString(AssetColumns.Type) ?? "unknown";
             if (!byType.TryGetValue(type, out JsonArray? list))
             {
                 byType[type] = list = [];
@@ -191,9 +192,9 @@ internal static class AssetsApi
 
         TableClient edges = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
         var relationships = new JsonArray();
-        await foreach (TableEntity row in edges.QueryAsync(TenantPartitions(tenant), cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in edges.QueryAsync<TableEntity>(TenantPartitions(tenant), cancellationToken: context.RequestAborted))
         {
-            if (row.GetString("State") == AssetState.Active)
+            if (row.GetString(EdgeColumns.State) == AssetState.Active)
             {
                 relationships.Add(EdgeRows.ToJson(row));
             }
@@ -214,22 +215,22 @@ internal static class AssetsApi
     }
 
     private static bool Visible(TableEntity row, bool includeDeleted) =>
-        includeDeleted || row.GetString("State") != AssetState.Deleted;
+        includeDeleted || row.GetString(AssetColumns.State) != AssetState.Deleted;
 
     private static bool Matches(TableEntity row, string? q) =>
         string.IsNullOrEmpty(q)
-        || (row.GetString("Name")?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
-        || (row.GetString("Id")?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
+        || (row.GetString(AssetColumns.Name)?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
+        || (row.GetString(AssetColumns.Id)?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
 
     /// <summary>The tenant's asset partitions, or one instance's, optionally limited to some types; outbox rows excluded.</summary>
     private static string Filter(string tenant, string? instance, string[]? types)
     {
-        string partitions = instance is null ? TenantPartitions(tenant) : TableFilter.Partition(StorageKeys.Partition(tenant, instance));
+        string partitions = instance is null ? TenantPartitions(tenant) : TableQueries.Partition(StorageKeys.Partition(tenant, instance));
         string rows = types is null
             ? "RowKey ge 'a'"
-            : string.Join(" or ", types.Select(t => "(" + TableFilter.Range("RowKey", StorageKeys.TypePrefix(t)) + ")"));
-        return TableFilter.And(partitions, rows);
+            : string.Join(" or ", types.Select(t => "(" + TableQueries.Range("RowKey", StorageKeys.TypePrefix(t)) + ")"));
+        return TableQueries.And(partitions, rows);
     }
 
-    private static string TenantPartitions(string tenant) => TableFilter.Range("PartitionKey", tenant + StorageKeys.Separator);
+    private static string TenantPartitions(string tenant) => TableQueries.Range("PartitionKey", tenant + StorageKeys.Separator);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Azure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NCrontab;
 using ServerlessDiscovery.Engine.Catalog;
@@ -7,7 +8,6 @@ using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Functions.Security;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
-using ServerlessDiscovery.Tables;
 
 namespace ServerlessDiscovery.Functions.Api;
 
@@ -178,7 +178,7 @@ internal static class InstancesApi
             }, context.RequestAborted);
             return TypedResults.Json<JsonNode>(ToJson(updated, catalog));
         }
-        catch (TableConcurrencyException)
+        catch (RequestFailedException conflict) when (conflict.Status == 412)
         {
             return ApiRequest.Conflict($"Instance '{id}' changed while it was being updated (a scan started or finished); read it again and retry.");
         }
@@ -275,7 +275,7 @@ internal static class InstancesApi
                 PluginInstance updated = await store.ReplaceAsync(instance with { Enabled = enabled, UpdatedAt = time.GetUtcNow() }, context.RequestAborted);
                 return TypedResults.Json<JsonNode>(ToJson(updated, catalog));
             }
-            catch (TableConcurrencyException)
+            catch (RequestFailedException conflict) when (conflict.Status == 412)
             {
                 // A scan claimed or released it meanwhile: read again and reapply.
             }

@@ -1,6 +1,6 @@
+using Azure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using ServerlessDiscovery.Engine.Storage;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Functions.Health;
 
@@ -12,18 +12,20 @@ internal sealed class TableStorageReadinessCheck(TableStore store) : IHealthChec
     /// <summary>Null when Table Storage answers; otherwise what is wrong, without secrets.</summary>
     private async Task<string?> ProbeAsync(CancellationToken cancellationToken)
     {
+        string endpoint = store.Service.Uri.GetLeftPart(UriPartial.Authority);
         try
         {
-            await store.Service.GetTableNamesAsync(1, cancellationToken);
+            await store.PingAsync(cancellationToken);
             return null;
         }
-        catch (TableRequestFailedException ex)
+        catch (RequestFailedException ex) when (ex.Status != 0)
         {
-            return $"Table Storage at {store.Service.Endpoint.GetLeftPart(UriPartial.Authority)} refused the request ({ex.Status} {ex.ErrorCode}).";
+            return $"Table Storage at {endpoint} refused the request ({ex.Status} {ex.ErrorCode}).";
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException or Azure.Identity.AuthenticationFailedException)
+        catch (Exception ex) when (ex is RequestFailedException or AggregateException or HttpRequestException or IOException or Azure.Identity.AuthenticationFailedException)
         {
-            return $"Table Storage at {store.Service.Endpoint.GetLeftPart(UriPartial.Authority)} is unreachable: {ex.GetType().Name}.";
+            // Azure.Core reports a network failure as status 0, and one that outlasted every retry as an AggregateException.
+            return $"Table Storage at {endpoint} is unreachable: {ex.GetType().Name}.";
         }
     }
 }

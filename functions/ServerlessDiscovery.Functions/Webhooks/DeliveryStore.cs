@@ -1,5 +1,6 @@
-using ServerlessDiscovery.Engine.Storage;
-using ServerlessDiscovery.Tables;
+using Azure;
+using Azure.Data.Tables;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 
@@ -15,7 +16,7 @@ internal sealed class DeliveryStore(TableStore tables)
             await table.AddEntityAsync(ToRow(delivery), cancellationToken);
             return true;
         }
-        catch (TableRequestFailedException ex) when (ex.Status == 409)
+        catch (RequestFailedException ex) when (ex.Status == 409)
         {
             return false;
         }
@@ -24,22 +25,21 @@ internal sealed class DeliveryStore(TableStore tables)
     public async Task<WebhookDelivery?> GetAsync(string tenant, string instanceId, string id, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Deliveries, cancellationToken);
-        TableEntity? row = await table.GetEntityAsync(StorageKeys.Partition(tenant, instanceId), id, cancellationToken: cancellationToken);
-        return row is null ? null : FromRow(row);
+        NullableResponse<TableEntity> row = await table.GetEntityIfExistsAsync<TableEntity>(StorageKeys.Partition(tenant, instanceId), id, cancellationToken: cancellationToken);
+        return row.HasValue ? FromRow(row.Value!) : null;
     }
 
     /// <summary>
-    /// Writes the delivery's state columns if the row is unchanged since read (else <see cref="TableConcurrencyException"/>).
+    /// Writes the delivery's state columns if the row is unchanged since read (else a 412 <see cref="RequestFailedException"/>).
     /// A merge, so the body is not sent again; with <paramref name="dropBody"/> the row is replaced without it instead.
     /// </summary>
     public async Task<WebhookDelivery> UpdateAsync(WebhookDelivery delivery, bool dropBody = false, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Deliveries, cancellationToken);
         TableEntity row = ToRow(delivery with { Body = null });
-        string? etag = dropBody
-            ? await table.UpdateReplaceAsync(row, delivery.ETag ?? "*", cancellationToken)
-            : await table.UpdateMergeAsync(row, delivery.ETag ?? "*", cancellationToken);
-        return delivery with { ETag = etag, Body = dropBody ? null : delivery.Body };
+        Response response = await table.UpdateEntityAsync(
+            row, delivery.ETag is null ? ETag.All : new ETag(delivery.ETag), dropBody ? TableUpdateMode.Replace : TableUpdateMode.Merge, cancellationToken);
+        return delivery with { ETag = response.Headers.ETag?.ToString(), Body = dropBody ? null : delivery.Body };
     }
 
     /// <summary>Every pending delivery, without bodies: what a starting process picks up from the one before.</summary>
@@ -47,10 +47,10 @@ internal sealed class DeliveryStore(TableStore tables)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Deliveries, cancellationToken);
         var list = new List<WebhookDelivery>();
-        await foreach (TableEntity row in table.QueryAsync(
-            TableFilter.Equal("State", DeliveryStates.Pending),
-            ["SubscriptionKey", "Kind", "ContentType", "State", "Attempts", "NextAttemptAt", "CreatedAt", "UpdatedAt"],
-            cancellationToken))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(
+            TableQueries.Equal("State", DeliveryStates.Pending),
+            select: ["PartitionKey", "RowKey", "SubscriptionKey", "Kind", "ContentType", "State", "Attempts", "NextAttemptAt", "CreatedAt", "UpdatedAt"],
+            cancellationToken: cancellationToken))
         {
             list.Add(FromRow(row));
         }
@@ -102,7 +102,7 @@ internal sealed class DeliveryStore(TableStore tables)
             LastError = row.GetString("LastError"),
             CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? default,
             UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? default,
-            ETag = row.ETag,
+            ETag = row.ETag == default ? null : row.ETag.ToString(),
         };
     }
 }

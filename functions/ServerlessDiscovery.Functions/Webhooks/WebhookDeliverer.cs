@@ -1,6 +1,6 @@
+using Azure;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Functions.Delivery;
-using ServerlessDiscovery.Tables;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 
@@ -74,7 +74,7 @@ internal sealed partial class WebhookDeliverer(
             // Claim by ETag and count the attempt before making it: a crash mid-send still counts, a concurrent attempt loses.
             delivery = await deliveries.UpdateAsync(delivery with { Attempts = attempt, NextAttemptAt = now + options.Value.Timeout, UpdatedAt = now }, cancellationToken: cancellationToken);
         }
-        catch (TableConcurrencyException)
+        catch (RequestFailedException conflict) when (conflict.Status == 412)
         {
             return (DeliveryOutcome.Busy, default);
         }
@@ -110,7 +110,7 @@ internal sealed partial class WebhookDeliverer(
         {
             await deliveries.UpdateAsync(delivery, dropBody, cancellationToken);
         }
-        catch (TableConcurrencyException)
+        catch (RequestFailedException conflict) when (conflict.Status == 412)
         {
             // Someone else recorded a later state of this delivery; theirs stands.
         }

@@ -1,7 +1,8 @@
 using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Engine.Security;
-using ServerlessDiscovery.Engine.Storage;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 
@@ -20,7 +21,7 @@ internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
         var list = new List<WebhookSubscription>();
-        await foreach (TableEntity row in table.QueryAsync(TableFilter.Partition(StorageKeys.Partition(tenant, instanceId)), cancellationToken: cancellationToken))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition(StorageKeys.Partition(tenant, instanceId)), cancellationToken: cancellationToken))
         {
             list.Add(FromRow(tenant, instanceId, row));
         }
@@ -31,8 +32,8 @@ internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
     public async Task<WebhookSubscription?> GetAsync(string tenant, string instanceId, string key, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
-        TableEntity? row = await table.GetEntityAsync(StorageKeys.Partition(tenant, instanceId), key, cancellationToken: cancellationToken);
-        return row is null ? null : FromRow(tenant, instanceId, row);
+        NullableResponse<TableEntity> row = await table.GetEntityIfExistsAsync<TableEntity>(StorageKeys.Partition(tenant, instanceId), key, cancellationToken: cancellationToken);
+        return row.HasValue ? FromRow(tenant, instanceId, row.Value!) : null;
     }
 
     /// <summary>Creates the subscription, or replaces the one for the same URL (keeping its creation time).</summary>
@@ -41,7 +42,7 @@ internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
         WebhookSubscription? existing = await GetAsync(subscription.Tenant, subscription.InstanceId, subscription.Key, cancellationToken);
         WebhookSubscription stored = subscription with { CreatedAt = existing?.CreatedAt ?? subscription.CreatedAt };
         TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
-        await table.UpsertReplaceAsync(ToRow(stored), cancellationToken);
+        await table.UpsertEntityAsync(ToRow(stored), TableUpdateMode.Replace, cancellationToken);
         Interlocked.Increment(ref _generation);
         return stored;
     }
@@ -49,7 +50,8 @@ internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
     public async Task<bool> DeleteAsync(string tenant, string instanceId, string key, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
-        bool deleted = await table.DeleteEntityAsync(StorageKeys.Partition(tenant, instanceId), key, cancellationToken: cancellationToken);
+        // The SDK answers a delete of a missing entity with its 404 response rather than an exception.
+        bool deleted = (await table.DeleteEntityAsync(StorageKeys.Partition(tenant, instanceId), key, ETag.All, cancellationToken)).Status != 404;
         Interlocked.Increment(ref _generation);
         return deleted;
     }

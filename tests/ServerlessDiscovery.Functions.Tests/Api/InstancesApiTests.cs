@@ -137,7 +137,7 @@ public sealed class InstancesApiTests : IAsyncLifetime
         }
 
         Engine.Instances.PluginInstance stored = (await _app.App.Get<Engine.Instances.InstanceStore>().GetAsync("default", "sec"))!;
-        Tables.TableEntity raw = (await _app.App.Table(Engine.Storage.TableNames.Instances).GetEntityAsync("default", "sec"))!;
+        Azure.Data.Tables.TableEntity raw = (await _app.App.Table(ServerlessDiscovery.Storage.TableNames.Instances).GetEntityAsync<Azure.Data.Tables.TableEntity>("default", "sec")).Value;
         string events = string.Join('\n', _app.Events.Events.Select(e => e.ToCloudEventJson().ToJsonString()));
 
         Assert.Equal("failed", run["status"]!.GetValue<string>());
@@ -147,7 +147,7 @@ public sealed class InstancesApiTests : IAsyncLifetime
         Assert.DoesNotContain(Secret, _app.Logs.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, events, StringComparison.Ordinal);
         Assert.Equal(Secret, stored.Config["api_key"]!.GetValue<string>());
-        Assert.DoesNotContain(Secret, string.Join('|', raw.Properties.Values), StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, string.Join('|', raw.Select(p => p.Value)), StringComparison.Ordinal);
     }
 
     [Fact]

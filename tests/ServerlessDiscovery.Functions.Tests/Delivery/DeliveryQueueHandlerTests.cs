@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using Azure.Storage.Queues.Models;
 using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Functions.Tests.Webhooks;
 using ServerlessDiscovery.Functions.Webhooks;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Delivery;
@@ -266,9 +267,9 @@ public sealed class DeliveryQueueHandlerTests
     private static async Task<List<TableEntity>> RowsAsync(DeliveryQueueHarness harness)
     {
         var rows = new List<TableEntity>();
-        TableClient table = harness.App.Table(Engine.Storage.TableNames.Deliveries);
+        TableClient table = harness.App.Table(TableNames.Deliveries);
         await table.CreateIfNotExistsAsync(); // the app creates it with its first delivery
-        await foreach (TableEntity row in table.QueryAsync(TableFilter.Partition("default~otel")))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition("default~otel")))
         {
             rows.Add(row);
         }

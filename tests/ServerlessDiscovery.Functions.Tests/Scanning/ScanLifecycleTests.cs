@@ -1,10 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Scanning;
-using ServerlessDiscovery.Engine.Storage;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Scanning;
@@ -213,7 +213,7 @@ public sealed class ScanLifecycleTests
     internal static async Task<List<TableEntity>> OutboxAsync(EngineApp app, string instance, string tenant = "default")
     {
         var rows = new List<TableEntity>();
-        await foreach (TableEntity row in app.App.Table(TableNames.Assets).QueryAsync(TableFilter.RowKeyPrefix($"{tenant}~{instance}", "!outbox~")))
+        await foreach (TableEntity row in app.App.Table(TableNames.Assets).QueryAsync<TableEntity>(TableQueries.RowKeyPrefix($"{tenant}~{instance}", "!outbox~")))
         {
             rows.Add(row);
         }
@@ -224,7 +224,7 @@ public sealed class ScanLifecycleTests
     private static async Task<List<TableEntity>> EdgeRowsAsync(EngineApp app, string instance)
     {
         var rows = new List<TableEntity>();
-        await foreach (TableEntity row in app.App.Table(TableNames.Edges).QueryAsync(TableFilter.Partition($"default~{instance}")))
+        await foreach (TableEntity row in app.App.Table(TableNames.Edges).QueryAsync<TableEntity>(TableQueries.Partition($"default~{instance}")))
         {
             rows.Add(row);
         }

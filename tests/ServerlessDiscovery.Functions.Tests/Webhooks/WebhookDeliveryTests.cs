@@ -1,10 +1,11 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Engine.Storage;
+using Azure;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Tables;
+using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Webhooks;
@@ -119,7 +120,7 @@ public sealed class WebhookDeliveryTests
             Assert.Equal(3, row.GetInt32("Attempts"));
             Assert.Equal(503, row.GetInt32("LastStatus"));
             Assert.Contains("503", row.GetString("LastError"), StringComparison.Ordinal);
-            Assert.DoesNotContain(row.Properties.Keys, k => k.Contains("Secret", StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain(row.Keys, k => k.Contains("Secret", StringComparison.OrdinalIgnoreCase));
         });
         await slow.WhenReceivedAsync(5);
     }
@@ -200,7 +201,7 @@ public sealed class WebhookDeliveryTests
         var rows = new List<TableEntity>();
         TableClient table = app.App.Table(TableNames.Deliveries);
         await table.CreateIfNotExistsAsync(); // the app creates it with its first delivery
-        await foreach (TableEntity row in table.QueryAsync(TableFilter.Partition($"default~{instance}")))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition($"default~{instance}")))
         {
             rows.Add(row);
         }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Engine.Storage;
-using ServerlessDiscovery.Tables;
+using Azure.Data.Tables;
+using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Webhooks;
@@ -63,7 +63,7 @@ public sealed class WebhooksApiTests : IAsyncLifetime
         });
 
         TableEntity row = Assert.Single(await RowsAsync(_app.App.Table(TableNames.Webhooks)), r => r.GetString("Url") == "http://127.0.0.1:9/at-rest");
-        string stored = string.Join("|", row.Properties.Values.Select(v => v?.ToString()));
+        string stored = string.Join("|", row.Select(p => p.Value?.ToString()));
         Assert.DoesNotContain(created["secret"]!.GetValue<string>(), stored, StringComparison.Ordinal);
         Assert.DoesNotContain("plain-header-value-123", stored, StringComparison.Ordinal);
         Assert.Equal("default~w1", row.PartitionKey);
@@ -179,7 +179,7 @@ public sealed class WebhooksApiTests : IAsyncLifetime
     private static async Task<List<TableEntity>> RowsAsync(TableClient table)
     {
         var rows = new List<TableEntity>();
-        await foreach (TableEntity row in table.QueryAsync())
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter: (string?)null))
         {
             rows.Add(row);
         }

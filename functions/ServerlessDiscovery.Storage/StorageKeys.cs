@@ -1,13 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ServerlessDiscovery.Engine.Storage;
+namespace ServerlessDiscovery.Storage;
 
 /// <summary>
 /// Turns source identities (ARNs, URLs, resource ids) into Table Storage keys: reversible escaping of the characters
 /// keys may not hold, and a stable SHA-256 form for identities too long for a key.
 /// </summary>
-internal static class StorageKeys
+public static class StorageKeys
 {
     public const char Separator = '~';
     private const int MaxEscapedLength = 400;

@@ -1,7 +1,7 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using ServerlessDiscovery.Tables;
 
-namespace ServerlessDiscovery.Engine.Storage;
+namespace ServerlessDiscovery.Storage;
 
 /// <summary>Where the inventory's tables live: a connection string, or a table service URI reached with a managed identity.</summary>
 public sealed class StorageOptions
@@ -37,11 +37,12 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         {
             try
             {
-                TableConnection.Parse(options.ConnectionString!);
+                _ = new TableServiceClient(options.ConnectionString!);
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException or UriFormatException)
             {
-                failures.Add($"Storage__ConnectionString is malformed: {ex.Message}");
+                // The SDK's message may quote the connection string, key included: name the setting, not the value.
+                failures.Add("Storage__ConnectionString is malformed: expected AccountName=...;AccountKey=... (optionally TableEndpoint=...) or UseDevelopmentStorage=true.");
             }
         }
 

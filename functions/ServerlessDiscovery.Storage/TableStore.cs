@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.Options;
-using ServerlessDiscovery.Tables;
 
-namespace ServerlessDiscovery.Engine.Storage;
+namespace ServerlessDiscovery.Storage;
 
 /// <summary>
 /// The app's tables. Each is created on first use, once per process, so start-up makes no storage calls
@@ -14,10 +15,13 @@ public sealed class TableStore
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
     private readonly string _prefix;
 
+    /// <param name="options">Where the tables are (Storage__*).</param>
+    /// <param name="clientOptions">Pipeline options; <see cref="CreateClientOptions"/> when null. Tests add policies or a transport to it.</param>
     public TableStore(IOptions<StorageOptions> options, TableClientOptions? clientOptions = null)
     {
         StorageOptions settings = options.Value;
         _prefix = settings.TablePrefix;
+        clientOptions ??= CreateClientOptions();
         Service = string.IsNullOrWhiteSpace(settings.ConnectionString)
             ? new TableServiceClient(
                 new Uri(settings.TableServiceUri!),
@@ -25,10 +29,26 @@ public sealed class TableStore
                     ? new DefaultAzureCredential()
                     : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(settings.ClientId)),
                 clientOptions)
-            : new TableServiceClient(settings.ConnectionString!, clientOptions);
+            : new TableServiceClient(settings.ConnectionString, clientOptions);
     }
 
     public TableServiceClient Service { get; }
+
+    /// <summary>
+    /// Azure.Core's retry (408, 429, 500, 502, 503, 504 and network errors; never 409 or 412), exponential from 200 ms,
+    /// at most 5 retries and 10 s between them, 30 s per attempt; request and response bodies are never logged.
+    /// </summary>
+    public static TableClientOptions CreateClientOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = 5;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(10);
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        options.Diagnostics.IsLoggingContentEnabled = false;
+        return options;
+    }
 
     /// <summary>The table named <paramref name="name"/> (prefixed), created if missing.</summary>
     public Task<TableClient> GetTableAsync(string name, CancellationToken cancellationToken = default)
@@ -43,6 +63,16 @@ public sealed class TableStore
         }
 
         return task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>A cheap authenticated call (list one table name) that tells whether Table Storage answers.</summary>
+    public async Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        await foreach (Azure.Page<Azure.Data.Tables.Models.TableItem> page in Service.QueryAsync(filter: (string?)null, maxPerPage: 1, cancellationToken).AsPages(pageSizeHint: 1))
+        {
+            _ = page;
+            break;
+        }
     }
 
     private async Task<TableClient> CreateAsync(string name)

@@ -1,12 +1,12 @@
-using ServerlessDiscovery.Tables;
+using Azure.Data.Tables;
 
-namespace ServerlessDiscovery.Engine.Storage;
+namespace ServerlessDiscovery.Storage;
 
 /// <summary>
 /// Stores bytes longer than one binary property allows (64 KiB) across numbered properties Name_0, Name_1, ...
 /// up to what fits beside other columns in one 1 MiB entity. Binary is stored as is, without base64's growth.
 /// </summary>
-internal static class LargeBinary
+public static class LargeBinary
 {
     public const int ChunkBytes = 64 * 1024;
     public const int MaxChunks = 15;

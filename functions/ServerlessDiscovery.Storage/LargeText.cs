@@ -1,12 +1,12 @@
-using ServerlessDiscovery.Tables;
+using Azure.Data.Tables;
 
-namespace ServerlessDiscovery.Engine.Storage;
+namespace ServerlessDiscovery.Storage;
 
 /// <summary>
 /// Stores text longer than one Table string property allows (32K UTF-16 characters) across numbered
 /// properties: Name, Name_1, Name_2, ... up to the entity's 1 MiB limit.
 /// </summary>
-internal static class LargeText
+public static class LargeText
 {
     public const int ChunkChars = 30_000;
     public const int MaxChunks = 15;

@@ -1,0 +1,52 @@
+namespace ServerlessDiscovery.Storage;
+
+/// <summary>Columns of an asset row in the "assets" table (PartitionKey {tenant}~{instance}, RowKey {type}~{escaped id}).</summary>
+public static class AssetColumns
+{
+    public const string Tenant = "Tenant";
+    public const string Instance = "Instance";
+    public const string Type = "Type";
+    public const string Id = "Id";
+    public const string Name = "Name";
+    public const string Scope = "Scope";
+    public const string State = "State";
+    public const string Reason = "Reason";
+    /// <summary>SHA-256 of the canonical content: equal hashes mean nothing to write.</summary>
+    public const string Hash = "Hash";
+    public const string Version = "Version";
+    public const string FirstSeen = "FirstSeen";
+    public const string LastSeen = "LastSeen";
+    public const string LastChanged = "LastChanged";
+    public const string StateChangedAt = "StateChangedAt";
+    public const string LastRunId = "LastRunId";
+    /// <summary>Canonical JSON, split by <see cref="LargeText"/>.</summary>
+    public const string Attributes = "Attributes";
+    public const string Invocations = "Invocations";
+    public const string InputTokens = "InputTokens";
+    public const string OutputTokens = "OutputTokens";
+    public const string LastInvoked = "LastInvoked";
+}
+
+/// <summary>Columns of an outbox row, kept beside the assets it belongs to (RowKey "!outbox~{first event id}").</summary>
+public static class OutboxColumns
+{
+    public const string Count = "Count";
+    /// <summary>A JSON array of CloudEvents, split by <see cref="LargeText"/>.</summary>
+    public const string Events = "Events";
+}
+
+/// <summary>Columns of a lineage row in the "edges" table (PartitionKey {tenant}~{instance}).</summary>
+public static class EdgeColumns
+{
+    public const string Tenant = AssetColumns.Tenant;
+    public const string Instance = AssetColumns.Instance;
+    public const string SourceType = "SourceType";
+    public const string SourceId = "SourceId";
+    public const string Relationship = "Relationship";
+    public const string TargetType = "TargetType";
+    public const string TargetId = "TargetId";
+    public const string Scope = AssetColumns.Scope;
+    public const string State = AssetColumns.State;
+    public const string FirstSeen = AssetColumns.FirstSeen;
+    public const string StateChangedAt = AssetColumns.StateChangedAt;
+}
