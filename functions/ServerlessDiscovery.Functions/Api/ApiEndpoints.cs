@@ -28,9 +28,8 @@ internal static class ApiEndpoints
         return api;
     }
 
-    /// <summary>The OpenAPI document, behind the same key check as the API it describes.</summary>
-    public static void MapOpenApiDocument(this WebApplication app)
-    {
+    /// <summary>The OpenAPI document's key check: a middleware, because MapOpenApi's endpoint takes no filters of ours.</summary>
+    public static IApplicationBuilder UseOpenApiKeyCheck(this IApplicationBuilder app) =>
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/openapi"), branch => branch.Use(async (context, next) =>
         {
             (Caller? caller, int status, string? error) = context.RequestServices.GetRequiredService<ApiKeyAuthenticator>().Authenticate(context.Request);
@@ -42,6 +41,8 @@ internal static class ApiEndpoints
 
             await next(context);
         }));
-        app.MapOpenApi("/api/openapi/{documentName}.json");
-    }
+
+    /// <summary>The OpenAPI document, behind the same key check as the API it describes (<see cref="UseOpenApiKeyCheck"/>).</summary>
+    public static void MapOpenApiDocument(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapOpenApi("/api/openapi/{documentName}.json");
 }

@@ -64,7 +64,7 @@ internal static class ApiRequest
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
 
-        return TypedResults.Problem(statusCode: status, title: status switch { 401 => "Unauthorized", 403 => "Forbidden", _ => "Bad request" }, detail: error);
+        return TypedResults.Problem(statusCode: status, title: status switch { 401 => "Unauthorized", 403 => "Forbidden", 503 => "API keys not configured", _ => "Bad request" }, detail: error);
     }
 
     public static IResult BadRequest(string detail) =>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Functions.Hosting;
 
 namespace ServerlessDiscovery.Functions.Security;
 
@@ -15,16 +16,29 @@ public sealed class ApiKeyAuthenticator
 {
     private readonly (byte[] Hash, string? Tenant)[] _keys;
 
-    public ApiKeyAuthenticator(IOptions<ApiKeyOptions> options)
+    private readonly bool _refuseWithoutKeys;
+
+    public ApiKeyAuthenticator(IOptions<ApiKeyOptions> options, HostingModeAccessor hosting)
     {
         _keys = [.. options.Value.Parse().Select(k => (SHA256.HashData(Encoding.UTF8.GetBytes(k.Key)), k.Tenant))];
+
+        // Standalone without keys listens on loopback only; under the Functions host the app is public, so no keys means no API.
+        _refuseWithoutKeys = hosting.Mode == HostingMode.FunctionsWorker && _keys.Length == 0;
     }
 
     public bool KeysRequired => _keys.Length > 0;
 
-    /// <summary>Returns the caller, or an error status (401 no/unknown key, 403 wrong tenant, 400 bad tenant id) with a reason.</summary>
+    /// <summary>
+    /// Returns the caller, or an error status (401 no/unknown key, 403 wrong tenant, 400 bad tenant id, 503 no keys
+    /// configured under the Functions host) with a reason.
+    /// </summary>
     public (Caller? Caller, int Status, string? Error) Authenticate(HttpRequest request)
     {
+        if (_refuseWithoutKeys)
+        {
+            return (null, StatusCodes.Status503ServiceUnavailable, "Api__Keys is not set: under the Functions host the API and OTLP endpoints are served only with API keys. Set the Api__Keys app setting.");
+        }
+
         string? requestedTenant = request.Headers["X-Tenant-Id"].FirstOrDefault() ?? request.Headers["X-Integration-Id"].FirstOrDefault();
         if (requestedTenant is not null && !TenantId.IsValid(requestedTenant))
         {

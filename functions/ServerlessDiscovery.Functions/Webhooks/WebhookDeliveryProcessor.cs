@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Functions.Delivery;
-using ServerlessDiscovery.Functions.Invocations;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 
@@ -22,7 +21,7 @@ internal sealed partial class WebhookDeliveryProcessor(WebhookDeliverer delivere
         string id = Text(deliveryEvent, "id") ?? "(no id)";
         if (type == EventGridDeliveryDispatch.EventType)
         {
-            JsonElement data = deliveryEvent.TryGetProperty("data", out JsonElement d) ? FunctionInvocation.Unwrap(d) : default;
+            JsonElement data = deliveryEvent.TryGetProperty("data", out JsonElement d) ? DeliveryQueueMessageHandler.Unwrap(d) : default;
             if (data.ValueKind != JsonValueKind.Object || Text(data, "tenant") is not { } tenant || Text(data, "instance") is not { } instance || Text(data, "delivery_id") is not { } deliveryId)
             {
                 // Retrying a malformed event cannot help: say so and let it go.

@@ -1,8 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Tables;
 using ServerlessDiscovery.Testing;
@@ -10,12 +8,14 @@ using ServerlessDiscovery.Testing;
 namespace ServerlessDiscovery.Functions.Tests.Webhooks;
 
 /// <summary>
-/// Functions mode (EventGrid__TopicEndpoint set): deliveries are published to a loopback stand-in for the topic, and the
-/// Deliver function, invoked as the host would with the captured event, makes one attempt per invocation.
+/// Event Grid mode (EventGrid__TopicEndpoint set): deliveries are published to a loopback stand-in for the topic, and the
+/// Deliver function's handler, given the captured event as the queue message Event Grid writes, makes one attempt per
+/// invocation. A thrown exception is a failed invocation (the queue retries the message).
 /// </summary>
 public sealed class DeliverFunctionTests : IAsyncLifetime
 {
     private LoopbackServer _topic = null!;
+    private int _invocations;
 
     public async Task InitializeAsync() =>
         _topic = await LoopbackServer.StartAsync((context, _) => { context.Response.StatusCode = 200; return Task.CompletedTask; });
@@ -34,14 +34,14 @@ public sealed class DeliverFunctionTests : IAsyncLifetime
         JsonObject published = Assert.Single(PublishedEvents());
         Assert.Empty(receiver.Received);
 
-        HttpStatusCode first = await InvokeDeliverAsync(app, published);
-        HttpStatusCode again = await InvokeDeliverAsync(app, published);
+        bool first = await InvokeDeliverAsync(app, published);
+        bool again = await InvokeDeliverAsync(app, published);
 
         Assert.Equal("ServerlessDiscovery.Webhook.Delivery", published["type"]!.GetValue<string>());
         Assert.Equal("/tenants/default/instances/otel", published["source"]!.GetValue<string>());
         Assert.Equal(published["id"]!.GetValue<string>(), published["data"]!["delivery_id"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.OK, first);
-        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.True(first);
+        Assert.True(again);
         RecordedRequest delivered = Assert.Single(receiver.Received).Request;
         Assert.Equal(3, JsonNode.Parse(delivered.Body)!["resourceSpans"]![0]!["scopeSpans"]![0]!["spans"]!.AsArray().Count);
     }
@@ -56,10 +56,10 @@ public sealed class DeliverFunctionTests : IAsyncLifetime
         await app.App.Get<IOtlpForwarder>().ForwardAsync("default", "traces", Webhook.OtlpJson(1), isProtobuf: false, CancellationToken.None);
         JsonObject published = Assert.Single(PublishedEvents());
 
-        HttpStatusCode[] results = [await InvokeDeliverAsync(app, published), await InvokeDeliverAsync(app, published), await InvokeDeliverAsync(app, published), await InvokeDeliverAsync(app, published)];
+        bool[] results = [await InvokeDeliverAsync(app, published), await InvokeDeliverAsync(app, published), await InvokeDeliverAsync(app, published), await InvokeDeliverAsync(app, published)];
 
         // Attempts 1 and 2 fail the invocation (Event Grid retries); attempt 3 is the last and dead-letters; a 4th is a no-op.
-        Assert.Equal([HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError, HttpStatusCode.OK, HttpStatusCode.OK], results);
+        Assert.Equal([false, false, true, true], results);
         Assert.Equal(3, receiver.Received.Count);
         TableEntity row = Assert.Single(await WebhookDeliveryTests.DeliveriesAsync(app, "otel"));
         Assert.Equal(DeliveryStates.DeadLettered, row.GetString("State"));
@@ -87,11 +87,11 @@ public sealed class DeliverFunctionTests : IAsyncLifetime
             ["data"] = new JsonObject { ["id"] = "m1" },
         };
 
-        Assert.Equal(HttpStatusCode.OK, await InvokeDeliverAsync(app, change));
+        Assert.True(await InvokeDeliverAsync(app, change));
         JsonObject delivery = Assert.Single(PublishedEvents());
         Assert.Empty(receiver.Received);
-        Assert.Equal(HttpStatusCode.OK, await InvokeDeliverAsync(app, delivery));
-        Assert.Equal(HttpStatusCode.OK, await InvokeDeliverAsync(app, change));
+        Assert.True(await InvokeDeliverAsync(app, delivery));
+        Assert.True(await InvokeDeliverAsync(app, change));
 
         Assert.Single(PublishedEvents());
         RecordedRequest request = Assert.Single(receiver.Received).Request;
@@ -125,7 +125,7 @@ public sealed class DeliverFunctionTests : IAsyncLifetime
         Assert.Equal(0, tooSoon);
         Assert.Equal(1, later);
         JsonObject republished = Assert.Single(flakyTopic.Requests.Skip(failedPublishes).SelectMany(r => JsonNode.Parse(r.Body)!.AsArray().Select(e => e!.AsObject())));
-        Assert.Equal(HttpStatusCode.OK, await InvokeDeliverAsync(app, republished));
+        Assert.True(await InvokeDeliverAsync(app, republished));
         Assert.Single(receiver.Received);
     }
 
@@ -133,7 +133,6 @@ public sealed class DeliverFunctionTests : IAsyncLifetime
     {
         topic ??= _topic;
         Dictionary<string, string?> settings = Webhook.Settings(maxAttempts: 3);
-        settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["EventGrid:TopicEndpoint"] = new Uri(topic.BaseAddress, "api/events").ToString();
         settings["EventGrid:TopicKey"] = "test-topic-key-0123456789";
         return EngineApp.StartAsync(settings);
@@ -143,23 +142,22 @@ public sealed class DeliverFunctionTests : IAsyncLifetime
         [.. _topic.Requests.SelectMany(r => JsonNode.Parse(r.Body)!.AsArray().Select(e => e!.AsObject()))
             .Where(e => e["type"]!.GetValue<string>() == "ServerlessDiscovery.Webhook.Delivery")];
 
-    /// <summary>POST /Deliver as the Functions host sends it: the event encoded as a JSON string twice.</summary>
-    private static async Task<HttpStatusCode> InvokeDeliverAsync(EngineApp app, JsonObject cloudEvent)
+    /// <summary>
+    /// The Deliver function's work on one queue message holding the event, base64-encoded on odd calls to show both
+    /// encodings are read. True when the invocation succeeds, false when it fails (the queue would retry it).
+    /// </summary>
+    private async Task<bool> InvokeDeliverAsync(EngineApp app, JsonObject cloudEvent)
     {
-        string once = cloudEvent.ToJsonString();
-        string body = new JsonObject
+        string json = cloudEvent.ToJsonString();
+        string message = (++_invocations % 2 == 1) ? Convert.ToBase64String(Encoding.UTF8.GetBytes(json)) : json;
+        try
         {
-            ["Data"] = new JsonObject { ["event"] = JsonSerializer.Serialize(once) },
-            ["Metadata"] = new JsonObject(),
-        }.ToJsonString();
-        using HttpResponseMessage response = await app.Client.PostAsync("Deliver", new StringContent(body, Encoding.UTF8, "application/json"));
-        return response.StatusCode;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+            await app.App.Get<IDeliveryQueueHandler>().HandleAsync(message, CancellationToken.None);
+            return true;
+        }
+        catch (WebhookDeliveryFailedException)
+        {
+            return false;
+        }
     }
 }
