@@ -29,7 +29,6 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
         await using LoopbackServer topic = await LoopbackServer.StartAsync((context, _) => { context.Response.StatusCode = 200; return Task.CompletedTask; });
         await using LoopbackServer subscriber = await LoopbackServer.StartAsync((context, _) => { context.Response.StatusCode = 200; return Task.CompletedTask; });
         await using StandInHost host = await StandInHost.StartAsync();
-        string appDirectory = WorkerProcess.AppDirectory();
         var settings = new Dictionary<string, string>
         {
             ["Storage__ConnectionString"] = Azurite.ConnectionString,
@@ -47,31 +46,13 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
             ["Webhooks__Timeout"] = "00:00:10",
         };
 
-        Stopwatch clock = Stopwatch.StartNew();
-        await using WorkerProcess worker = WorkerProcess.Start(host.Address, settings);
-        var rpc = new HostChannel(host.Worker, worker);
+        await using Session session = await Session.StartAsync(host, settings);
+        output.WriteLine($"worker start -> StartStream {session.ToStartStream.TotalMilliseconds:0} ms; -> init answered (ready) {session.ToReady.TotalMilliseconds:0} ms; HttpUri {session.HttpUri}");
+        HostChannel rpc = session.Rpc;
+        HttpFunctions web = session.Web;
+        Dictionary<string, RpcFunctionMetadata> functions = session.Functions;
 
-        // 1. The worker opens the stream.
-        StreamingMessage start = await rpc.ReceiveAsync(m => m.ContentCase == StreamingMessage.ContentOneofCase.StartStream, StartLimit, "StartStream");
-        TimeSpan toStartStream = clock.Elapsed;
-        Assert.Equal(worker.WorkerId, start.StartStream.WorkerId);
-
-        // 2. Init: the worker answers with its own HTTP address (ASP.NET Core integration).
-        StreamingMessage init = await rpc.RequestAsync(new StreamingMessage
-        {
-            WorkerInitRequest = new WorkerInitRequest { HostVersion = "4.1000.0", WorkerDirectory = appDirectory, FunctionAppDirectory = appDirectory },
-        });
-        TimeSpan toReady = clock.Elapsed;
-        Assert.Equal(StatusResult.Types.Status.Success, init.WorkerInitResponse.Result.Status);
-        Assert.True(init.WorkerInitResponse.Capabilities.TryGetValue("HttpUri", out string? httpUriText), "WorkerInitResponse lacks the HttpUri capability.");
-        var httpUri = new Uri(httpUriText!);
-        Assert.True(httpUri.IsLoopback, $"HttpUri {httpUri} is not a loopback address.");
-        output.WriteLine($"worker start -> StartStream {toStartStream.TotalMilliseconds:0} ms; -> init answered (ready) {toReady.TotalMilliseconds:0} ms; HttpUri {httpUri}");
-
-        // 3. Metadata: the five functions and their bindings.
-        StreamingMessage metadata = await rpc.RequestAsync(new StreamingMessage { FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = appDirectory } });
-        Assert.Equal(StatusResult.Types.Status.Success, metadata.FunctionMetadataResponse.Result.Status);
-        Dictionary<string, RpcFunctionMetadata> functions = metadata.FunctionMetadataResponse.FunctionMetadataResults.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        // Metadata: the five functions and their bindings.
         Assert.Equal(["Api", "Deliver", "DiscoveryTick", "Health", "Otlp"], functions.Keys.Order(StringComparer.Ordinal));
         AssertTrigger(functions["DiscoveryTick"], "timerTrigger", b => Assert.Equal("%DISCOVERY_TICK%", (string?)b["schedule"]));
         AssertTrigger(functions["Deliver"], "queueTrigger", b =>
@@ -83,22 +64,8 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
         AssertHttp(functions["Otlp"], "v1/{signal}", ["post"]);
         AssertHttp(functions["Health"], "{probe:regex(^(healthz|readyz)$)}", ["get"]);
 
-        // 4. Load each function, one request per function as the host sends them.
-        foreach (RpcFunctionMetadata function in functions.Values)
-        {
-            if (string.IsNullOrEmpty(function.FunctionId))
-            {
-                function.FunctionId = Guid.NewGuid().ToString();
-            }
 
-            StreamingMessage loaded = await rpc.RequestAsync(new StreamingMessage { FunctionLoadRequest = new FunctionLoadRequest { FunctionId = function.FunctionId, Metadata = function } });
-            Assert.True(loaded.FunctionLoadResponse.Result.Status == StatusResult.Types.Status.Success, $"Loading {function.Name} failed: {loaded.FunctionLoadResponse.Result.Exception?.Message}");
-        }
-
-        using var http = new HttpClient { BaseAddress = httpUri, Timeout = StepLimit };
-        var web = new HttpFunctions(rpc, http, functions);
-
-        // 5. HTTP through the catch-alls: the app's own pipeline answers.
+        // HTTP through the catch-alls: the app's own pipeline answers.
         using (HttpResponseMessage health = await web.SendAsync("Health", HttpMethod.Get, "healthz"))
         {
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
@@ -152,7 +119,7 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
             Assert.True(traces.StatusCode == HttpStatusCode.OK, await traces.Content.ReadAsStringAsync());
         }
 
-        // 6. Queue: the delivery the OTLP request queued reached the (stand-in) Event Grid topic; its subscription would
+        // Queue: the delivery the OTLP request queued reached the (stand-in) Event Grid topic; its subscription would
         // write the event into the deliveries queue, and the host hands the message to Deliver.
         JsonObject delivery = Assert.Single(topic.Requests.SelectMany(r => JsonNode.Parse(r.Body)!.AsArray().Select(e => e!.AsObject())),
             e => (string?)e["type"] == "ServerlessDiscovery.Webhook.Delivery");
@@ -163,14 +130,132 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
         Assert.Equal("/hook", hook.Path);
         Assert.Contains("resourceSpans", hook.BodyText, StringComparison.Ordinal);
 
-        // 7. Timer: ticks until the configured instance (due every second after it was written) has a scan record.
+        // Timer: ticks until the configured instance (due every second after it was written) has a scan record.
         JsonArray scans = await TickUntilScannedAsync(rpc, web, functions["DiscoveryTick"], "tick1");
         Assert.Equal("succeeded", (string?)scans[0]!["status"]);
 
-        // 8. Terminate: the worker stops and exits with 0.
+        // Terminate: the worker stops and exits with 0.
         await rpc.SendAsync(new StreamingMessage { WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) } });
-        int exitCode = await worker.WaitForExitAsync(StepLimit);
-        Assert.True(exitCode == 0, $"The worker exited with {exitCode}.\n{worker.Output}");
+        int exitCode = await session.Worker.WaitForExitAsync(StepLimit);
+        Assert.True(exitCode == 0, $"The worker exited with {exitCode}.\n{session.Worker.Output}");
+    }
+
+    [Fact]
+    public async Task Worker_WithoutApiKeys_RefusesTheApiWith503NamingTheSetting_HealthStillAnswers()
+    {
+        await using StandInHost host = await StandInHost.StartAsync();
+        await using Session session = await Session.StartAsync(host, new Dictionary<string, string>
+        {
+            ["Storage__ConnectionString"] = Azurite.ConnectionString,
+            ["Storage__TablePrefix"] = Azurite.UniqueName("h"),
+            ["Secrets__EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Api__Keys"] = string.Empty,
+        });
+
+        using (HttpResponseMessage api = await session.Web.SendAsync("Api", HttpMethod.Get, "api/v1/plugin-types"))
+        {
+            await AssertProblemAsync(api, HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("Api__Keys", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (HttpResponseMessage otlp = await session.Web.SendAsync("Otlp", HttpMethod.Post, "v1/traces", otlpJson: OtlpTraces))
+        {
+            await AssertProblemAsync(otlp, HttpStatusCode.ServiceUnavailable);
+        }
+
+        using (HttpResponseMessage health = await session.Web.SendAsync("Health", HttpMethod.Get, "healthz"))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+    }
+
+    /// <summary>A started worker, initialised, with its functions' metadata read and every function loaded.</summary>
+    private sealed class Session : IAsyncDisposable
+    {
+        private Session(WorkerProcess worker, HostChannel rpc, HttpClient http, Dictionary<string, RpcFunctionMetadata> functions, Uri httpUri, TimeSpan toStartStream, TimeSpan toReady)
+        {
+            Worker = worker;
+            Rpc = rpc;
+            Http = http;
+            Functions = functions;
+            HttpUri = httpUri;
+            ToStartStream = toStartStream;
+            ToReady = toReady;
+            Web = new HttpFunctions(rpc, http, functions);
+        }
+
+        public WorkerProcess Worker { get; }
+
+        public HostChannel Rpc { get; }
+
+        public HttpClient Http { get; }
+
+        public HttpFunctions Web { get; }
+
+        public Dictionary<string, RpcFunctionMetadata> Functions { get; }
+
+        public Uri HttpUri { get; }
+
+        /// <summary>Process start to the worker's StartStream.</summary>
+        public TimeSpan ToStartStream { get; }
+
+        /// <summary>Process start to the worker's answer to WorkerInitRequest: ready for metadata and invocations.</summary>
+        public TimeSpan ToReady { get; }
+
+        public static async Task<Session> StartAsync(StandInHost host, Dictionary<string, string> settings)
+        {
+            string appDirectory = WorkerProcess.AppDirectory();
+            Stopwatch clock = Stopwatch.StartNew();
+            WorkerProcess worker = WorkerProcess.Start(host.Address, settings);
+            try
+            {
+                var rpc = new HostChannel(host.Worker, worker);
+
+                // The worker opens the stream.
+                StreamingMessage start = await rpc.ReceiveAsync(m => m.ContentCase == StreamingMessage.ContentOneofCase.StartStream, StartLimit, "StartStream");
+                TimeSpan toStartStream = clock.Elapsed;
+                Assert.Equal(worker.WorkerId, start.StartStream.WorkerId);
+
+                // Init: the worker answers with its own HTTP address (ASP.NET Core integration).
+                StreamingMessage init = await rpc.RequestAsync(new StreamingMessage
+                {
+                    WorkerInitRequest = new WorkerInitRequest { HostVersion = "4.1000.0", WorkerDirectory = appDirectory, FunctionAppDirectory = appDirectory },
+                });
+                TimeSpan toReady = clock.Elapsed;
+                Assert.Equal(StatusResult.Types.Status.Success, init.WorkerInitResponse.Result.Status);
+                Assert.True(init.WorkerInitResponse.Capabilities.TryGetValue("HttpUri", out string? httpUriText), "WorkerInitResponse lacks the HttpUri capability.");
+                var httpUri = new Uri(httpUriText!);
+                Assert.True(httpUri.IsLoopback, $"HttpUri {httpUri} is not a loopback address.");
+
+                // Metadata, then one load request per function as the host sends them.
+                StreamingMessage metadata = await rpc.RequestAsync(new StreamingMessage { FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = appDirectory } });
+                Assert.True(metadata.FunctionMetadataResponse.Result.Status == StatusResult.Types.Status.Success, metadata.FunctionMetadataResponse.Result.Exception?.Message);
+                Dictionary<string, RpcFunctionMetadata> functions = metadata.FunctionMetadataResponse.FunctionMetadataResults.ToDictionary(f => f.Name, StringComparer.Ordinal);
+                foreach (RpcFunctionMetadata function in functions.Values)
+                {
+                    if (string.IsNullOrEmpty(function.FunctionId))
+                    {
+                        function.FunctionId = Guid.NewGuid().ToString();
+                    }
+
+                    StreamingMessage loaded = await rpc.RequestAsync(new StreamingMessage { FunctionLoadRequest = new FunctionLoadRequest { FunctionId = function.FunctionId, Metadata = function } });
+                    Assert.True(loaded.FunctionLoadResponse.Result.Status == StatusResult.Types.Status.Success, $"Loading {function.Name} failed: {loaded.FunctionLoadResponse.Result.Exception?.Message}");
+                }
+
+                return new Session(worker, rpc, new HttpClient { BaseAddress = httpUri, Timeout = StepLimit }, functions, httpUri, toStartStream, toReady);
+            }
+            catch
+            {
+                await worker.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await Worker.DisposeAsync();
+        }
     }
 
     private const string OtlpTraces = """
