@@ -47,7 +47,7 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
         };
 
         await using Session session = await Session.StartAsync(host, settings);
-        output.WriteLine($"worker start -> StartStream {session.ToStartStream.TotalMilliseconds:0} ms; -> init answered (ready) {session.ToReady.TotalMilliseconds:0} ms; HttpUri {session.HttpUri}");
+        output.WriteLine($"worker start -> StartStream {session.ToStartStream.TotalMilliseconds:0} ms; -> init answered {session.ToReady.TotalMilliseconds:0} ms; -> HttpUri listening {session.ToHttp.TotalMilliseconds:0} ms ({session.HttpUri})");
         HostChannel rpc = session.Rpc;
         HttpFunctions web = session.Web;
         Dictionary<string, RpcFunctionMetadata> functions = session.Functions;
@@ -172,7 +172,7 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
     /// <summary>A started worker, initialised, with its functions' metadata read and every function loaded.</summary>
     private sealed class Session : IAsyncDisposable
     {
-        private Session(WorkerProcess worker, HostChannel rpc, HttpClient http, Dictionary<string, RpcFunctionMetadata> functions, Uri httpUri, TimeSpan toStartStream, TimeSpan toReady)
+        private Session(WorkerProcess worker, HostChannel rpc, HttpClient http, Dictionary<string, RpcFunctionMetadata> functions, Uri httpUri, TimeSpan toStartStream, TimeSpan toReady, TimeSpan toHttp)
         {
             Worker = worker;
             Rpc = rpc;
@@ -181,6 +181,7 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
             HttpUri = httpUri;
             ToStartStream = toStartStream;
             ToReady = toReady;
+            ToHttp = toHttp;
             Web = new HttpFunctions(rpc, http, functions);
         }
 
@@ -201,6 +202,9 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
 
         /// <summary>Process start to the worker's answer to WorkerInitRequest: ready for metadata and invocations.</summary>
         public TimeSpan ToReady { get; }
+
+        /// <summary>Process start to the worker's HttpUri accepting connections.</summary>
+        public TimeSpan ToHttp { get; }
 
         public static async Task<Session> StartAsync(StandInHost host, Dictionary<string, string> settings)
         {
@@ -227,6 +231,11 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
                 var httpUri = new Uri(httpUriText!);
                 Assert.True(httpUri.IsLoopback, $"HttpUri {httpUri} is not a loopback address.");
 
+                // The worker answers init before its Kestrel listens (the gRPC client starts first): HTTP is ready when
+                // HttpUri accepts connections. The host's forwarder meets the same gap; a test waits for it, bounded.
+                await WaitUntilListeningAsync(httpUri, worker);
+                TimeSpan toHttp = clock.Elapsed;
+
                 // Metadata, then one load request per function as the host sends them.
                 StreamingMessage metadata = await rpc.RequestAsync(new StreamingMessage { FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = appDirectory } });
                 Assert.True(metadata.FunctionMetadataResponse.Result.Status == StatusResult.Types.Status.Success, metadata.FunctionMetadataResponse.Result.Exception?.Message);
@@ -242,12 +251,34 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
                     Assert.True(loaded.FunctionLoadResponse.Result.Status == StatusResult.Types.Status.Success, $"Loading {function.Name} failed: {loaded.FunctionLoadResponse.Result.Exception?.Message}");
                 }
 
-                return new Session(worker, rpc, new HttpClient { BaseAddress = httpUri, Timeout = StepLimit }, functions, httpUri, toStartStream, toReady);
+                return new Session(worker, rpc, new HttpClient { BaseAddress = httpUri, Timeout = StepLimit }, functions, httpUri, toStartStream, toReady, toHttp);
             }
             catch
             {
                 await worker.DisposeAsync();
                 throw;
+            }
+        }
+
+        private static async Task WaitUntilListeningAsync(Uri uri, WorkerProcess worker)
+        {
+            using var deadline = new CancellationTokenSource(StartLimit);
+            while (true)
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                try
+                {
+                    await client.ConnectAsync(uri.Host, uri.Port, deadline.Token);
+                    return;
+                }
+                catch (System.Net.Sockets.SocketException) when (!deadline.IsCancellationRequested && !worker.Process.HasExited)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or System.Net.Sockets.SocketException)
+                {
+                    throw new Xunit.Sdk.XunitException($"The worker's HttpUri {uri} did not accept connections within {StartLimit.TotalSeconds:0} s.\n{worker.Output}");
+                }
             }
         }
 
