@@ -37,5 +37,7 @@ const v=(JSON.parse(fs.readFileSync("local.settings.json","utf8")).Values)||{};
 console.log((process.env.URLS||v.URLS||"http://localhost:7071").split(";")[0]);')
 echo "ServerlessDiscovery: $url  (health $url/healthz, ready $url/readyz, API $url/api/v1/, OTLP $url/v1/traces)"
 dotnet build functions/ServerlessDiscovery.Functions -c Release -nologo -v quiet -clp:ErrorsOnly
+# The built DLL, not `dotnet run`: the Functions Worker SDK turns `dotnet run` into Core Tools (`func start`), which are
+# not installed here. Without the Functions host's --functions-uri argument the app runs standalone.
 # Run from the repository root so the app finds local.settings.json here.
 dotnet functions/ServerlessDiscovery.Functions/bin/Release/net10.0/ServerlessDiscovery.dll "$@"

@@ -19,7 +19,7 @@ public sealed class PackageTests(ITestOutputHelper output)
     private const string TimerInvocation =
         """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"DiscoveryTick","UtcNow":"2026-11-23T00:00:00Z","RandGuid":"00000000-0000-0000-0000-000000000000"}}}""";
 
-    [Fact]
+    [Fact(Skip = "The custom-handler package (function.json folders, app/ServerlessDiscovery, FUNCTIONS_CUSTOMHANDLER_PORT) is gone with the isolated worker; scripts/package.sh and this test are being rewritten for the dotnet-isolated package on the infra branch.")]
     public async Task PackageScript_ZipRunsUnderTheHostContract()
     {
         string work = Directory.CreateTempSubdirectory("sd-package-").FullName;

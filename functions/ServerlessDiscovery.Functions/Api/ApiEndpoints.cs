@@ -16,8 +16,6 @@ internal static class ApiEndpoints
     }
 
     /// <summary>The OpenAPI document, behind the same key as the API it describes.</summary>
-    public static void MapOpenApiDocument(this WebApplication app)
-    {
-        app.MapOpenApi("/api/openapi/{documentName}.json").RequireAuthorization(ApiKeyDefaults.Policy);
-    }
+    public static void MapOpenApiDocument(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapOpenApi("/api/openapi/{documentName}.json").RequireAuthorization(ApiKeyDefaults.Policy);
 }

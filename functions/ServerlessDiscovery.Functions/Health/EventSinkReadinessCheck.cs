@@ -12,7 +12,7 @@ internal sealed class EventSinkReadinessCheck(IEventSink sink, HostingModeAccess
 
     private Task<string?> ProbeAsync(CancellationToken cancellationToken)
     {
-        if (mode.Mode == HostingMode.Functions && sink.Name != "eventGrid")
+        if (mode.Mode == HostingMode.FunctionsWorker && sink.Name != "eventGrid")
         {
             return Task.FromResult<string?>("EventGrid__TopicEndpoint is not set: under the Functions host change events and webhook deliveries need an Event Grid topic.");
         }

@@ -1,10 +1,10 @@
 using System.Net;
+using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine;
 using ServerlessDiscovery.Functions.Api;
 using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Functions.Health;
-using ServerlessDiscovery.Functions.Invocations;
 using ServerlessDiscovery.Functions.Otlp;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
@@ -14,20 +14,22 @@ using ServerlessDiscovery.Functions.Webhooks;
 
 namespace ServerlessDiscovery.Functions.Hosting;
 
-/// <summary>Builds and runs the one executable, in Functions (custom handler) or standalone mode.</summary>
+/// <summary>
+/// Builds and runs the one executable: as the Functions host's isolated worker when the host started it, standalone
+/// otherwise. Both modes register the same services and serve the same HTTP pipeline (<see cref="UseServerlessDiscovery"/>).
+/// </summary>
 public static partial class ServerlessDiscoveryApp
 {
-    public const string CustomHandlerPortSetting = "FUNCTIONS_CUSTOMHANDLER_PORT";
     public const string DefaultStandaloneUrl = "http://localhost:7071";
 
     /// <summary>Process entry: a configuration error prints what to fix and exits with code 2, never a stack trace.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        WebApplication app;
+        IHost host;
         try
         {
-            app = Build(args);
-            await app.StartAsync();
+            host = HostingModeAccessor.FromCommandLine(args) == HostingMode.FunctionsWorker ? BuildWorker(args) : Build(args);
+            await host.StartAsync();
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or FormatException)
         {
@@ -41,13 +43,21 @@ public static partial class ServerlessDiscoveryApp
             return 1;
         }
 
-        await app.WaitForShutdownAsync();
-        await app.DisposeAsync();
+        await host.WaitForShutdownAsync();
+        if (host is IAsyncDisposable asyncDisposable)
+        {
+            await asyncDisposable.DisposeAsync();
+        }
+        else
+        {
+            host.Dispose();
+        }
+
         return 0;
     }
 
     /// <summary>
-    /// Builds the app. <paramref name="configure"/> adds configuration (tests), <paramref name="services"/> replaces services.
+    /// Builds the standalone app. <paramref name="configure"/> adds configuration (tests), <paramref name="services"/> replaces services.
     /// </summary>
     public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null)
     {
@@ -55,35 +65,56 @@ public static partial class ServerlessDiscoveryApp
         builder.Configuration.AddLocalSettings(Path.Combine(Directory.GetCurrentDirectory(), LocalSettingsConfiguration.FileName));
         configure?.Invoke(builder.Configuration);
 
-        HostingMode mode = ConfigureListening(builder);
-        builder.AddServerlessDiscoveryServices(mode);
+        ConfigureStandaloneListening(builder);
+        builder.AddServerlessDiscoveryServices(HostingMode.Standalone);
+        builder.Services.AddHostedService<StandaloneTimer>();
         services?.Invoke(builder.Services);
 
         WebApplication app = builder.Build();
-        app.MapServerlessDiscovery(mode);
+        app.UseServerlessDiscovery();
         return app;
     }
 
-    internal static HostingMode GetMode(IConfiguration configuration) =>
-        string.IsNullOrEmpty(configuration[CustomHandlerPortSetting]) ? HostingMode.Standalone : HostingMode.Functions;
+    /// <summary>
+    /// Builds the isolated worker: the Functions host's arguments (--functions-uri and the rest) say where its gRPC
+    /// endpoint is; the functions in Functions/ hand HTTP requests to the app's pipeline (<see cref="AppPipeline"/>).
+    /// </summary>
+    public static IHost BuildWorker(string[] args, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        configure?.Invoke(builder.Configuration);
 
-    private static HostingMode ConfigureListening(WebApplicationBuilder builder)
+        builder.AddServerlessDiscoveryServices(HostingMode.FunctionsWorker);
+        builder.Services.AddSingleton<AppPipeline>();
+        services?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// The app's HTTP pipeline, one definition for both modes: problem details for errors and bare status codes, the
+    /// routing, API-key authentication and authorization, and every endpoint (health, API, OTLP, the OpenAPI document).
+    /// </summary>
+    internal static IApplicationBuilder UseServerlessDiscovery(this IApplicationBuilder app)
+    {
+        app.UseStatusCodePages();
+        app.UseExceptionHandler();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseEndpoints(endpoints =>
+        {
+            endpoints.MapHealthEndpoints();
+            endpoints.MapApiV1();
+            endpoints.MapOtlp();
+            endpoints.MapOpenApiDocument();
+        });
+        return app;
+    }
+
+    private static void ConfigureStandaloneListening(WebApplicationBuilder builder)
     {
         ConfigurationManager config = builder.Configuration;
-        HostingMode mode = GetMode(config);
-        if (mode == HostingMode.Functions)
-        {
-            string port = config[CustomHandlerPortSetting]!;
-            if (!int.TryParse(port, out int p) || p is < 1 or > 65535)
-            {
-                throw new InvalidOperationException($"{CustomHandlerPortSetting} '{port}' is not a port number.");
-            }
-
-            // The host calls us on loopback only; nothing else may reach the invocation routes.
-            builder.WebHost.UseUrls($"http://127.0.0.1:{p}");
-            return mode;
-        }
-
         string urls = config["urls"] is { Length: > 0 } u ? u : DefaultStandaloneUrl;
         bool keysSet = !string.IsNullOrWhiteSpace(config["Api:Keys"]);
         foreach (string url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -101,13 +132,12 @@ public static partial class ServerlessDiscoveryApp
         }
 
         builder.WebHost.UseUrls(urls);
-        return mode;
     }
 
     private static bool IsLoopback(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? ip) && IPAddress.IsLoopback(ip));
 
-    private static void AddServerlessDiscoveryServices(this WebApplicationBuilder builder, HostingMode mode)
+    private static void AddServerlessDiscoveryServices(this IHostApplicationBuilder builder, HostingMode mode)
     {
         IServiceCollection services = builder.Services;
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -153,29 +183,7 @@ public static partial class ServerlessDiscoveryApp
         services.AddHostedService(sp => sp.GetRequiredService<TraceFlusher>());
         services.AddWebhooks(builder.Configuration, mode);
 
-        services.AddSingleton<IFunctionHandler, DiscoveryTickFunction>();
-        services.AddSingleton<IFunctionHandler, DeliverFunction>();
-        if (mode == HostingMode.Standalone)
-        {
-            services.AddHostedService<StandaloneTimer>();
-        }
-    }
-
-    private static void MapServerlessDiscovery(this WebApplication app, HostingMode mode)
-    {
-        app.UseStatusCodePages();
-        app.UseExceptionHandler();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapGet("/", () => TypedResults.Ok()).ExcludeFromDescription();
-        app.MapHealthEndpoints();
-        app.MapApiV1();
-        app.MapOtlp();
-        app.MapOpenApiDocument();
-        if (mode == HostingMode.Functions)
-        {
-            app.MapFunctionInvocations();
-        }
+        services.AddSingleton<DiscoveryTickHandler>();
     }
 
     private static string Describe(Exception ex) => ex switch
@@ -184,6 +192,3 @@ public static partial class ServerlessDiscoveryApp
         _ => ex.Message,
     };
 }
-
-/// <summary>Which mode this process runs in, for services that behave differently under the Functions host.</summary>
-public sealed record HostingModeAccessor(HostingMode Mode);

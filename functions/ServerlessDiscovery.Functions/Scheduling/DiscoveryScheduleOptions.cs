@@ -3,7 +3,7 @@ using NCrontab;
 
 namespace ServerlessDiscovery.Functions.Scheduling;
 
-/// <summary>DISCOVERY_TICK: the timer's 6-field NCRONTAB expression (seconds first), shared with function.json's %DISCOVERY_TICK%.</summary>
+/// <summary>DISCOVERY_TICK: the timer's 6-field NCRONTAB expression (seconds first), also the DiscoveryTick function's %DISCOVERY_TICK% schedule.</summary>
 public sealed class DiscoveryScheduleOptions
 {
     public const string SettingName = "DISCOVERY_TICK";

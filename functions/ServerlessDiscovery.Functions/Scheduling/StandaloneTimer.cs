@@ -1,23 +1,20 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using NCrontab;
-using ServerlessDiscovery.Functions.Invocations;
 
 namespace ServerlessDiscovery.Functions.Scheduling;
 
 /// <summary>
 /// Standalone mode's stand-in for the host's timer trigger: fires DiscoveryTick on the DISCOVERY_TICK schedule
-/// through the same handler the host would invoke. A failed tick is logged and the next one runs as usual.
+/// through the same handler the DiscoveryTick function calls. A failed tick is logged and the next one runs as usual.
 /// </summary>
 internal sealed partial class StandaloneTimer(
-    IEnumerable<IFunctionHandler> handlers,
+    DiscoveryTickHandler handler,
     IOptions<DiscoveryScheduleOptions> options,
     TimeProvider time,
     ILogger<StandaloneTimer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        IFunctionHandler handler = handlers.Single(h => h.Name == DiscoveryTickFunction.FunctionName);
         CrontabSchedule schedule = options.Value.Parse();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -33,10 +30,9 @@ internal sealed partial class StandaloneTimer(
                 return;
             }
 
-            var invocation = new FunctionInvocation(handler.Name, new Dictionary<string, JsonElement>(), default);
             try
             {
-                await handler.InvokeAsync(invocation, stoppingToken);
+                await handler.RunAsync(isPastDue: false, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

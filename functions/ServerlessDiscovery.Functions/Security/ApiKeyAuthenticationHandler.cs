@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Functions.Hosting;
 
 namespace ServerlessDiscovery.Functions.Security;
 
@@ -11,15 +12,17 @@ namespace ServerlessDiscovery.Functions.Security;
 /// Accepts x-api-key or Authorization: Bearer when its SHA-256 hash matches one of Api__Keys (compared in constant
 /// time), and names the tenant the request acts on: the key's bound tenant, else X-Tenant-Id / X-Integration-Id, else
 /// the default. The challenge (401, or 400 for a malformed tenant id) and the forbid (403, a key bound to another
-/// tenant) answer with problem details. Keys never reach a log or a reply.
+/// tenant) answer with problem details. Keys never reach a log or a reply. Standalone without keys the API is open (and
+/// listens on loopback only); under the Functions host the app is public, so there no keys means 503 naming Api__Keys.
 /// </summary>
-internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthenticationOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthenticationOptions> options, ILoggerFactory logger, UrlEncoder encoder, HostingModeAccessor hosting)
     : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, logger, encoder)
 {
     internal const string KeyRequired = "An API key is required: send it as x-api-key or Authorization: Bearer.";
     internal const string KeyNotValid = "The API key is not valid.";
     internal const string BadTenantId = "X-Tenant-Id must be 1-64 letters, digits, '-' or '_'.";
     internal const string OtherTenant = "This API key is bound to another tenant.";
+    internal const string KeysNotConfigured = "Api__Keys is not set: under the Functions host the API and OTLP endpoints are served only with API keys. Set the Api__Keys app setting.";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -27,6 +30,11 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthenti
         if (requested is not null && !TenantId.IsValid(requested))
         {
             return Task.FromResult(AuthenticateResult.Fail(new BadTenantIdException()));
+        }
+
+        if (Options.Keys.Count == 0 && hosting.Mode == HostingMode.FunctionsWorker)
+        {
+            return Task.FromResult(AuthenticateResult.Fail(new KeysNotConfiguredException()));
         }
 
         if (Options.Keys.Count == 0)
@@ -56,6 +64,12 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthenti
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         AuthenticateResult result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure is KeysNotConfiguredException)
+        {
+            await WriteProblemAsync(StatusCodes.Status503ServiceUnavailable, "API keys not configured", KeysNotConfigured);
+            return;
+        }
+
         if (result.Failure is BadTenantIdException)
         {
             await WriteProblemAsync(StatusCodes.Status400BadRequest, "Bad request", BadTenantId);
@@ -98,4 +112,7 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthenti
 
     /// <summary>Marks the failure the challenge answers with 400 rather than 401.</summary>
     private sealed class BadTenantIdException() : Exception(BadTenantId);
+
+    /// <summary>Marks the failure the challenge answers with 503: a worker without Api__Keys.</summary>
+    private sealed class KeysNotConfiguredException() : Exception(KeysNotConfigured);
 }

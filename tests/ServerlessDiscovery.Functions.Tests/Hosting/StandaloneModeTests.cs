@@ -42,16 +42,6 @@ public sealed class StandaloneModeTests
     }
 
     [Fact]
-    public async Task InvocationRoutes_NotMappedStandalone()
-    {
-        await using TestApp app = await TestApp.StartAsync();
-
-        using HttpResponseMessage response = await app.Client.PostAsync("/DiscoveryTick", new StringContent("{}"));
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-    }
-
-    [Fact]
     public async Task UnknownApiRoute_Answers404Problem()
     {
         await using TestApp app = await TestApp.StartAsync();

@@ -15,7 +15,6 @@ public sealed class StartupValidationTests
     [InlineData("Discovery__MaxConcurrentScans", "0", "Discovery__MaxConcurrentScans")]
     [InlineData("Api__Keys", "short", "Api__Keys")]
     [InlineData("URLS", "http://0.0.0.0:0", "Api__Keys")]
-    [InlineData("FUNCTIONS_CUSTOMHANDLER_PORT", "notaport", "FUNCTIONS_CUSTOMHANDLER_PORT")]
     [InlineData("EventGrid__TopicEndpoint", "not a url", "EventGrid__TopicEndpoint")]
     [InlineData("Plugins__x1__Type", "no.such.type", "Plugins__x1__Type")]
     [InlineData("DELIVERIES_QUEUE", "Bad_Queue", "DELIVERIES_QUEUE")]
