@@ -4,17 +4,16 @@
 # so host.json, functions.metadata, worker.config.json, .azurefunctions/ and ServerlessDiscovery.dll sit at the
 # zip's root. The dotnet-isolated runtime on the host runs it with its own .NET: no self-contained publish, no
 # runtime identifier, no executable bit to keep.
-# Environment: SD_PACKAGE_OUT (zip path, default artifacts/serverlessdiscovery.zip),
-#              SD_PACKAGE_BUILD_DIR (intermediate build output, default artifacts/build).
+# It publishes from the project's own Release build (no runtime identifier, so the same restore and obj/ as
+# `dotnet build -c Release`): after scripts/test.sh or a Release build it only copies and zips.
+# Environment: SD_PACKAGE_OUT (zip path, default artifacts/serverlessdiscovery.zip).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 project=functions/ServerlessDiscovery.Functions
 out=${SD_PACKAGE_OUT:-$root/artifacts/serverlessdiscovery.zip}
-build=${SD_PACKAGE_BUILD_DIR:-$root/artifacts/build}
 case "$out" in /*) ;; *) out="$root/$out" ;; esac
-case "$build" in /*) ;; *) build="$root/$build" ;; esac
 
 if ! command -v zip >/dev/null 2>&1; then
   echo "zip is not installed; install the 'zip' package (apt-get install zip)." >&2
@@ -26,8 +25,7 @@ trap 'rm -rf "$stage"' EXIT
 
 started=$SECONDS
 echo "== publish $project (Release, framework-dependent)"
-# --artifacts-path keeps this build's bin/obj apart from the developer's (or the test run's) build of the same projects.
-dotnet publish "$project" -c Release --artifacts-path "$build" -o "$stage" -nologo -v quiet -clp:ErrorsOnly
+dotnet publish "$project" -c Release -o "$stage" -nologo -v quiet -clp:ErrorsOnly
 echo "   published in $((SECONDS - started))s"
 
 # What the Functions host reads at the root of the app folder; the Worker SDK generates the last three.
