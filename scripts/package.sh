@@ -1,57 +1,44 @@
 #!/usr/bin/env bash
-# Builds the deployment package artifacts/serverlessdiscovery.zip:
-#   host.json, one folder per function (each folder under functions/ that holds a function.json),
-#   and app/ with the self-contained linux-x64 ReadyToRun executable app/ServerlessDiscovery.
-# The zip keeps unix modes (Info-ZIP), so app/ServerlessDiscovery stays executable: the Functions host
-# runs it from a read-only folder and cannot chmod it.
-# Environment: SD_PACKAGE_OUT (zip path, default artifacts/serverlessdiscovery.zip),
-#              SD_PACKAGE_BUILD_DIR (intermediate build output, default artifacts/build).
+# Builds the deployment package artifacts/serverlessdiscovery.zip: the framework-dependent Release publish of
+# functions/ServerlessDiscovery.Functions (what `azd deploy` publishes too), zipped from inside the publish folder
+# so host.json, functions.metadata, worker.config.json, .azurefunctions/ and ServerlessDiscovery.dll sit at the
+# zip's root. The dotnet-isolated runtime on the host runs it with its own .NET: no self-contained publish, no
+# runtime identifier, no executable bit to keep.
+# It publishes from the project's own Release build (no runtime identifier, so the same restore and obj/ as
+# `dotnet build -c Release`): after scripts/test.sh or a Release build it only copies and zips.
+# Environment: SD_PACKAGE_OUT (zip path, default artifacts/serverlessdiscovery.zip).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
+project=functions/ServerlessDiscovery.Functions
 out=${SD_PACKAGE_OUT:-$root/artifacts/serverlessdiscovery.zip}
-build=${SD_PACKAGE_BUILD_DIR:-$root/artifacts/build}
 case "$out" in /*) ;; *) out="$root/$out" ;; esac
-case "$build" in /*) ;; *) build="$root/$build" ;; esac
 
 if ! command -v zip >/dev/null 2>&1; then
-  echo "zip is not installed; installing it with apt-get." >&2
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "Run as root or install the 'zip' package first." >&2
-    exit 1
-  fi
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zip >/dev/null
+  echo "zip is not installed; install the 'zip' package (apt-get install zip)." >&2
+  exit 1
 fi
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
 started=$SECONDS
-echo "== publish (Release, linux-x64, self-contained, ReadyToRun)"
-# --artifacts-path keeps this build's bin/obj apart from the developer's Debug build of the same projects.
-dotnet publish functions/ServerlessDiscovery.Functions -c Release -r linux-x64 --self-contained \
-  -p:PublishReadyToRun=true --artifacts-path "$build" -o "$stage/app" -nologo -v quiet -clp:ErrorsOnly
+echo "== publish $project (Release, framework-dependent)"
+dotnet publish "$project" -c Release -o "$stage" -nologo -v quiet -clp:ErrorsOnly
 echo "   published in $((SECONDS - started))s"
 
-exe="$stage/app/ServerlessDiscovery"
-[ -f "$exe" ] || { echo "Publish produced no $exe." >&2; exit 1; }
-chmod 755 "$exe"
-# Debug symbols are not needed to run and make the package larger.
-find "$stage/app" -name '*.pdb' -delete
-
-cp functions/host.json "$stage/host.json"
-functions=()
-for json in functions/*/function.json; do
-  name=$(basename "$(dirname "$json")")
-  mkdir -p "$stage/$name"
-  cp "$json" "$stage/$name/function.json"
-  functions+=("$name")
+# What the Functions host reads at the root of the app folder; the Worker SDK generates the last three.
+for required in host.json functions.metadata worker.config.json .azurefunctions; do
+  if [ ! -e "$stage/$required" ]; then
+    echo "The publish output has no $required at its root: $project must build with Microsoft.Azure.Functions.Worker.Sdk (and copy host.json to its output)." >&2
+    exit 1
+  fi
 done
-[ ${#functions[@]} -gt 0 ] || { echo "No function folders (functions/*/function.json) found." >&2; exit 1; }
 
 mkdir -p "$(dirname "$out")"
 rm -f "$out"
-(cd "$stage" && zip -q -r -X "$out" host.json app "${functions[@]}")
+# From inside the folder, with dot-files: the zip's root is the app folder.
+(cd "$stage" && zip -q -r -X "$out" .)
 size=$(du -k "$out" | cut -f1)
-echo "== $out (${size} KiB; functions: ${functions[*]}) in $((SECONDS - started))s"
+echo "== $out (${size} KiB) in $((SECONDS - started))s"

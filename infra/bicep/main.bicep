@@ -1,7 +1,8 @@
-// ServerlessDiscovery in Azure: a custom-handler Function App (Flex Consumption by default) running as a
-// user-assigned identity, its storage (host, deployment package, tables, dead letters), the change-feed
-// Event Grid topic, Key Vault, Application Insights. No access keys anywhere: every caller uses Entra ID.
-// The Event Grid subscription to the Deliver function is created after code deploy (infra/scripts/subscribe-deliver.sh).
+// ServerlessDiscovery in Azure: a .NET isolated-worker Function App (dotnet-isolated 10.0, Flex Consumption by
+// default) running as a user-assigned identity, its storage (host, deployment package, tables, the deliveries
+// queue, dead letters), the change-feed Event Grid topic with its subscription into the deliveries queue, Key
+// Vault, Application Insights. No access keys anywhere: every caller uses Entra ID. Everything, the Event Grid
+// subscription included, exists at provision time: deploying the code adds nothing.
 targetScope = 'subscription'
 
 @description('Required. Name of the environment (azd environment name); part of every resource name.')
@@ -23,8 +24,11 @@ param resourceGroupName string = ''
 ])
 param hostingPlan string = 'FlexConsumption'
 
-@description('Optional. Version of the Flex Consumption runtime "custom"; check with az functionapp list-flexconsumption-runtimes --runtime custom.')
-param customRuntimeVersion string = '1.0'
+@description('Optional. .NET version of the dotnet-isolated runtime, major.minor ("10" is accepted by Azure but the host never starts).')
+@allowed([
+  '10.0'
+])
+param runtimeVersion string = '10.0'
 
 @description('Optional. Flex Consumption instance memory in MB.')
 @allowed([
@@ -64,6 +68,18 @@ var tags = {
 }
 var deploymentContainerName = 'app-package'
 var deadLetterContainerName = 'deadletters'
+// The Deliver function's queue: change events from the subscription below, and the app's own delivery attempts.
+var deliveriesQueueName = 'deliveries'
+// The change events webhooks can receive (README.md, "Subscribing to the change feed").
+var changeEventTypes = [
+  'ServerlessDiscovery.Asset.Created'
+  'ServerlessDiscovery.Asset.Updated'
+  'ServerlessDiscovery.Asset.Deleted'
+  'ServerlessDiscovery.Asset.Stale'
+  'ServerlessDiscovery.Asset.Restored'
+  'ServerlessDiscovery.Scan.Completed'
+  'ServerlessDiscovery.Scan.Failed'
+]
 var apiKeysSecretName = 'api-keys'
 var encryptionKeySecretName = 'config-encryption-key'
 
@@ -73,6 +89,7 @@ var roles = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageQueueDataMessageSender: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
   eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
@@ -141,8 +158,12 @@ module storage 'modules/storage.bicep' = {
       deploymentContainerName
       deadLetterContainerName
     ]
+    queueNames: [
+      deliveriesQueueName
+    ]
     roleAssignments: [
-      // Host storage (leases, timers, deployment package) and the inventory tables.
+      // Host storage (leases, timers, deployment package), the deliveries queue and its poison queue, the
+      // inventory tables.
       {
         principalId: identity.outputs.principalId
         roleDefinitionId: roles.storageBlobDataOwner
@@ -158,13 +179,32 @@ module storage 'modules/storage.bicep' = {
         roleDefinitionId: roles.storageQueueDataContributor
         principalType: 'ServicePrincipal'
       }
-      // The topic's own identity writes dead letters.
+      // The topic's own identity writes change events into the deliveries queue, and dead letters.
+      {
+        principalId: eventGrid.outputs.principalId
+        roleDefinitionId: roles.storageQueueDataMessageSender
+        principalType: 'ServicePrincipal'
+      }
       {
         principalId: eventGrid.outputs.principalId
         roleDefinitionId: roles.storageBlobDataContributor
         principalType: 'ServicePrincipal'
       }
     ]
+  }
+}
+
+// After the storage module, so the topic's roles exist before Event Grid first writes to the queue.
+module deliverySubscription 'modules/eventsubscription.bicep' = {
+  name: 'eventsubscription'
+  scope: rg
+  params: {
+    name: 'deliver'
+    topicName: eventGrid.outputs.name
+    storageAccountResourceId: storage.outputs.resourceId
+    queueName: deliveriesQueueName
+    includedEventTypes: changeEventTypes
+    deadLetterContainerName: deadLetterContainerName
   }
 }
 
@@ -208,7 +248,6 @@ param deletionGuardRatio string = '0.5'
 // Local-only settings (connection strings, keys, URLS) are deliberately absent.
 var appSettings = {
   DISCOVERY_TICK: discoveryTick
-  DELIVERIES_QUEUE: 'deliveries'
   Storage__TableServiceUri: storage.outputs.tableEndpoint
   Storage__ClientId: identity.outputs.clientId
   Storage__TablePrefix: tablePrefix
@@ -232,6 +271,7 @@ var appSettings = {
   Webhooks__BaseDelay: '00:00:02'
   Webhooks__MaxDelay: '00:10:00'
   Webhooks__Timeout: '00:00:30'
+  DELIVERIES_QUEUE: deliveriesQueueName
 }
 
 module functionApp 'modules/functionapp.bicep' = {
@@ -248,7 +288,7 @@ module functionApp 'modules/functionapp.bicep' = {
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name
     deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
-    customRuntimeVersion: customRuntimeVersion
+    runtimeVersion: runtimeVersion
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     appInsightsConnectionString: monitoring.outputs.connectionString
@@ -256,7 +296,7 @@ module functionApp 'modules/functionapp.bicep' = {
   }
 }
 
-// azd turns these into environment variables for the hooks (infra/scripts/*.sh).
+// azd turns these into environment variables (for infra/scripts/ensure-secrets.sh, and for people).
 output AZURE_LOCATION string = location
 output AZURE_RESOURCE_GROUP string = rg.name
 output FUNCTION_APP_NAME string = functionApp.outputs.name
@@ -264,7 +304,9 @@ output FUNCTION_APP_RESOURCE_ID string = functionApp.outputs.resourceId
 output FUNCTION_APP_URL string = functionApp.outputs.uri
 output EVENT_GRID_TOPIC_ENDPOINT string = eventGrid.outputs.endpoint
 output EVENT_GRID_TOPIC_RESOURCE_ID string = eventGrid.outputs.resourceId
-output DEAD_LETTER_CONTAINER_RESOURCE_ID string = '${storage.outputs.resourceId}/blobServices/default/containers/${deadLetterContainerName}'
+output STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output DELIVERIES_QUEUE_NAME string = deliveriesQueueName
+output EVENT_GRID_SUBSCRIPTION_NAME string = deliverySubscription.outputs.name
 output IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output KEY_VAULT_NAME string = keyVault.outputs.name
 output KEY_VAULT_API_KEYS_SECRET string = apiKeysSecretName

@@ -5,4 +5,4 @@ param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'serverlessdis
 param location = readEnvironmentVariable('AZURE_LOCATION', 'eastus')
 param deployerPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
 param hostingPlan = readEnvironmentVariable('SD_HOSTING_PLAN', 'FlexConsumption')
-param customRuntimeVersion = readEnvironmentVariable('SD_CUSTOM_RUNTIME_VERSION', '1.0')
+param runtimeVersion = readEnvironmentVariable('SD_RUNTIME_VERSION', '10.0')

@@ -33,4 +33,4 @@ ensure() {
 
 ensure "$api_keys_secret"
 ensure "$encryption_secret"
-echo "API key (send as x-api-key, together with a function key): az keyvault secret show --vault-name $KEY_VAULT_NAME --name $api_keys_secret --query value -o tsv"
+echo "API key (send as x-api-key; no function key is needed): az keyvault secret show --vault-name $KEY_VAULT_NAME --name $api_keys_secret --query value -o tsv"

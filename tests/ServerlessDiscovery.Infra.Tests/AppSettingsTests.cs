@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ServerlessDiscovery.Functions.Hosting;
 using ServerlessDiscovery.Infra.Tests.Bicep;
 
 namespace ServerlessDiscovery.Infra.Tests;
@@ -88,12 +87,26 @@ public sealed partial class AppSettingsTests
         Assert.DoesNotContain(keys, k => k.Key == "AzureWebJobsStorage");
         foreach (string name in new[] { "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION" })
         {
-            // Only in the false branch of isFlexConsumption ? ... : ...
+            // Only in the false branch of isFlexConsumption ? ... : ... (Flex rejects both).
             Assert.Equal(["!isFlexConsumption"], keys.Where(k => k.Key == name).Select(k => k.Guard));
         }
 
+        Assert.Equal("dotnet-isolated", Assert.IsType<StringExpr>(((ObjectExpr)module.Variable("elasticPremiumOnlySettings").Value)["FUNCTIONS_WORKER_RUNTIME"]).Value);
+
         string[] unexpected = [.. keys.Select(k => k.Key).Where(k => k != "<param appSettings>" && !HostSettings.Contains(k))];
         Assert.True(unexpected.Length == 0, $"functionapp.bicep sets app settings beyond the host's: {string.Join(", ", unexpected)}; the app's own belong in main.bicep's appSettings.");
+    }
+
+    [Fact]
+    public void MainBicep_DeliveryQueueSetting_IsTheQueueBicepCreatesAndEventGridFeeds()
+    {
+        ObjectExpr settings = Assert.IsType<ObjectExpr>(Templates.Main.Variable("appSettings").Value);
+        Assert.Equal(new IdentExpr("deliveriesQueueName"), settings["DELIVERIES_QUEUE"]);
+        Assert.Equal(new IdentExpr("deliveriesQueueName"), Assert.Single(Templates.Main.Modules, m => m.Path == "modules/eventsubscription.bicep").Params!["queueName"]);
+        using JsonDocument sample = JsonDocument.Parse(File.ReadAllText(RepoPaths.InRoot("local.settings.sample.json")));
+        Assert.Equal(
+            Assert.IsType<StringExpr>(Templates.Main.Variable("deliveriesQueueName").Value).Value,
+            sample.RootElement.GetProperty("Values").GetProperty("DELIVERIES_QUEUE").GetString());
     }
 
     [Fact]
@@ -103,13 +116,12 @@ public sealed partial class AppSettingsTests
         Assert.Equal(new IdentExpr("appSettings"), functionApp.Params!["appSettings"]);
     }
 
-    /// <summary>local.settings.sample.json's keys, plus Section__Property of every public options class in the executable and the engine.</summary>
+    /// <summary>local.settings.sample.json's keys, plus Section__Property of every public options class of the projects under functions/.</summary>
     internal static IReadOnlyList<string> CodeSettings()
     {
         using JsonDocument sample = JsonDocument.Parse(File.ReadAllText(RepoPaths.InRoot("local.settings.sample.json")));
         var settings = new List<string>(sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name));
-        Type[] types = [.. typeof(ServerlessDiscoveryApp).Assembly.GetTypes(), .. typeof(Engine.EngineServiceCollectionExtensions).Assembly.GetTypes()];
-        foreach (Type type in types.Where(t => t.IsPublic))
+        foreach (Type type in ProductAssemblies.Types().Where(t => t.IsPublic))
         {
             if (type.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true } section && section.GetRawConstantValue() is string name)
             {

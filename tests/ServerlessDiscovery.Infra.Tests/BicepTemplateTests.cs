@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ServerlessDiscovery.Infra.Tests.Bicep;
 
 namespace ServerlessDiscovery.Infra.Tests;
@@ -8,10 +9,24 @@ namespace ServerlessDiscovery.Infra.Tests;
 /// deeper than the catalogue's three levels, properties set through union()/variables/parameters rather than
 /// object literals, and whether an expression is valid where it is used (deploy-time constants, scopes).
 /// </summary>
-public sealed class BicepTemplateTests
+public sealed partial class BicepTemplateTests
 {
     // Bicep's own keys in a resource body, not properties of the resource type.
     private static readonly HashSet<string> DeclarationKeys = ["parent", "scope", "dependsOn"];
+
+    /// <summary>Azure built-in role ids (learn.microsoft.com, "Azure built-in roles") of the roles the templates grant.</summary>
+    private static readonly Dictionary<string, string> BuiltInRoles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = "Storage Blob Data Owner",
+        ["ba92f5b4-2d11-453d-a403-e96b0029c9fe"] = "Storage Blob Data Contributor",
+        ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = "Storage Table Data Contributor",
+        ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor",
+        ["c6a89b2d-59bc-44d0-9896-0f6e12d7b80a"] = "Storage Queue Data Message Sender",
+        ["d5a91429-5739-47e2-a06b-3470a27159e7"] = "EventGrid Data Sender",
+        ["4633458b-17de-408a-b874-0445c86b69e6"] = "Key Vault Secrets User",
+        ["b86a8fe4-44ce-4948-aee5-eccb2c155cd7"] = "Key Vault Secrets Officer",
+        ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Monitoring Metrics Publisher",
+    };
 
     public static IEnumerable<object[]> Files => Templates.AllFileNames();
 
@@ -142,24 +157,23 @@ public sealed class BicepTemplateTests
     }
 
     [Fact]
-    public void FunctionApp_Flex_CustomRuntimeFromParameter_PackageWithIdentity()
+    public void FunctionApp_Flex_DotnetIsolatedRuntimeFromParameter_PackageWithIdentity()
     {
         BicepFile module = Templates.Module("modules/functionapp.bicep");
         ObjectExpr site = ResourceBody(module, "Microsoft.Web/sites");
         Assert.Contains("linux", Assert.IsType<StringExpr>(site["kind"]).Value!, StringComparison.Ordinal);
         Assert.Equal("UserAssigned", Assert.IsType<StringExpr>(Assert.IsType<ObjectExpr>(site["identity"])["type"]).Value);
+        ObjectExpr properties = Assert.IsType<ObjectExpr>(site["properties"]);
 
         // functionAppConfig only on Flex Consumption: isFlexConsumption ? {...} : null
-        TernaryExpr config = Assert.IsType<TernaryExpr>(Assert.IsType<ObjectExpr>(site["properties"])["functionAppConfig"]);
+        TernaryExpr config = Assert.IsType<TernaryExpr>(properties["functionAppConfig"]);
         Assert.Equal(new IdentExpr("isFlexConsumption"), config.Condition);
         Assert.Equal(new LiteralExpr("null"), config.WhenFalse);
         ObjectExpr flex = Assert.IsType<ObjectExpr>(config.WhenTrue);
 
         ObjectExpr runtime = Assert.IsType<ObjectExpr>(flex["runtime"]);
-        Assert.Equal("custom", Assert.IsType<StringExpr>(runtime["name"]).Value);
-        IdentExpr version = Assert.IsType<IdentExpr>(runtime["version"]);
-        ParamDecl versionParam = Assert.Single(module.Params, p => p.Name == version.Name);
-        Assert.Equal("1.0", Assert.IsType<StringExpr>(versionParam.Default).Value);
+        Assert.Equal("dotnet-isolated", Assert.IsType<StringExpr>(runtime["name"]).Value);
+        Assert.Equal(new IdentExpr("runtimeVersion"), runtime["version"]);
 
         ObjectExpr storage = Assert.IsType<ObjectExpr>(Assert.IsType<ObjectExpr>(flex["deployment"])["storage"]);
         Assert.Equal("blobContainer", Assert.IsType<StringExpr>(storage["type"]).Value);
@@ -170,11 +184,172 @@ public sealed class BicepTemplateTests
         Assert.NotNull(scale["instanceMemoryMB"]);
         Assert.NotNull(scale["maximumInstanceCount"]);
 
+        // Elastic Premium takes the same stack and version from linuxFxVersion; Flex from functionAppConfig alone.
+        TernaryExpr linuxFx = Assert.IsType<TernaryExpr>(Assert.IsType<ObjectExpr>(properties["siteConfig"])["linuxFxVersion"]);
+        Assert.Equal(new IdentExpr("isFlexConsumption"), linuxFx.Condition);
+        Assert.Equal(new LiteralExpr("null"), linuxFx.WhenTrue);
+        StringExpr stack = Assert.IsType<StringExpr>(linuxFx.WhenFalse);
+        Assert.Equal("DOTNET-ISOLATED|${0}", stack.Template);
+        Assert.Equal([new IdentExpr("runtimeVersion")], stack.Holes);
+
         // The template's hosting choice: Flex Consumption by default, Elastic Premium allowed.
         ParamDecl plan = Assert.Single(Templates.Main.Params, p => p.Name == "hostingPlan");
         Assert.Equal("FlexConsumption", Assert.IsType<StringExpr>(plan.Default).Value);
         Decorator allowed = Assert.Single(plan.Decorators, d => d.Name == "allowed");
         Assert.Equal(["FlexConsumption", "ElasticPremium"], Assert.IsType<ArrayExpr>(allowed.Args[0]).Items.Select(i => ((StringExpr)i).Value));
+        Assert.Equal(new IdentExpr("runtimeVersion"), Assert.Single(Templates.Main.Modules, m => m.Path == "modules/functionapp.bicep").Params!["runtimeVersion"]);
+    }
+
+    [Theory]
+    [InlineData("main.bicep")]
+    [InlineData("modules/functionapp.bicep")]
+    public void RuntimeVersion_DefaultsToTheTargetFrameworksMajorMinor_AndRefusesAMajorAlone(string file)
+    {
+        ParamDecl version = Assert.Single(Templates.Module(file).Params, p => p.Name == "runtimeVersion");
+        string expected = TargetFrameworkVersion();
+        Assert.Equal(expected, Assert.IsType<StringExpr>(version.Default).Value);
+        Assert.Null(ParamRules.Refusal(version, expected));
+
+        // "10" deploys and the host never starts (FUNCTIONS-HOST.md, "Flex Consumption, in Bicep"): it must not get that far.
+        string major = expected.Split('.')[0];
+        Assert.NotNull(ParamRules.Refusal(version, major));
+        Assert.NotNull(ParamRules.Refusal(version, "v" + expected));
+        Assert.NotNull(ParamRules.Refusal(version, expected + ".0"));
+        foreach (ArrayExpr allowed in version.Decorators.Where(d => d.Name == "allowed").Select(d => Assert.IsType<ArrayExpr>(d.Args[0])))
+        {
+            Assert.All(allowed.Items, v => Assert.Matches(@"^\d+\.\d+$", Assert.IsType<StringExpr>(v).Value!));
+        }
+    }
+
+    [Fact]
+    public void RuntimeVersion_BicepParamFallback_IsAccepted()
+    {
+        BicepFile parameters = BicepFile.Load(Path.Combine(RepoPaths.Bicep, "main.bicepparam"));
+        CallExpr read = Assert.IsType<CallExpr>(parameters.ParamAssignments["runtimeVersion"]);
+        Assert.Equal("readEnvironmentVariable", read.FunctionName);
+        string fallback = Assert.IsType<StringExpr>(read.Args[1]).Value!;
+        ParamDecl version = Assert.Single(Templates.Main.Params, p => p.Name == "runtimeVersion");
+        Assert.Null(ParamRules.Refusal(version, fallback));
+    }
+
+    [Fact]
+    public void ParamRules_RefuseWhatDecoratorsRefuse()
+    {
+        // The refusal check itself must be able to refuse, or the runtime-version tests above prove nothing.
+        BicepFile probe = BicepParser.ParseFile("probe.bicep", """
+            @allowed([
+              '10.0'
+            ])
+            @minLength(2)
+            param version string = '10.0'
+            """);
+        ParamDecl version = Assert.Single(probe.Params);
+        Assert.Null(ParamRules.Refusal(version, "10.0"));
+        Assert.Contains("@allowed", ParamRules.Refusal(version, "10"), StringComparison.Ordinal);
+        Assert.Contains("@minLength", ParamRules.Refusal(BicepParser.ParseFile("p.bicep", "@minLength(2)\nparam v string\n").Params[0], "1"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StorageAccount_CreatesTheQueuesItIsGiven()
+    {
+        BicepFile module = Templates.Module("modules/storage.bicep");
+        ResolvedResource queues = Assert.Single(module.AllResources(), r => r.FullType.Equals("Microsoft.Storage/storageAccounts/queueServices/queues", StringComparison.OrdinalIgnoreCase));
+        ForExpr loop = Assert.IsType<ForExpr>(queues.Declaration.Body);
+        Assert.Equal(new IdentExpr("queueNames"), loop.Source);
+        Assert.Equal(new IdentExpr(loop.Item), queues.Declaration.Object!["name"]);
+        Assert.Equal([new IdentExpr("deliveriesQueueName")], Assert.IsType<ArrayExpr>(StorageModuleParams()["queueNames"]).Items);
+        Assert.Equal("deliveries", Assert.IsType<StringExpr>(Templates.Main.Variable("deliveriesQueueName").Value).Value);
+    }
+
+    [Fact]
+    public void EventSubscription_WritesToAStorageQueueWithTheTopicsIdentity_AndDeadLettersWithIt()
+    {
+        BicepFile module = Templates.Module("modules/eventsubscription.bicep");
+        ResolvedResource subscription = Assert.Single(module.AllResources(), r => !r.Declaration.Existing);
+        Assert.Equal("Microsoft.EventGrid/topics/eventSubscriptions", subscription.FullType);
+        ResolvedResource topic = Assert.Single(module.AllResources(), r => r.Declaration.Existing);
+        Assert.Equal("Microsoft.EventGrid/topics", topic.FullType);
+        Assert.Equal(new IdentExpr(topic.Declaration.Symbol), subscription.Declaration.Object!["parent"]);
+        ObjectExpr properties = Assert.IsType<ObjectExpr>(subscription.Declaration.Object!["properties"]);
+
+        Assert.Equal("CloudEventSchemaV1_0", Assert.IsType<StringExpr>(properties["eventDeliverySchema"]).Value);
+        Assert.Null(properties["destination"]); // delivery goes only through the identity, never a key or SAS
+
+        ObjectExpr delivery = Assert.IsType<ObjectExpr>(properties["deliveryWithResourceIdentity"]);
+        Assert.Equal("SystemAssigned", Assert.IsType<StringExpr>(Assert.IsType<ObjectExpr>(delivery["identity"])["type"]).Value);
+        ObjectExpr destination = Assert.IsType<ObjectExpr>(delivery["destination"]);
+        Assert.Equal("StorageQueue", Assert.IsType<StringExpr>(destination["endpointType"]).Value);
+        ObjectExpr queue = Assert.IsType<ObjectExpr>(destination["properties"]);
+        Assert.Equal(new IdentExpr("storageAccountResourceId"), queue["resourceId"]);
+        Assert.Equal(new IdentExpr("queueName"), queue["queueName"]);
+
+        Assert.Equal(new IdentExpr("includedEventTypes"), Assert.IsType<ObjectExpr>(properties["filter"])["includedEventTypes"]);
+
+        Assert.Null(properties["deadLetterDestination"]);
+        ObjectExpr deadLetter = Assert.IsType<ObjectExpr>(properties["deadLetterWithResourceIdentity"]);
+        Assert.Equal("SystemAssigned", Assert.IsType<StringExpr>(Assert.IsType<ObjectExpr>(deadLetter["identity"])["type"]).Value);
+        ObjectExpr blob = Assert.IsType<ObjectExpr>(deadLetter["deadLetterDestination"]);
+        Assert.Equal("StorageBlob", Assert.IsType<StringExpr>(blob["endpointType"]).Value);
+        Assert.Equal(new IdentExpr("deadLetterContainerName"), Assert.IsType<ObjectExpr>(blob["properties"])["blobContainerName"]);
+    }
+
+    [Fact]
+    public void Main_DeliverySubscription_FeedsTheDeliveriesQueueWithEveryChangeEvent()
+    {
+        ObjectExpr args = Assert.Single(Templates.Main.Modules, m => m.Path == "modules/eventsubscription.bicep").Params!;
+        Assert.Equal(new MemberExpr(new MemberExpr(new IdentExpr("eventGrid"), "outputs"), "name"), args["topicName"]);
+        Assert.Equal(new MemberExpr(new MemberExpr(new IdentExpr("storage"), "outputs"), "resourceId"), args["storageAccountResourceId"]);
+        Assert.Equal(new IdentExpr("deliveriesQueueName"), args["queueName"]);
+        Assert.Equal(new IdentExpr("deadLetterContainerName"), args["deadLetterContainerName"]);
+        Assert.Contains(new IdentExpr("deadLetterContainerName"), Assert.IsType<ArrayExpr>(StorageModuleParams()["containerNames"]).Items);
+
+        // Exactly the change events the code emits (their constants, wherever they live), Finding.* and internal types excluded.
+        Assert.Equal(new IdentExpr("changeEventTypes"), args["includedEventTypes"]);
+        string[] subscribed = [.. Assert.IsType<ArrayExpr>(Templates.Main.Variable("changeEventTypes").Value).Items.Select(i => Assert.IsType<StringExpr>(i).Value!).Order(StringComparer.Ordinal)];
+        string[] emitted = [.. ProductAssemblies.StringConstants().Where(c => ChangeEventType().IsMatch(c)).Distinct().Order(StringComparer.Ordinal)];
+        Assert.Equal(7, emitted.Length);
+        Assert.Equal(emitted, subscribed);
+    }
+
+    [Fact]
+    public void Main_StorageRoles_AppGetsBlobOwnerQueueAndTableContributor_TopicGetsQueueMessageSender()
+    {
+        ObjectExpr roles = Assert.IsType<ObjectExpr>(Templates.Main.Variable("roles").Value);
+        var granted = new HashSet<(string Principal, string Role)>();
+        foreach (BicepExpr item in Assert.IsType<ArrayExpr>(StorageModuleParams()["roleAssignments"]).Items)
+        {
+            ObjectExpr assignment = Assert.IsType<ObjectExpr>(item);
+            MemberExpr principal = Assert.IsType<MemberExpr>(assignment["principalId"]);
+            string module = Assert.IsType<IdentExpr>(Assert.IsType<MemberExpr>(principal.Target).Target).Name;
+            MemberExpr role = Assert.IsType<MemberExpr>(assignment["roleDefinitionId"]);
+            Assert.Equal(new IdentExpr("roles"), role.Target);
+            string id = Assert.IsType<StringExpr>(roles[role.Name]).Value!;
+            Assert.True(BuiltInRoles.TryGetValue(id, out string? name), $"main.bicep's roles.{role.Name} ({id}) is not a role this test knows.");
+            granted.Add((module, name!));
+        }
+
+        Assert.Superset(
+            new HashSet<(string, string)>
+            {
+                ("identity", "Storage Blob Data Owner"),
+                ("identity", "Storage Queue Data Contributor"),
+                ("identity", "Storage Table Data Contributor"),
+                ("eventGrid", "Storage Queue Data Message Sender"),
+                ("eventGrid", "Storage Blob Data Contributor"),
+            },
+            granted);
+    }
+
+    [Fact]
+    public void Main_RoleNames_MatchTheirBuiltInRoleIds()
+    {
+        // roles.storageQueueDataMessageSender must hold that role's id, not a neighbour's.
+        foreach (ObjectProperty role in Assert.IsType<ObjectExpr>(Templates.Main.Variable("roles").Value).Properties)
+        {
+            string id = Assert.IsType<StringExpr>(role.Value).Value!;
+            Assert.True(BuiltInRoles.TryGetValue(id, out string? name), $"roles.{role.Key} ({id}) is not a role this test knows.");
+            Assert.Equal(name!.Replace(" ", "", StringComparison.Ordinal), role.Key, StringComparer.OrdinalIgnoreCase);
+        }
     }
 
     [Fact]
@@ -185,20 +360,44 @@ public sealed class BicepTemplateTests
     }
 
     [Fact]
-    public void AzureYaml_ProvisionsInfraBicep_AndItsHookScriptsExist()
+    public void Deployment_HasNoCustomHandlerAndNoPostDeployScript()
     {
-        string yaml = File.ReadAllText(RepoPaths.InRoot("azure.yaml"));
-        Assert.Contains("path: infra/bicep", yaml, StringComparison.Ordinal);
-        Assert.Contains("host: function", yaml, StringComparison.Ordinal);
-        Assert.Contains("postdeploy:", yaml, StringComparison.Ordinal);
-        string[] scripts = [.. System.Text.RegularExpressions.Regex.Matches(yaml, @"run: bash (\S+)").Select(m => m.Groups[1].Value)];
-        Assert.Contains("infra/scripts/subscribe-deliver.sh", scripts);
-        Assert.Contains("scripts/package.sh", scripts);
-        foreach (string script in scripts)
+        // Everything the app needs exists after provisioning; code deploy adds nothing (no subscription script).
+        Assert.Equal(["ensure-secrets.sh"], Directory.EnumerateFiles(RepoPaths.InRoot("infra", "scripts")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        string[] files = [.. Directory.EnumerateFiles(RepoPaths.Bicep, "*.bicep*", SearchOption.AllDirectories), RepoPaths.InRoot("azure.yaml"), RepoPaths.InRoot("scripts", "package.sh"), RepoPaths.InRoot("local.settings.sample.json")];
+        foreach (string file in files)
         {
-            Assert.True(File.Exists(RepoPaths.InRoot(script)), $"azure.yaml runs {script}, which does not exist.");
+            string text = File.ReadAllText(file);
+            foreach (string stale in new[] { "customHandler", "custom handler", "FUNCTIONS_CUSTOMHANDLER", "'custom'", "\"custom\"", "subscribe-deliver", "--self-contained", "linux-x64", "PublishReadyToRun" })
+            {
+                Assert.False(text.Contains(stale, StringComparison.OrdinalIgnoreCase), $"{Path.GetRelativePath(RepoPaths.Root, file)} still mentions '{stale}'.");
+            }
         }
     }
+
+    /// <summary>"10.0" for net10.0: the functions project's TargetFramework, or Directory.Build.props's.</summary>
+    internal static string TargetFrameworkVersion()
+    {
+        foreach (string file in new[] { RepoPaths.InRoot("functions", "ServerlessDiscovery.Functions", "ServerlessDiscovery.Functions.csproj"), RepoPaths.InRoot("Directory.Build.props") })
+        {
+            Match match = TargetFramework().Match(File.ReadAllText(file));
+            if (match.Success)
+            {
+                return match.Groups["version"].Value;
+            }
+        }
+
+        throw new InvalidOperationException("No <TargetFramework>netX.Y</TargetFramework> in the functions project or Directory.Build.props.");
+    }
+
+    private static ObjectExpr StorageModuleParams() =>
+        Assert.Single(Templates.Main.Modules, m => m.Path == "modules/storage.bicep").Params!;
+
+    [GeneratedRegex(@"<TargetFramework>net(?<version>\d+\.\d+)</TargetFramework>")]
+    private static partial Regex TargetFramework();
+
+    [GeneratedRegex(@"^ServerlessDiscovery\.(Asset|Scan)\.[A-Z][A-Za-z]+$")]
+    private static partial Regex ChangeEventType();
 
     internal static ObjectExpr ResourceBody(BicepFile file, string type) =>
         Assert.Single(file.AllResources(), r => string.Equals(r.FullType, type, StringComparison.OrdinalIgnoreCase)).Declaration.Object!;

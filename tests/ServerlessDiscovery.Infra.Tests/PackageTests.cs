@@ -1,26 +1,76 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ServerlessDiscovery.Infra.Tests.Bicep;
 using Xunit.Abstractions;
 
 namespace ServerlessDiscovery.Infra.Tests;
 
 /// <summary>
-/// scripts/package.sh end to end: publishes (slow, about a minute on a cold build), checks the zip's layout and the
-/// executable bit, then starts the extracted executable the way the Functions host does and calls it.
-/// Linux only, like the package it builds (bash, linux-x64).
+/// The deployment package: what azure.yaml tells azd to publish, what scripts/package.sh builds, and the zip itself
+/// against the templates (the queue the Deliver function listens on is the queue Bicep creates).
 /// </summary>
-[System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class PackageTests(ITestOutputHelper output)
+public sealed partial class PackageTests(ITestOutputHelper output)
 {
-    private const string TimerInvocation =
-        """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"DiscoveryTick","UtcNow":"2026-11-23T00:00:00Z","RandGuid":"00000000-0000-0000-0000-000000000000"}}}""";
+    private const string FunctionsProject = "functions/ServerlessDiscovery.Functions";
 
-    [Fact(Skip = "The custom-handler package (function.json folders, app/ServerlessDiscovery, FUNCTIONS_CUSTOMHANDLER_PORT) is gone with the isolated worker; scripts/package.sh and this test are being rewritten for the dotnet-isolated package on the infra branch.")]
-    public async Task PackageScript_ZipRunsUnderTheHostContract()
+    private static readonly string[] Functions = ["Api", "Deliver", "DiscoveryTick", "Health", "Otlp"];
+
+    [Fact]
+    public void AzureYaml_DeploysTheFunctionsProjectAsDotnet_WithOnlyThePostProvisionHook()
+    {
+        string yaml = File.ReadAllText(RepoPaths.InRoot("azure.yaml"));
+        Assert.Contains("path: infra/bicep", yaml, StringComparison.Ordinal);
+        Assert.Equal($"project: {FunctionsProject}", Assert.Single(YamlLine().Matches(yaml), m => m.Groups["key"].Value == "project").Value.Trim());
+        Assert.Equal("language: dotnet", Assert.Single(YamlLine().Matches(yaml), m => m.Groups["key"].Value == "language").Value.Trim());
+        Assert.Equal("host: function", Assert.Single(YamlLine().Matches(yaml), m => m.Groups["key"].Value == "host").Value.Trim());
+        Assert.True(File.Exists(RepoPaths.InRoot(FunctionsProject, "ServerlessDiscovery.Functions.csproj")), $"azure.yaml deploys {FunctionsProject}, which has no project file.");
+
+        // azd publishes the project itself (framework-dependent Release): no prebuilt zip, no packaging hook, and
+        // nothing after deploy (the Event Grid subscription is provisioned by Bicep).
+        foreach (string key in new[] { "dist", "prepackage", "postdeploy", "predeploy" })
+        {
+            Assert.DoesNotContain(YamlLine().Matches(yaml), m => m.Groups["key"].Value == key);
+        }
+
+        string[] scripts = [.. Regex.Matches(yaml, @"run: bash (\S+)").Select(m => m.Groups[1].Value)];
+        Assert.Equal(["infra/scripts/ensure-secrets.sh"], scripts);
+        Assert.True(File.Exists(RepoPaths.InRoot(scripts[0])), $"azure.yaml runs {scripts[0]}, which does not exist.");
+    }
+
+    [Fact]
+    public void PackageScript_PublishesTheFunctionsProjectFrameworkDependent_AndZipsThePublishFolderRoot()
+    {
+        string script = File.ReadAllText(RepoPaths.InRoot("scripts", "package.sh"));
+        Assert.Contains($"project={FunctionsProject}\n", script, StringComparison.Ordinal);
+        Match publish = Assert.Single(Regex.Matches(script, @"^dotnet publish .*$", RegexOptions.Multiline));
+        Assert.StartsWith("dotnet publish \"$project\" -c Release ", publish.Value, StringComparison.Ordinal);
+
+        // Framework-dependent and portable, as azd publishes it: no runtime identifier, no self-contained runtime,
+        // no ReadyToRun for one RID, no executable bit to keep.
+        foreach (string flag in new[] { " -r ", "--runtime", "--self-contained", "SelfContained", "PublishReadyToRun", "UseAppHost" })
+        {
+            Assert.DoesNotContain(flag, publish.Value, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("chmod", script, StringComparison.Ordinal);
+
+        Assert.Contains("(cd \"$stage\" && zip -q -r -X \"$out\" .)", script, StringComparison.Ordinal);
+        foreach (string required in new[] { "host.json", "functions.metadata", "worker.config.json", ".azurefunctions" })
+        {
+            Assert.Contains(required, script, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// Runs scripts/package.sh for real and reads the zip the way the Functions host reads wwwroot. The publish reuses the
+    /// Release build the test run already made (same configuration, no runtime identifier), so it costs a copy and a
+    /// zip, not a second build.
+    /// </summary>
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task PackageScript_Zip_HasTheIsolatedWorkerLayoutAtItsRoot_AndListensOnTheProvisionedQueue()
     {
         string work = Directory.CreateTempSubdirectory("sd-package-").FullName;
         try
@@ -31,30 +81,35 @@ public sealed class PackageTests(ITestOutputHelper output)
             Assert.True(exit == 0, $"scripts/package.sh failed ({exit}):\n{log}");
             output.WriteLine($"package.sh: {publish.Elapsed.TotalSeconds:0.0} s, zip {new FileInfo(zipPath).Length / 1024.0 / 1024.0:0.0} MiB");
 
-            // Layout: host.json at the root, every function folder, the executable with its exec bit.
-            string[] functions = [.. Directory.EnumerateDirectories(RepoPaths.Functions).Where(d => File.Exists(Path.Combine(d, "function.json"))).Select(Path.GetFileName)!];
-            using (ZipArchive zip = ZipFile.OpenRead(zipPath))
+            using ZipArchive zip = ZipFile.OpenRead(zipPath);
+            var names = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+            foreach (string required in new[] { "host.json", "functions.metadata", "worker.config.json", "ServerlessDiscovery.dll" })
             {
-                var names = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
-                Assert.Contains("host.json", names);
-                foreach (string function in functions)
-                {
-                    Assert.Contains($"{function}/function.json", names);
-                }
-
-                ZipArchiveEntry exe = zip.GetEntry("app/ServerlessDiscovery") ?? throw new Xunit.Sdk.XunitException("The zip has no app/ServerlessDiscovery.");
-                var mode = (UnixFileMode)((exe.ExternalAttributes >> 16) & 0x1FF);
-                Assert.True(mode.HasFlag(UnixFileMode.UserExecute) && mode.HasFlag(UnixFileMode.OtherExecute), $"app/ServerlessDiscovery is stored with mode {mode}, not executable.");
-                using StreamReader hostJson = new(zip.GetEntry("host.json")!.Open());
-                Assert.Equal("app/ServerlessDiscovery", (string?)JsonNode.Parse(await hostJson.ReadToEndAsync())!["customHandler"]!["description"]!["defaultExecutablePath"]);
+                Assert.True(names.Contains(required), $"The zip has no {required} at its root.");
             }
 
-            string root = Path.Combine(work, "wwwroot");
-            ZipFile.ExtractToDirectory(zipPath, root);
-            string executable = Path.Combine(root, "app", "ServerlessDiscovery");
-            Assert.True(File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute), "Extracting the zip lost the executable bit.");
+            Assert.Contains(names, n => n.StartsWith(".azurefunctions/", StringComparison.Ordinal));
+            Assert.DoesNotContain(names, n => n.EndsWith("function.json", StringComparison.Ordinal) || n.StartsWith("app/", StringComparison.Ordinal));
+            // Framework-dependent: the host's .NET runs it, so no runtime of its own is packed.
+            Assert.DoesNotContain(names, n => n.EndsWith("libcoreclr.so", StringComparison.Ordinal) || n.EndsWith("System.Private.CoreLib.dll", StringComparison.Ordinal));
 
-            await RunLikeTheHostAsync(root, executable);
+            JsonObject host = await ReadJsonAsync(zip, "host.json");
+            Assert.False(host.ContainsKey("customHandler"), "host.json still configures a custom handler.");
+            JsonObject worker = await ReadJsonAsync(zip, "worker.config.json");
+            string workerPath = (string)worker["description"]!["defaultWorkerPath"]!;
+            Assert.Contains(workerPath, names);
+
+            JsonArray metadata = JsonNode.Parse(await ReadAsync(zip, "functions.metadata"))!.AsArray();
+            var functions = metadata.ToDictionary(f => (string)f!["name"]!, f => f!["bindings"]!.AsArray(), StringComparer.Ordinal);
+            Assert.Equal(Functions, functions.Keys.Order(StringComparer.Ordinal));
+            AssertDeliverListensOnTheProvisionedQueue(functions["Deliver"]);
+            AssertTickScheduleIsAnAppSetting(functions["DiscoveryTick"]);
+            foreach (string http in new[] { "Api", "Otlp", "Health" })
+            {
+                // The app's own API key decides: no function key in front of it.
+                JsonNode trigger = Assert.Single(functions[http], b => (string)b!["type"]! == "httpTrigger")!;
+                Assert.Equal("anonymous", ((string)trigger["authLevel"]!).ToLowerInvariant());
+            }
         }
         finally
         {
@@ -62,81 +117,43 @@ public sealed class PackageTests(ITestOutputHelper output)
         }
     }
 
-    private async Task RunLikeTheHostAsync(string root, string executable)
+    private static void AssertDeliverListensOnTheProvisionedQueue(JsonArray bindings)
     {
-        int port = FreePort();
-        var start = new ProcessStartInfo(executable) { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["FUNCTIONS_APP_ROOT_PATH"] = root;
-        start.Environment["Secrets__EncryptionKey"] = Convert.ToBase64String(new byte[32]);
-        start.Environment["Storage__TablePrefix"] = "pkg" + Guid.NewGuid().ToString("N")[..12];
-        start.Environment["Storage__ConnectionString"] = Environment.GetEnvironmentVariable("SD_TEST_TABLE_CONNECTION") is { Length: > 0 } c ? c : "UseDevelopmentStorage=true";
-        start.Environment["AzureWebJobsStorage"] = Environment.GetEnvironmentVariable("SD_TEST_QUEUE_CONNECTION") is { Length: > 0 } q ? q : "UseDevelopmentStorage=true";
-        var log = new StringBuilder();
-        using Process process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
+        JsonNode trigger = Assert.Single(bindings, b => (string)b!["type"]! == "queueTrigger")!;
+        Assert.Equal("AzureWebJobsStorage", (string?)trigger["connection"] ?? "AzureWebJobsStorage");
+        string queue = (string)trigger["queueName"]!;
+        string provisioned = Assert.IsType<StringExpr>(Templates.Main.Variable("deliveriesQueueName").Value).Value!;
+        Match setting = Regex.Match(queue, "^%(?<name>[A-Za-z0-9_]+)%$");
+        if (setting.Success)
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
-            Stopwatch started = Stopwatch.StartNew();
-            TimeSpan limit = TimeSpan.FromSeconds(30); // the host gives a custom handler 30 s to start
-            while (true)
-            {
-                if (process.HasExited)
-                {
-                    Assert.Fail($"The packaged executable exited with code {process.ExitCode} before answering GET /:\n{Log(log)}");
-                }
-
-                try
-                {
-                    using HttpResponseMessage ready = await client.GetAsync(new Uri("/", UriKind.Relative)).WaitAsync(TimeSpan.FromSeconds(2));
-                    Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-                    break;
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TimeoutException && started.Elapsed < limit)
-                {
-                    await Task.Delay(20);
-                }
-            }
-
-            output.WriteLine($"process start to GET / 200: {started.Elapsed.TotalMilliseconds:0} ms");
-
-            using var content = new StringContent(TimerInvocation, Encoding.UTF8, "application/json");
-            using HttpResponseMessage tick = await client.PostAsync(new Uri("/DiscoveryTick", UriKind.Relative), content);
-            string body = await tick.Content.ReadAsStringAsync();
-            output.WriteLine($"POST /DiscoveryTick: {(int)tick.StatusCode} {body}");
-            Assert.Equal("application/json", tick.Content.Headers.ContentType?.MediaType);
-            JsonObject reply = JsonNode.Parse(body)!.AsObject();
-            Assert.True(reply.ContainsKey("Outputs") && reply.ContainsKey("Logs") && reply.ContainsKey("ReturnValue"), $"The invocation reply lacks Outputs/Logs/ReturnValue: {body}");
-            Assert.True(tick.IsSuccessStatusCode, $"POST /DiscoveryTick answered {(int)tick.StatusCode}: {body}\n{Log(log)}");
+            // A binding expression: main.bicep must set that setting to the queue it creates.
+            ObjectExpr appSettings = Assert.IsType<ObjectExpr>(Templates.Main.Variable("appSettings").Value);
+            BicepExpr? value = appSettings[setting.Groups["name"].Value];
+            Assert.True(value is not null, $"Deliver listens on %{setting.Groups["name"].Value}%, which main.bicep's appSettings do not set.");
+            Assert.Equal(new IdentExpr("deliveriesQueueName"), value);
         }
-        finally
+        else
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
+            Assert.Equal(provisioned, queue);
         }
     }
 
-    private static string Log(StringBuilder log)
+    private static void AssertTickScheduleIsAnAppSetting(JsonArray bindings)
     {
-        lock (log)
-        {
-            return log.ToString();
-        }
+        JsonNode trigger = Assert.Single(bindings, b => (string)b!["type"]! == "timerTrigger")!;
+        Assert.Equal("%DISCOVERY_TICK%", (string)trigger["schedule"]!);
+        Assert.NotNull(Assert.IsType<ObjectExpr>(Templates.Main.Variable("appSettings").Value)["DISCOVERY_TICK"]);
     }
 
-    private static int FreePort()
+    private static async Task<string> ReadAsync(ZipArchive zip, string name)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        ZipArchiveEntry entry = zip.GetEntry(name) ?? throw new Xunit.Sdk.XunitException($"The zip has no {name}.");
+        using var reader = new StreamReader(entry.Open());
+        return await reader.ReadToEndAsync();
     }
+
+    private static async Task<JsonObject> ReadJsonAsync(ZipArchive zip, string name) =>
+        JsonNode.Parse(await ReadAsync(zip, name), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, Dictionary<string, string> environment, TimeSpan timeout)
     {
@@ -167,4 +184,8 @@ public sealed class PackageTests(ITestOutputHelper output)
 
         return (process.ExitCode, await stdout + await stderr);
     }
+
+    /// <summary>A "key: value" line of azure.yaml, at any indentation.</summary>
+    [GeneratedRegex(@"^\s*(?<key>[A-Za-z]+):.*$", RegexOptions.Multiline)]
+    private static partial Regex YamlLine();
 }

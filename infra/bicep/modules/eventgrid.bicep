@@ -1,5 +1,5 @@
 // The change-feed topic: CloudEvents 1.0 in, Entra ID only (no access keys). Its system-assigned identity
-// writes dead letters to blob storage for the subscriptions created after deployment.
+// delivers to the deliveries queue and writes dead letters (modules/eventsubscription.bicep).
 
 @description('Required. Name of the Event Grid custom topic.')
 param name string
@@ -47,5 +47,5 @@ output resourceId string = topic.id
 @description('The topic endpoint events are published to.')
 output endpoint string = topic.properties.endpoint
 
-@description('The principal id of the topic\'s system-assigned identity (dead-lettering).')
+@description('The principal id of the topic\'s system-assigned identity (queue delivery and dead-lettering).')
 output principalId string = topic.identity.principalId

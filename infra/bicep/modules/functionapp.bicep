@@ -1,5 +1,6 @@
-// The Function App (custom handler, Linux) and its plan: Flex Consumption by default, Elastic Premium on request.
-// Host storage, the deployment package, Key Vault references and telemetry all use the user-assigned identity.
+// The Function App (.NET isolated worker, Linux) and its plan: Flex Consumption by default, Elastic Premium on
+// request. Host storage (blobs, queues, tables), the deployment package, Key Vault references and telemetry all use
+// the user-assigned identity.
 
 @description('Required. Name of the Function App.')
 param name string
@@ -29,14 +30,17 @@ param identityResourceId string
 @description('Required. Client id of the user-assigned identity.')
 param identityClientId string
 
-@description('Required. Name of the storage account used as host storage (AzureWebJobsStorage).')
+@description('Required. Name of the storage account used as host storage (AzureWebJobsStorage: blobs, the queue trigger\'s queues, tables).')
 param storageAccountName string
 
 @description('Required. URL of the blob container that holds the deployment package (Flex Consumption).')
 param deploymentContainerUrl string
 
-@description('Optional. Version of the Flex Consumption runtime "custom"; list valid ones with az functionapp list-flexconsumption-runtimes.')
-param customRuntimeVersion string = '1.0'
+@description('Optional. .NET version of the dotnet-isolated runtime, major.minor: "10" is accepted by Azure but the host never starts.')
+@allowed([
+  '10.0'
+])
+param runtimeVersion string = '10.0'
 
 @description('Optional. Flex Consumption instance memory in MB.')
 @allowed([
@@ -59,7 +63,8 @@ param appSettings object = {}
 
 var isFlexConsumption = hostingPlan == 'FlexConsumption'
 
-// Read by the Functions host, not by our code.
+// Read by the Functions host and its extensions (the Deliver queue trigger's connection is AzureWebJobsStorage),
+// not by our code. The account name form covers the blob, queue and table endpoints.
 var hostSettings = {
   AzureWebJobsStorage__accountName: storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
@@ -68,9 +73,10 @@ var hostSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }
 
-// Flex Consumption takes the runtime from functionAppConfig and rejects these two as app settings.
+// Flex Consumption takes the runtime from functionAppConfig and rejects the first two as app settings; it runs
+// from the deployed package without the third.
 var elasticPremiumOnlySettings = {
-  FUNCTIONS_WORKER_RUNTIME: 'custom'
+  FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
   FUNCTIONS_EXTENSION_VERSION: '~4'
   WEBSITE_RUN_FROM_PACKAGE: '1'
 }
@@ -113,6 +119,8 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // Flex Consumption takes the stack from functionAppConfig.runtime instead.
+      linuxFxVersion: isFlexConsumption ? null : 'DOTNET-ISOLATED|${runtimeVersion}'
     }
     functionAppConfig: isFlexConsumption ? {
       deployment: {
@@ -126,8 +134,8 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         }
       }
       runtime: {
-        name: 'custom'
-        version: customRuntimeVersion
+        name: 'dotnet-isolated'
+        version: runtimeVersion
       }
       scaleAndConcurrency: {
         instanceMemoryMB: instanceMemoryMB

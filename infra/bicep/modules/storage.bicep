@@ -1,5 +1,6 @@
-// The storage account: Functions host storage, the Flex deployment container, the Event Grid dead-letter
-// container and the inventory's tables. Shared keys are off; every caller uses Entra ID.
+// The storage account: Functions host storage, the Flex deployment container, the webhook deliveries queue
+// (fed by the change-feed subscription and by the app's own retries), the Event Grid dead-letter container and
+// the inventory's tables. Shared keys are off; every caller uses Entra ID.
 
 @description('Required. Name of the storage account (3-24 lower-case letters and digits).')
 @minLength(3)
@@ -14,6 +15,9 @@ param tags object = {}
 
 @description('Optional. Blob containers to create (private).')
 param containerNames array = []
+
+@description('Optional. Storage queues to create.')
+param queueNames array = []
 
 @description('Optional. Role assignments on the account: objects with principalId, roleDefinitionId (a GUID) and principalType.')
 param roleAssignments array = []
@@ -49,6 +53,14 @@ resource storageAccount 'Microsoft.Storage/storageAccounts@2025-01-01' = {
       properties: {
         publicAccess: 'None'
       }
+    }]
+  }
+
+  resource queueService 'queueServices' = {
+    name: 'default'
+
+    resource queues 'queues' = [for queueName in queueNames: {
+      name: queueName
     }]
   }
 
