@@ -61,7 +61,8 @@ internal sealed class LiteLlmPlugin : IPlugin
     private async Task RunAsync(IDiscoverySink sink, string family, Func<IDiscoverySink, string, CancellationToken, Task> scan, CancellationToken cancellationToken)
     {
         string scope = $"litellm:{_proxy}:{family}";
-        await sink.RunScopeAsync(scope, ct => scan(sink, scope, ct), _logger, "LiteLLM", cancellationToken).ConfigureAwait(false);
+        var run = new IncompleteScopeSink(sink);
+        await run.RunScopeAsync(scope, ct => scan(run, scope, ct), _logger, "LiteLLM", cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync()
