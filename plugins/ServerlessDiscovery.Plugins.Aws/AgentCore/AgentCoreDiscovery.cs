@@ -39,7 +39,7 @@ internal sealed class AgentCoreDiscovery(AwsApiClient api, AwsService service) :
 
         foreach ((string runtimeId, string runtimeArn) in runtimes)
         {
-            await ItemAsync(scan, $"agent runtime {runtimeId}", () => ListAsync(scan, "ListAgentRuntimeEndpoints", HttpMethod.Post, $"runtimes/{Uri.EscapeDataString(runtimeId)}/runtime-endpoints/", "runtimeEndpoints", async endpoint =>
+            await scan.ReadItemAsync($"agent runtime {runtimeId}", () => ListAsync(scan, "ListAgentRuntimeEndpoints", HttpMethod.Post, $"runtimes/{Uri.EscapeDataString(runtimeId)}/runtime-endpoints/", "runtimeEndpoints", async endpoint =>
             {
                 string arn = AwsJson.RequiredString(endpoint, "agentRuntimeEndpointArn", "ListAgentRuntimeEndpoints");
                 JsonObject attributes = AwsJson.Attributes(endpoint, "id", "liveVersion", "targetVersion", "status", "description");
@@ -61,7 +61,7 @@ internal sealed class AgentCoreDiscovery(AwsApiClient api, AwsService service) :
 
         foreach ((string gatewayId, string gatewayArn) in gateways)
         {
-            await ItemAsync(scan, $"gateway {gatewayId}", () => ListAsync(scan, "ListGatewayTargets", HttpMethod.Get, $"gateways/{Uri.EscapeDataString(gatewayId)}/targets/", "items", async target =>
+            await scan.ReadItemAsync($"gateway {gatewayId}", () => ListAsync(scan, "ListGatewayTargets", HttpMethod.Get, $"gateways/{Uri.EscapeDataString(gatewayId)}/targets/", "items", async target =>
             {
                 string targetId = AwsJson.RequiredString(target, "targetId", "ListGatewayTargets");
                 string id = $"{gatewayArn}/target/{targetId}";
@@ -79,19 +79,6 @@ internal sealed class AgentCoreDiscovery(AwsApiClient api, AwsService service) :
             JsonObject attributes = AwsJson.Attributes(memory, "id", "status", "managedByResourceArn");
             await AddAsync(scan, AssetTypes.DownstreamSystem, arn, id, attributes, "agentcore_memory", cancellationToken);
         }, cancellationToken, bodyPaging: true);
-    }
-
-    /// <summary>One item's sub-listing: a vanished item (404, ResourceNotFound, Validation) is a warning, its siblings go on.</summary>
-    private static async Task ItemAsync(AwsScan scan, string item, Func<Task> read)
-    {
-        try
-        {
-            await read();
-        }
-        catch (ProviderException ex) when (AwsJson.IsItemUnreadable(ex))
-        {
-            scan.Warn($"{item} could not be read ({ex.Message})");
-        }
     }
 
     /// <summary>
