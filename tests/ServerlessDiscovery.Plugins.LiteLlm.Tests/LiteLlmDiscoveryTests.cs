@@ -105,7 +105,7 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
         Assert.DoesNotContain(Scope("mcp"), recording.Scopes.Keys);
         Assert.Equal(3, recording.Assets.Count(a => a.Type == AssetTypes.McpServer));
         Assert.Equal($"{_proxy.Host}/mcp/servers/srv-2/tools/getPlaces", Assert.Single(recording.Assets, a => a.Type == AssetTypes.McpTool).Id);
-        Assert.Equal(3, recording.CompletedScopes.Count());
+        Assert.Equal(6, recording.CompletedScopes.Count());
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
 
         RecordingSink sink = await DiscoverAsync(pageSize: 2);
 
-        Assert.Equal(4, sink.CompletedScopes.Count());
+        Assert.Equal(7, sink.CompletedScopes.Count());
         Assert.Equal(["?page=1&size=2&return_full_object=true", "?page=2&size=2&return_full_object=true"], _proxy.Server.Requests.Where(r => r.Path == "/key/list").Select(r => r.Query));
         string team = $"{_proxy.Host}/teams/t-1";
         Assert.Equal("search", sink.Single(AssetTypes.Principal, team).Name);
@@ -187,7 +187,7 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
         Assert.Equal([Scope("keys"), Scope("teams")], sink.Unavailable.Keys.Order());
         Assert.Contains("database", sink.Unavailable[Scope("keys")], StringComparison.OrdinalIgnoreCase);
         Assert.Empty(recording.FailedScopes);
-        Assert.Equal([Scope("mcp"), Scope("models")], recording.CompletedScopes.Order());
+        Assert.Equal([Scope("agents"), Scope("guardrails"), Scope("mcp"), Scope("models"), Scope("vector_stores")], recording.CompletedScopes.Order());
         Assert.Equal(3, recording.Assets.Count(a => a.Type == AssetTypes.Deployment));
     }
 
@@ -215,7 +215,7 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
         RecordingSink sink = await DiscoverAsync();
 
         Assert.Equal([Scope("keys"), Scope("teams")], sink.FailedScopes.Select(s => s.Key).Order());
-        Assert.Equal([Scope("mcp"), Scope("models")], sink.CompletedScopes.Order());
+        Assert.Equal([Scope("agents"), Scope("guardrails"), Scope("mcp"), Scope("models"), Scope("vector_stores")], sink.CompletedScopes.Order());
         Assert.Equal(3, sink.Assets.Count(a => a.Type == AssetTypes.Deployment));
     }
 
@@ -256,7 +256,7 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
         RecordingSink sink = await DiscoverAsync();
 
         Assert.Equal(Scope("models"), Assert.Single(sink.FailedScopes).Key);
-        Assert.Equal(3, sink.CompletedScopes.Count());
+        Assert.Equal(6, sink.CompletedScopes.Count());
     }
 
     [Fact]
@@ -283,8 +283,8 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
 
         RecordingSink sink = await DiscoverAsync();
 
-        Assert.Equal(4, sink.CompletedScopes.Count());
-        Assert.Equal(5, _proxy.Server.Requests.Count);
+        Assert.Equal(7, sink.CompletedScopes.Count());
+        Assert.Equal(8, _proxy.Server.Requests.Count);
         Assert.All(_proxy.Server.Requests, r => Assert.Equal($"Bearer {FakeProxy.MasterKey}", r.Headers["Authorization"]));
     }
 
@@ -293,7 +293,7 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
     {
         RecordingSink sink = await DiscoverAsync(extra: new JsonObject { ["include_mcp"] = false, ["include_keys"] = "false" });
 
-        Assert.Equal([Scope("models"), Scope("teams")], sink.CompletedScopes.Order());
+        Assert.Equal([Scope("agents"), Scope("guardrails"), Scope("models"), Scope("teams"), Scope("vector_stores")], sink.CompletedScopes.Order());
         Assert.DoesNotContain(_proxy.Server.Requests, r => r.Path is "/key/list" or "/v1/mcp/server");
     }
 

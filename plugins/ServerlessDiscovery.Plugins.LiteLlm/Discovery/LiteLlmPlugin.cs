@@ -5,9 +5,9 @@ using ServerlessDiscovery.Plugins.LiteLlm.Api;
 
 namespace ServerlessDiscovery.Plugins.LiteLlm.Discovery;
 
-internal sealed record LiteLlmScanOptions(bool IncludeMcp, bool IncludeTeams, bool IncludeKeys, int PageSize);
+internal sealed record LiteLlmScanOptions(bool IncludeMcp, bool IncludeTeams, bool IncludeKeys, int PageSize, bool IncludeAgents = true, bool IncludeGuardrails = true, bool IncludeVectorStores = true);
 
-/// <summary>One scan or verify of a LiteLLM proxy. Scopes: litellm:{host:port}:{models|mcp|teams|keys}.</summary>
+/// <summary>One scan or verify of a LiteLLM proxy. Scopes: litellm:{host:port}:{models|mcp|teams|keys|agents|guardrails|vector_stores}.</summary>
 internal sealed class LiteLlmPlugin : IPlugin
 {
     private readonly ProviderHttpClient _http;
@@ -55,6 +55,21 @@ internal sealed class LiteLlmPlugin : IPlugin
         if (_options.IncludeKeys)
         {
             await RunAsync(sink, "keys", scan.KeysAsync, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.IncludeAgents)
+        {
+            await RunAsync(sink, "agents", scan.AgentsAsync, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.IncludeGuardrails)
+        {
+            await RunAsync(sink, "guardrails", scan.GuardrailsAsync, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.IncludeVectorStores)
+        {
+            await RunAsync(sink, "vector_stores", scan.VectorStoresAsync, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -13,7 +13,7 @@ namespace ServerlessDiscovery.Plugins.LiteLlm.Discovery;
 /// models behind aliases use the trace identity "{provider}/{model}". Only whitelisted fields are copied: model
 /// parameters and MCP server records can hold provider keys and headers.
 /// </summary>
-internal sealed class ProxyScan(LiteLlmClient client, string proxy, int pageSize)
+internal sealed partial class ProxyScan(LiteLlmClient client, string proxy, int pageSize)
 {
     /// <summary>Alias to the deployment ids serving it, filled by the models scope, used to link owners to models.</summary>
     private readonly Dictionary<string, List<string>> _aliases = new(StringComparer.Ordinal);
@@ -257,7 +257,8 @@ internal sealed class ProxyScan(LiteLlmClient client, string proxy, int pageSize
     private static bool NoDatabase(string message) =>
         message.Contains("DB not connected", StringComparison.OrdinalIgnoreCase)
         || message.Contains("Database not connected", StringComparison.OrdinalIgnoreCase)
-        || message.Contains("No db connected", StringComparison.OrdinalIgnoreCase);
+        || message.Contains("No db connected", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("Prisma client not initialized", StringComparison.OrdinalIgnoreCase);
 
     private string TeamId(string teamId) => $"{proxy}/teams/{teamId}";
 
