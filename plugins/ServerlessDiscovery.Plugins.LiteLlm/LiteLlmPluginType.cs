@@ -3,7 +3,7 @@ using ServerlessDiscovery.Plugins.LiteLlm.Discovery;
 
 namespace ServerlessDiscovery.Plugins.LiteLlm;
 
-/// <summary>LiteLLM proxy: model aliases and the models behind them, registered MCP servers and tools, teams and keys.</summary>
+/// <summary>LiteLLM proxy: model aliases and the models behind them, registered MCP servers and tools, teams and keys, agents, guardrails and vector stores.</summary>
 public sealed class LiteLlmPluginType : IPluginType
 {
     private const int MaxKeyPageSize = 100;
@@ -11,9 +11,9 @@ public sealed class LiteLlmPluginType : IPluginType
     public PluginMetadata Metadata { get; } = new(
         TypeId: "litellm",
         Name: "LiteLLM proxy",
-        Description: "Model aliases of a LiteLLM proxy and the provider models behind them, its MCP servers and their tools, and its teams and virtual keys as owners.",
+        Description: "Model aliases of a LiteLLM proxy and the provider models behind them, its MCP servers and their tools, its teams and virtual keys as owners, its registered agents, guardrails and vector stores.",
         Version: "1.0.0",
-        AssetTypes: [AssetTypes.Deployment, AssetTypes.Model, AssetTypes.McpServer, AssetTypes.McpTool, AssetTypes.Principal],
+        AssetTypes: [AssetTypes.Deployment, AssetTypes.Model, AssetTypes.McpServer, AssetTypes.McpTool, AssetTypes.Principal, AssetTypes.Agent, AssetTypes.Function, AssetTypes.DownstreamSystem],
         ConfigFields:
         [
             new ConfigField(ConfigKeys.ProxyUrl, "Proxy URL", ConfigFieldType.Url, Required: true, Description: "Base URL of the proxy, e.g. https://litellm.example.com/"),
@@ -21,7 +21,10 @@ public sealed class LiteLlmPluginType : IPluginType
             new ConfigField(ConfigKeys.IncludeMcp, "Include MCP servers", ConfigFieldType.Boolean, Default: "true"),
             new ConfigField(ConfigKeys.IncludeTeams, "Include teams", ConfigFieldType.Boolean, Default: "true"),
             new ConfigField(ConfigKeys.IncludeKeys, "Include virtual keys", ConfigFieldType.Boolean, Default: "true"),
-            new ConfigField(ConfigKeys.PageSize, "Page size", ConfigFieldType.Integer, Default: "100", Description: "size sent to /key/list (1-100: LiteLLM refuses larger pages with 422)."),
+            new ConfigField(ConfigKeys.IncludeAgents, "Include agents", ConfigFieldType.Boolean, Default: "true"),
+            new ConfigField(ConfigKeys.IncludeGuardrails, "Include guardrails", ConfigFieldType.Boolean, Default: "true"),
+            new ConfigField(ConfigKeys.IncludeVectorStores, "Include vector stores", ConfigFieldType.Boolean, Default: "true"),
+            new ConfigField(ConfigKeys.PageSize, "Page size", ConfigFieldType.Integer, Default: "100", Description: "size sent to /key/list and page_size to /vector_store/list (1-100: /key/list refuses larger pages with 422)."),
             new ConfigField(ConfigKeys.RequestsPerSecond, "Requests per second", ConfigFieldType.Integer, Default: "0", Description: "Pace calls to the proxy (0: no pacing beyond 429 handling)."),
         ],
         EnvironmentVariables: []);
@@ -48,7 +51,10 @@ public sealed class LiteLlmPluginType : IPluginType
             configuration.GetBoolean(ConfigKeys.IncludeMcp) ?? true,
             configuration.GetBoolean(ConfigKeys.IncludeTeams) ?? true,
             configuration.GetBoolean(ConfigKeys.IncludeKeys) ?? true,
-            (int)(configuration.GetInteger(ConfigKeys.PageSize) ?? 100));
+            (int)(configuration.GetInteger(ConfigKeys.PageSize) ?? 100),
+            configuration.GetBoolean(ConfigKeys.IncludeAgents) ?? true,
+            configuration.GetBoolean(ConfigKeys.IncludeGuardrails) ?? true,
+            configuration.GetBoolean(ConfigKeys.IncludeVectorStores) ?? true);
         return new LiteLlmPlugin(proxy, configuration.GetRequiredString(ConfigKeys.MasterKey), options, context, configuration.GetInteger(ConfigKeys.RequestsPerSecond) ?? 0);
     }
 }
@@ -60,6 +66,9 @@ internal static class ConfigKeys
     public const string IncludeMcp = "include_mcp";
     public const string IncludeTeams = "include_teams";
     public const string IncludeKeys = "include_keys";
+    public const string IncludeAgents = "include_agents";
+    public const string IncludeGuardrails = "include_guardrails";
+    public const string IncludeVectorStores = "include_vector_stores";
     public const string PageSize = "page_size";
     public const string RequestsPerSecond = "requests_per_second";
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Inventory;
+using ServerlessDiscovery.Plugins.Aws.Tests.AgentCore;
 using ServerlessDiscovery.Plugins.Aws.Tests.Bedrock;
 using ServerlessDiscovery.Plugins.Aws.Tests.Fakes;
 using ServerlessDiscovery.Plugins.Aws.Tests.SageMaker;
@@ -119,5 +120,48 @@ public sealed class EndToEndTests
         Assert.Equal(AssetState.Stale, (await app.AssetRowAsync("br1", AssetTypes.Agent, agent)).GetString("State"));
         Assert.Equal(AssetState.Active, (await app.AssetRowAsync("br1", AssetTypes.GenerativeModel, foundation)).GetString("State"));
         app.AssertEvents(third, ChangeEventTypes.AssetStale, [(AssetTypes.Agent, agent)]);
+    }
+
+    [Fact]
+    public async Task AgentCoreScans_GatewayTargetRemovedThenAgentCoreDenied_TombstonesTheTargetAndStalesTheRuntimes()
+    {
+        const string scope = "aws:123456789012:us-east-1:bedrock-agentcore";
+        string target = $"{AgentCoreFixtures.GatewayArn}/target/TGT0000001";
+        bool targetRemoved = false;
+        bool agentCoreDenied = false;
+        await using FakeAws fake = await FakeAws.StartAsync(call =>
+            agentCoreDenied && call.Service == "agentcore" ? FakeReply.Error(403, "AccessDeniedException", "not authorized to perform: bedrock-agentcore:ListAgentRuntimes")
+            : targetRemoved && call.Service == "agentcore" && call.Path == "/gateways/tools-gw-1234/targets/" ? FakeReply.Json("""{"items":[]}""")
+            : BedrockDiscoveryTests.Answer(call));
+        await using EngineApp app = await EngineApp.StartAsync();
+        await app.CreateInstanceAsync("aws.bedrock", "ac1", BedrockDiscoveryTests.Config(fake));
+
+        JsonObject first = await app.RefreshAsync("ac1");
+
+        JsonObject counts = EngineAppEndToEnd.Counts(first);
+        HashSet<(string Type, string Id)> assets = await app.ListAssetsAsync("ac1");
+        Assert.Contains((AssetTypes.Agent, AgentCoreFixtures.RuntimeArn), assets);
+        Assert.Contains((AssetTypes.Agent, AgentCoreFixtures.HarnessArn), assets);
+        Assert.Contains((AssetTypes.Tool, target), assets);
+        Assert.Equal(assets.Count, (int)counts["created"]!);
+        await app.AssertEdgeAsync(AgentCoreFixtures.RuntimeEndpointArn, Relationships.Serves, AssetTypes.Agent, AgentCoreFixtures.RuntimeArn);
+        await app.AssertEdgeAsync(AgentCoreFixtures.GatewayArn, Relationships.Contains, AssetTypes.Tool, target);
+        await app.AssertEdgeAsync(AgentCoreFixtures.HarnessArn, Relationships.UsesTool, AssetTypes.McpServer, AgentCoreFixtures.GatewayArn);
+        await app.AssertEdgeAsync(AgentCoreFixtures.HarnessArn, Relationships.ConnectsTo, AssetTypes.DownstreamSystem, AgentCoreFixtures.MemoryArn);
+
+        targetRemoved = true;
+        JsonObject second = await app.RefreshAsync("ac1");
+
+        Assert.Equal(1, (int)EngineAppEndToEnd.Counts(second)["deleted"]!);
+        await app.AssertTombstonedAsync("ac1", second, AssetTypes.Tool, target);
+
+        agentCoreDenied = true;
+        JsonObject third = await app.ScheduledScanAsync("ac1", "partial");
+
+        Assert.Equal(0, (int)EngineAppEndToEnd.Counts(third, "partial")["deleted"]!);
+        Assert.Contains("AccessDeniedException", (string?)third["scopes"]![scope], StringComparison.Ordinal);
+        Assert.Equal(AssetState.Stale, (await app.AssetRowAsync("ac1", AssetTypes.Agent, AgentCoreFixtures.RuntimeArn)).GetString("State"));
+        Assert.Equal(AssetState.Stale, (await app.AssetRowAsync("ac1", AssetTypes.Agent, AgentCoreFixtures.HarnessArn)).GetString("State"));
+        Assert.Equal(AssetState.Active, (await app.AssetRowAsync("ac1", AssetTypes.Agent, "arn:aws:bedrock:us-east-1:123456789012:agent/AGENT00001")).GetString("State"));
     }
 }

@@ -30,10 +30,12 @@ internal sealed class FakeProxy : IAsyncDisposable
     /// Answers as a proxy started without DATABASE_URL: /team/list raises HTTPException(400, {"error": CommonProxyErrors
     /// .db_not_connected_error}) (FastAPI wraps it in "detail"), /key/list raises Exception("Database not connected")
     /// turned into a 500 ProxyException (litellm/proxy/management_endpoints team_endpoints.list_team,
-    /// key_management_endpoints.list_keys).
+    /// key_management_endpoints.list_keys); /v2/guardrails/list raises HTTPException(500, "Prisma client not initialized")
+    /// (guardrail_endpoints.list_guardrails_v2) while /guardrails/list still lists config.yaml's guardrails.
     /// </summary>
     public void WithoutDatabase()
     {
+        Json("/v2/guardrails/list", """{"detail":"Prisma client not initialized"}""", 500);
         Json("/team/list", """{"detail":{"error":"DB not connected. See https://docs.litellm.ai/docs/proxy/virtual_keys"}}""", 400);
         Json("/key/list", """{"error":{"message":"Authentication Error, Database not connected","type":"internal_server_error","param":"None","code":"500"}}""", 500);
     }
@@ -72,6 +74,8 @@ internal sealed class FakeProxy : IAsyncDisposable
             "/model/info" => WriteAsync(context, 200, """{"data":[]}"""),
             "/mcp-rest/tools/list" => WriteAsync(context, 200, """{"tools":[]}"""),
             "/key/list" => WriteAsync(context, 200, """{"keys":[],"total_count":0,"current_page":1,"total_pages":0}"""),
+            "/v2/guardrails/list" or "/guardrails/list" => WriteAsync(context, 200, """{"guardrails":[]}"""),
+            "/vector_store/list" => WriteAsync(context, 200, """{"object":"list","data":[],"total_count":0,"current_page":1,"total_pages":0}"""),
             _ => WriteAsync(context, 200, "[]"),
         };
     }

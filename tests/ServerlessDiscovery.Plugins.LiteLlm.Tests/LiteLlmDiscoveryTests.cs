@@ -74,17 +74,49 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
         Assert.Contains(sink.Edges, e => e.SourceId == github && e.Relationship == Relationships.Contains && e.TargetId == tool.Id);
     }
 
+    /// <summary>
+    /// LiteLLM proxy/_experimental/mcp_server/rest_endpoints.py, GET /mcp-rest/tools/list?server_id=: when listing an
+    /// upstream server fails the route still answers 200 with {"tools": [], "error": ..., "message": ...}; a server_id
+    /// unknown to the proxy (deleted between the two calls) is a 404.
+    /// </summary>
     [Fact]
-    public async Task Discover_McpToolListReportsUpstreamError_FailsTheMcpScopeOnly()
+    public async Task Discover_OneMcpServerUnreachable_ReportsItsSiblingsAndMarksTheScopeIncomplete()
     {
         _proxy.Json("/model/info", ModelInfo);
+        _proxy.Json("/v1/mcp/server", """[{"server_id":"srv-1","server_name":"github"},{"server_id":"srv-2","server_name":"places"},{"server_id":"srv-3","server_name":"gone"}]""");
+        _proxy.Route("/mcp-rest/tools/list", context => context.Request.Query["server_id"].ToString() switch
+        {
+            "srv-1" => FakeProxy.WriteAsync(context, 200, """{"tools":[],"error":"server_error","message":"Failed to connect to MCP server github"}"""),
+            "srv-3" => FakeProxy.WriteAsync(context, 404, """{"detail":"MCP server srv-3 not found"}"""),
+            _ => FakeProxy.WriteAsync(context, 200, """{"tools":[{"name":"getPlaces"}]}"""),
+        });
+        var recording = new RecordingSink();
+        var sink = new ScopeOutcomeSink(recording);
+
+        await using (IPlugin plugin = Create(FakeProxy.MasterKey))
+        {
+            await plugin.DiscoverAsync(sink).WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        string[] warnings = sink.Incomplete[Scope("mcp")];
+        Assert.Equal(2, warnings.Length);
+        Assert.Contains(warnings, w => w.Contains("github", StringComparison.Ordinal) && w.Contains("Failed to connect", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("srv-3", StringComparison.Ordinal) && w.Contains("404", StringComparison.Ordinal));
+        Assert.DoesNotContain(Scope("mcp"), recording.Scopes.Keys);
+        Assert.Equal(3, recording.Assets.Count(a => a.Type == AssetTypes.McpServer));
+        Assert.Equal($"{_proxy.Host}/mcp/servers/srv-2/tools/getPlaces", Assert.Single(recording.Assets, a => a.Type == AssetTypes.McpTool).Id);
+        Assert.Equal(6, recording.CompletedScopes.Count());
+    }
+
+    [Fact]
+    public async Task Discover_McpToolListForbidden_FailsTheMcpScope()
+    {
         _proxy.Json("/v1/mcp/server", """[{"server_id":"srv-1","server_name":"github"}]""");
-        _proxy.Json("/mcp-rest/tools/list", """{"tools":[],"error":"server_error","message":"Failed to connect to MCP server github"}""");
+        _proxy.Json("/mcp-rest/tools/list", """{"error":{"message":"user not allowed to access this route","type":"auth_error","code":"403"}}""", 403);
 
         RecordingSink sink = await DiscoverAsync();
 
-        Assert.Contains("Failed to connect", Assert.Single(sink.FailedScopes, s => s.Key == Scope("mcp")).Value, StringComparison.Ordinal);
-        Assert.Equal(3, sink.CompletedScopes.Count());
+        Assert.Equal(Scope("mcp"), Assert.Single(sink.FailedScopes).Key);
     }
 
     [Fact]
@@ -102,7 +134,7 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
 
         RecordingSink sink = await DiscoverAsync(pageSize: 2);
 
-        Assert.Equal(4, sink.CompletedScopes.Count());
+        Assert.Equal(7, sink.CompletedScopes.Count());
         Assert.Equal(["?page=1&size=2&return_full_object=true", "?page=2&size=2&return_full_object=true"], _proxy.Server.Requests.Where(r => r.Path == "/key/list").Select(r => r.Query));
         string team = $"{_proxy.Host}/teams/t-1";
         Assert.Equal("search", sink.Single(AssetTypes.Principal, team).Name);
@@ -155,7 +187,7 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
         Assert.Equal([Scope("keys"), Scope("teams")], sink.Unavailable.Keys.Order());
         Assert.Contains("database", sink.Unavailable[Scope("keys")], StringComparison.OrdinalIgnoreCase);
         Assert.Empty(recording.FailedScopes);
-        Assert.Equal([Scope("mcp"), Scope("models")], recording.CompletedScopes.Order());
+        Assert.Equal([Scope("agents"), Scope("guardrails"), Scope("mcp"), Scope("models"), Scope("vector_stores")], recording.CompletedScopes.Order());
         Assert.Equal(3, recording.Assets.Count(a => a.Type == AssetTypes.Deployment));
     }
 
@@ -183,7 +215,7 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
         RecordingSink sink = await DiscoverAsync();
 
         Assert.Equal([Scope("keys"), Scope("teams")], sink.FailedScopes.Select(s => s.Key).Order());
-        Assert.Equal([Scope("mcp"), Scope("models")], sink.CompletedScopes.Order());
+        Assert.Equal([Scope("agents"), Scope("guardrails"), Scope("mcp"), Scope("models"), Scope("vector_stores")], sink.CompletedScopes.Order());
         Assert.Equal(3, sink.Assets.Count(a => a.Type == AssetTypes.Deployment));
     }
 
@@ -224,7 +256,7 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
         RecordingSink sink = await DiscoverAsync();
 
         Assert.Equal(Scope("models"), Assert.Single(sink.FailedScopes).Key);
-        Assert.Equal(3, sink.CompletedScopes.Count());
+        Assert.Equal(6, sink.CompletedScopes.Count());
     }
 
     [Fact]
@@ -251,8 +283,8 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
 
         RecordingSink sink = await DiscoverAsync();
 
-        Assert.Equal(4, sink.CompletedScopes.Count());
-        Assert.Equal(5, _proxy.Server.Requests.Count);
+        Assert.Equal(7, sink.CompletedScopes.Count());
+        Assert.Equal(8, _proxy.Server.Requests.Count);
         Assert.All(_proxy.Server.Requests, r => Assert.Equal($"Bearer {FakeProxy.MasterKey}", r.Headers["Authorization"]));
     }
 
@@ -261,7 +293,7 @@ public sealed class LiteLlmDiscoveryTests : IAsyncLifetime
     {
         RecordingSink sink = await DiscoverAsync(extra: new JsonObject { ["include_mcp"] = false, ["include_keys"] = "false" });
 
-        Assert.Equal([Scope("models"), Scope("teams")], sink.CompletedScopes.Order());
+        Assert.Equal([Scope("agents"), Scope("guardrails"), Scope("models"), Scope("teams"), Scope("vector_stores")], sink.CompletedScopes.Order());
         Assert.DoesNotContain(_proxy.Server.Requests, r => r.Path is "/key/list" or "/v1/mcp/server");
     }
 

@@ -9,7 +9,8 @@ namespace ServerlessDiscovery.Plugins.Aws.AgentCore;
 
 /// <summary>
 /// Amazon Bedrock AgentCore's control plane (botocore bedrock-agentcore-control 2023-06-05, REST-JSON, signing name
-/// bedrock-agentcore): agent runtimes and their endpoints, gateways (MCP servers) and their targets (tools), memories.
+/// bedrock-agentcore): agent runtimes and their endpoints, gateways (MCP servers) and their targets (tools), memories,
+/// and harnesses with the model, memory and gateways each uses.
 /// </summary>
 internal sealed class AgentCoreDiscovery(AwsApiClient api, AwsService service) : IAwsServiceDiscovery
 {
@@ -39,7 +40,7 @@ internal sealed class AgentCoreDiscovery(AwsApiClient api, AwsService service) :
 
         foreach ((string runtimeId, string runtimeArn) in runtimes)
         {
-            await ItemAsync(scan, $"agent runtime {runtimeId}", () => ListAsync(scan, "ListAgentRuntimeEndpoints", HttpMethod.Post, $"runtimes/{Uri.EscapeDataString(runtimeId)}/runtime-endpoints/", "runtimeEndpoints", async endpoint =>
+            await scan.ReadItemAsync($"agent runtime {runtimeId}", () => ListAsync(scan, "ListAgentRuntimeEndpoints", HttpMethod.Post, $"runtimes/{Uri.EscapeDataString(runtimeId)}/runtime-endpoints/", "runtimeEndpoints", async endpoint =>
             {
                 string arn = AwsJson.RequiredString(endpoint, "agentRuntimeEndpointArn", "ListAgentRuntimeEndpoints");
                 JsonObject attributes = AwsJson.Attributes(endpoint, "id", "liveVersion", "targetVersion", "status", "description");
@@ -61,7 +62,7 @@ internal sealed class AgentCoreDiscovery(AwsApiClient api, AwsService service) :
 
         foreach ((string gatewayId, string gatewayArn) in gateways)
         {
-            await ItemAsync(scan, $"gateway {gatewayId}", () => ListAsync(scan, "ListGatewayTargets", HttpMethod.Get, $"gateways/{Uri.EscapeDataString(gatewayId)}/targets/", "items", async target =>
+            await scan.ReadItemAsync($"gateway {gatewayId}", () => ListAsync(scan, "ListGatewayTargets", HttpMethod.Get, $"gateways/{Uri.EscapeDataString(gatewayId)}/targets/", "items", async target =>
             {
                 string targetId = AwsJson.RequiredString(target, "targetId", "ListGatewayTargets");
                 string id = $"{gatewayArn}/target/{targetId}";
@@ -79,23 +80,74 @@ internal sealed class AgentCoreDiscovery(AwsApiClient api, AwsService service) :
             JsonObject attributes = AwsJson.Attributes(memory, "id", "status", "managedByResourceArn");
             await AddAsync(scan, AssetTypes.DownstreamSystem, arn, id, attributes, "agentcore_memory", cancellationToken);
         }, cancellationToken, bodyPaging: true);
-    }
 
-    /// <summary>One item's sub-listing: a vanished item (404, ResourceNotFound, Validation) is a warning, its siblings go on.</summary>
-    private static async Task ItemAsync(AwsScan scan, string item, Func<Task> read)
-    {
-        try
+        var harnesses = new List<string>();
+        await ListAsync(scan, "ListHarnesses", HttpMethod.Get, "harnesses", "harnesses", harness =>
         {
-            await read();
-        }
-        catch (ProviderException ex) when (AwsJson.IsItemUnreadable(ex))
+            harnesses.Add(AwsJson.RequiredString(harness, "harnessId", "ListHarnesses"));
+            return Task.CompletedTask;
+        }, cancellationToken);
+
+        foreach (string harnessId in harnesses)
         {
-            scan.Warn($"{item} could not be read ({ex.Message})");
+            await scan.ReadItemAsync($"harness {harnessId}", () => HarnessAsync(scan, harnessId, cancellationToken));
         }
     }
 
     /// <summary>
-    /// Pages through a listing. ListAgentRuntimes, ListAgentRuntimeEndpoints, ListGateways and ListGatewayTargets page with
+    /// GetHarness: the one AgentCore resource that names what an agent uses. Agent runtimes (GetAgentRuntime) name only
+    /// their container, role and protocol, not a model, memory or gateway, so they get no such edges.
+    /// </summary>
+    private async Task HarnessAsync(AwsScan scan, string harnessId, CancellationToken cancellationToken)
+    {
+        using JsonDocument detail = await api.CallRestAsync(service, scan.Region, "GetHarness", HttpMethod.Get, $"harnesses/{Uri.EscapeDataString(harnessId)}", null, cancellationToken);
+        JsonElement harness = AwsJson.Object(detail.RootElement, "harness") ?? throw new ProviderException("GetHarness returned no 'harness'.");
+        string arn = AwsJson.RequiredString(harness, "arn", "GetHarness");
+        JsonObject attributes = AwsJson.Attributes(harness, "harnessId", "harnessVersion", "status", "executionRoleArn", "maxIterations", "maxTokens", "timeoutSeconds");
+        JsonElement[] tools = [.. AwsJson.Items(harness, "tools", "GetHarness")];
+        attributes["tool_types"] = new JsonArray([.. tools.Select(t => AwsJson.String(t, "type")).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(t => (JsonNode?)JsonValue.Create(t))]);
+        await AddAsync(scan, AssetTypes.Agent, arn, AwsJson.String(harness, "harnessName") ?? harnessId, attributes, "agentcore_harness", cancellationToken);
+
+        if (AwsJson.Object(harness, "model") is { } model && HarnessModel(scan, model) is { } target)
+        {
+            await scan.LinkAsync(AssetTypes.Agent, arn, Relationships.UsesModel, target.Type, target.Id, cancellationToken);
+        }
+
+        if (AwsJson.Object(harness, "memory") is { } memory
+            && (AwsJson.String(AwsJson.Object(memory, "agentCoreMemoryConfiguration"), "arn") ?? AwsJson.String(AwsJson.Object(memory, "managedMemoryConfiguration"), "arn")) is { Length: > 0 } memoryArn)
+        {
+            await scan.LinkAsync(AssetTypes.Agent, arn, Relationships.ConnectsTo, AssetTypes.DownstreamSystem, memoryArn, cancellationToken);
+        }
+
+        foreach (JsonElement tool in tools)
+        {
+            if (AwsJson.Object(tool, "config") is { } config && AwsJson.Object(config, "agentCoreGateway") is { } gateway
+                && AwsJson.String(gateway, "gatewayArn") is { Length: > 0 } gatewayArn)
+            {
+                await scan.LinkAsync(AssetTypes.Agent, arn, Relationships.UsesTool, AssetTypes.McpServer, gatewayArn, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A Bedrock model id becomes the ARN Bedrock's listings report; OpenAI, Gemini and LiteLLM model ids become the
+    /// "{provider}/{model}" identity the LiteLLM and trace plugins use (a LiteLLM id already reads "anthropic/claude-…").
+    /// </summary>
+    private static (string Type, string Id)? HarnessModel(AwsScan scan, JsonElement model)
+    {
+        if (AwsJson.String(AwsJson.Object(model, "bedrockModelConfig"), "modelId") is { Length: > 0 } bedrock)
+        {
+            return Bedrock.BedrockAgentDiscovery.ModelTarget(scan, bedrock);
+        }
+
+        string? other = AwsJson.String(AwsJson.Object(model, "openAiModelConfig"), "modelId") is { Length: > 0 } openAi ? $"openai/{openAi}"
+            : AwsJson.String(AwsJson.Object(model, "geminiModelConfig"), "modelId") is { Length: > 0 } gemini ? $"gemini/{gemini}"
+            : AwsJson.String(AwsJson.Object(model, "liteLlmModelConfig"), "modelId");
+        return other is { Length: > 0 } ? (AssetTypes.Model, other.ToLowerInvariant()) : null;
+    }
+
+    /// <summary>
+    /// Pages through a listing. ListAgentRuntimes, ListAgentRuntimeEndpoints, ListGateways, ListGatewayTargets and ListHarnesses page with
     /// maxResults/nextToken in the query string; ListMemories in the JSON body.
     /// </summary>
     private Task ListAsync(AwsScan scan, string operation, HttpMethod method, string path, string itemsName, Func<JsonElement, Task> onItem, CancellationToken cancellationToken, bool firstCall = false, bool bodyPaging = false) =>

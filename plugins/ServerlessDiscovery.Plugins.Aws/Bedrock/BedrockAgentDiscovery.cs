@@ -8,10 +8,12 @@ namespace ServerlessDiscovery.Plugins.Aws.Bedrock;
 
 /// <summary>
 /// Agents for Amazon Bedrock (REST-JSON, bedrock-agent.{region}.amazonaws.com): agents with the model, action groups
-/// (tools) and knowledge bases each uses, and the account's knowledge bases.
+/// (tools) and knowledge bases each uses, the account's knowledge bases and their data sources, flows and prompts.
 /// </summary>
 internal sealed class BedrockAgentDiscovery(AwsApiClient api, AwsService service) : IAwsServiceDiscovery
 {
+    private readonly BedrockFlowDiscovery _flows = new(api, service);
+
     public const string EndpointField = "bedrock_agent_endpoint";
     public const string DefaultEndpoint = "https://bedrock-agent.{region}.amazonaws.com";
 
@@ -30,11 +32,13 @@ internal sealed class BedrockAgentDiscovery(AwsApiClient api, AwsService service
 
     public async Task DiscoverAsync(AwsScan scan, CancellationToken cancellationToken)
     {
+        var knowledgeBases = new List<string>();
         await ListAsync(scan, "ListKnowledgeBases", "knowledgebases/", async page =>
         {
             foreach (JsonElement kb in AwsJson.Items(page, "knowledgeBaseSummaries", "ListKnowledgeBases"))
             {
                 string id = AwsJson.RequiredString(kb, "knowledgeBaseId", "ListKnowledgeBases");
+                knowledgeBases.Add(id);
                 JsonObject attributes = AwsJson.Attributes(kb, "knowledgeBaseId", "status", "description");
                 attributes["region"] = scan.Region;
                 attributes["kind"] = "knowledge_base";
@@ -61,6 +65,10 @@ internal sealed class BedrockAgentDiscovery(AwsApiClient api, AwsService service
                 scan.Warn($"agent {agentId} could not be read ({ex.Message})");
             }
         }
+
+        await _flows.DataSourcesAsync(scan, knowledgeBases, cancellationToken);
+        await _flows.PromptsAsync(scan, cancellationToken);
+        await _flows.FlowsAsync(scan, cancellationToken);
     }
 
     private async Task AgentAsync(AwsScan scan, string agentId, CancellationToken cancellationToken)
@@ -179,7 +187,7 @@ internal sealed class BedrockAgentDiscovery(AwsApiClient api, AwsService service
     }
 
     /// <summary>arn:aws:bedrock:us-east-1:111122223333:agent-alias/AGENT/ALIAS → arn:aws:bedrock:us-east-1:111122223333:agent/AGENT.</summary>
-    private static string? AgentOfAlias(string aliasArn)
+    internal static string? AgentOfAlias(string aliasArn)
     {
         int marker = aliasArn.IndexOf(":agent-alias/", StringComparison.Ordinal);
         if (marker < 0)
@@ -195,7 +203,7 @@ internal sealed class BedrockAgentDiscovery(AwsApiClient api, AwsService service
     /// An agent names its model by ARN, model id or cross-region inference profile id ("us.anthropic..."); ids become the
     /// ARNs Bedrock's own listings report (foundation model, or inference profile: an endpoint here), so edges meet those assets.
     /// </summary>
-    private static (string Type, string Id) ModelTarget(AwsScan scan, string model)
+    internal static (string Type, string Id) ModelTarget(AwsScan scan, string model)
     {
         if (model.StartsWith("arn:", StringComparison.Ordinal))
         {
@@ -210,7 +218,7 @@ internal sealed class BedrockAgentDiscovery(AwsApiClient api, AwsService service
 
     private static readonly HashSet<string> InferenceProfilePrefixes = new(["us", "eu", "apac", "global", "us-gov", "jp", "au", "ca"], StringComparer.Ordinal);
 
-    private static string KnowledgeBaseArn(AwsScan scan, string id) => $"arn:{scan.Partition}:bedrock:{scan.Region}:{scan.Account}:knowledge-base/{id}";
+    internal static string KnowledgeBaseArn(AwsScan scan, string id) => $"arn:{scan.Partition}:bedrock:{scan.Region}:{scan.Account}:knowledge-base/{id}";
 
     private Task ListAsync(AwsScan scan, string operation, string path, Func<JsonElement, Task> onPage, CancellationToken cancellationToken) =>
         AwsJson.ForEachPageAsync(operation, "nextToken", token =>

@@ -56,6 +56,9 @@ internal static class AwsJson
     public static string? String(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    /// <summary>A string property of an optional object (an absent object has none).</summary>
+    public static string? String(JsonElement? element, string name) => element is { } value ? String(value, name) : null;
+
     public static string RequiredString(JsonElement element, string name, string operation) =>
         String(element, name) is { Length: > 0 } value ? value : throw new ProviderException($"{operation} returned an item without '{name}'.");
 

@@ -25,6 +25,22 @@ internal sealed record AwsScan(string Account, string Region, string Scope, IDis
     /// <summary>Records that one item (an endpoint, an agent) could not be fully read while its siblings were.</summary>
     public void Warn(string warning) => _warnings.Enqueue(warning);
 
+    /// <summary>
+    /// Reads one item (an agent's sub-listing, a flow's definition): when the item is gone or invalid (404,
+    /// ResourceNotFound, Validation) that is a warning naming <paramref name="item"/>, and its siblings go on.
+    /// </summary>
+    public async Task ReadItemAsync(string item, Func<Task> read)
+    {
+        try
+        {
+            await read();
+        }
+        catch (ServerlessDiscovery.Plugins.Http.ProviderException ex) when (AwsJson.IsItemUnreadable(ex))
+        {
+            Warn($"{item} could not be read ({ex.Message})");
+        }
+    }
+
     /// <summary>The ARN partition of the region (aws, aws-cn, aws-us-gov).</summary>
     public string Partition => Region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
         : Region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"

@@ -5,9 +5,9 @@ using ServerlessDiscovery.Plugins.LiteLlm.Api;
 
 namespace ServerlessDiscovery.Plugins.LiteLlm.Discovery;
 
-internal sealed record LiteLlmScanOptions(bool IncludeMcp, bool IncludeTeams, bool IncludeKeys, int PageSize);
+internal sealed record LiteLlmScanOptions(bool IncludeMcp, bool IncludeTeams, bool IncludeKeys, int PageSize, bool IncludeAgents = true, bool IncludeGuardrails = true, bool IncludeVectorStores = true);
 
-/// <summary>One scan or verify of a LiteLLM proxy. Scopes: litellm:{host:port}:{models|mcp|teams|keys}.</summary>
+/// <summary>One scan or verify of a LiteLLM proxy. Scopes: litellm:{host:port}:{models|mcp|teams|keys|agents|guardrails|vector_stores}.</summary>
 internal sealed class LiteLlmPlugin : IPlugin
 {
     private readonly ProviderHttpClient _http;
@@ -56,12 +56,28 @@ internal sealed class LiteLlmPlugin : IPlugin
         {
             await RunAsync(sink, "keys", scan.KeysAsync, cancellationToken).ConfigureAwait(false);
         }
+
+        if (_options.IncludeAgents)
+        {
+            await RunAsync(sink, "agents", scan.AgentsAsync, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.IncludeGuardrails)
+        {
+            await RunAsync(sink, "guardrails", scan.GuardrailsAsync, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.IncludeVectorStores)
+        {
+            await RunAsync(sink, "vector_stores", scan.VectorStoresAsync, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task RunAsync(IDiscoverySink sink, string family, Func<IDiscoverySink, string, CancellationToken, Task> scan, CancellationToken cancellationToken)
     {
         string scope = $"litellm:{_proxy}:{family}";
-        await sink.RunScopeAsync(scope, ct => scan(sink, scope, ct), _logger, "LiteLLM", cancellationToken).ConfigureAwait(false);
+        var run = new IncompleteScopeSink(sink);
+        await run.RunScopeAsync(scope, ct => scan(run, scope, ct), _logger, "LiteLLM", cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync()

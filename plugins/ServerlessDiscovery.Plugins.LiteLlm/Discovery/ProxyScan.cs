@@ -13,7 +13,7 @@ namespace ServerlessDiscovery.Plugins.LiteLlm.Discovery;
 /// models behind aliases use the trace identity "{provider}/{model}". Only whitelisted fields are copied: model
 /// parameters and MCP server records can hold provider keys and headers.
 /// </summary>
-internal sealed class ProxyScan(LiteLlmClient client, string proxy, int pageSize)
+internal sealed partial class ProxyScan(LiteLlmClient client, string proxy, int pageSize)
 {
     /// <summary>Alias to the deployment ids serving it, filled by the models scope, used to link owners to models.</summary>
     private readonly Dictionary<string, List<string>> _aliases = new(StringComparer.Ordinal);
@@ -108,29 +108,51 @@ internal sealed class ProxyScan(LiteLlmClient client, string proxy, int pageSize
                 },
             }, cancellationToken).ConfigureAwait(false);
 
-            using JsonDocument tools = await client.GetAsync("ListMcpTools", $"mcp-rest/tools/list?server_id={Uri.EscapeDataString(serverId)}", cancellationToken).ConfigureAwait(false);
-            if (tools.RootElement.ValueKind == JsonValueKind.Object && Text(tools.RootElement, "error") is { Length: > 0 } error)
+            JsonDocument tools;
+            try
             {
-                // The proxy answers 200 with an error when the upstream server could not be listed.
-                throw new ProviderException($"LiteLLM ListMcpTools for server '{name}' reported: {Truncate(Text(tools.RootElement, "message") ?? error)}");
+                tools = await client.GetAsync("ListMcpTools", $"mcp-rest/tools/list?server_id={Uri.EscapeDataString(serverId)}", cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProviderException ex) when (ex.Status is 404 or >= 500)
+            {
+                // 404: the server vanished between the two calls; 5xx after retries: its upstream broke the handler.
+                // Refusals of the key (401/403) still fail the scope: they would hold for every server.
+                sink.ScopeIncomplete(scope, $"LiteLLM ListMcpTools for server '{name}' ({serverId}) failed: {ex.Message}");
+                continue;
             }
 
-            foreach (JsonElement tool in LiteLlmClient.Items("ListMcpTools", tools.RootElement, "tools"))
+            using (tools)
             {
-                string toolName = Required("ListMcpTools", tool, "name");
-                string toolId = $"{serverAssetId}/tools/{toolName}";
-                await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.McpTool, toolId, toolName, scope)
-                {
-                    Attributes = new JsonObject
-                    {
-                        ["proxy"] = proxy,
-                        ["server_id"] = serverId,
-                        ["description"] = Text(tool, "description"),
-                        ["input_schema"] = Node(tool, "inputSchema"),
-                    },
-                }, cancellationToken).ConfigureAwait(false);
-                await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.McpServer, serverAssetId, Relationships.Contains, AssetTypes.McpTool, toolId, scope), cancellationToken).ConfigureAwait(false);
+                await AddToolsAsync(sink, scope, serverId, name, serverAssetId, tools, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task AddToolsAsync(IDiscoverySink sink, string scope, string serverId, string name, string serverAssetId, JsonDocument tools, CancellationToken cancellationToken)
+    {
+        if (tools.RootElement.ValueKind == JsonValueKind.Object && Text(tools.RootElement, "error") is { Length: > 0 } error)
+        {
+            // The proxy answers 200 with an error when the upstream server could not be listed: that server's tools
+            // are unknown, its siblings' are not.
+            sink.ScopeIncomplete(scope, $"LiteLLM ListMcpTools for server '{name}' ({serverId}) reported: {Truncate(Text(tools.RootElement, "message") ?? error)}");
+            return;
+        }
+
+        foreach (JsonElement tool in LiteLlmClient.Items("ListMcpTools", tools.RootElement, "tools"))
+        {
+            string toolName = Required("ListMcpTools", tool, "name");
+            string toolId = $"{serverAssetId}/tools/{toolName}";
+            await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.McpTool, toolId, toolName, scope)
+            {
+                Attributes = new JsonObject
+                {
+                    ["proxy"] = proxy,
+                    ["server_id"] = serverId,
+                    ["description"] = Text(tool, "description"),
+                    ["input_schema"] = Node(tool, "inputSchema"),
+                },
+            }, cancellationToken).ConfigureAwait(false);
+            await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.McpServer, serverAssetId, Relationships.Contains, AssetTypes.McpTool, toolId, scope), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -235,7 +257,8 @@ internal sealed class ProxyScan(LiteLlmClient client, string proxy, int pageSize
     private static bool NoDatabase(string message) =>
         message.Contains("DB not connected", StringComparison.OrdinalIgnoreCase)
         || message.Contains("Database not connected", StringComparison.OrdinalIgnoreCase)
-        || message.Contains("No db connected", StringComparison.OrdinalIgnoreCase);
+        || message.Contains("No db connected", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("Prisma client not initialized", StringComparison.OrdinalIgnoreCase);
 
     private string TeamId(string teamId) => $"{proxy}/teams/{teamId}";
 

@@ -38,6 +38,63 @@ public sealed class AgentCoreDiscoveryTests
     }
 
     [Fact]
+    public async Task Discover_PagedHarnesses_ReportsTheModelMemoryAndGatewayEachUses()
+    {
+        await using FakeAws fake = await FakeAws.StartAsync(BedrockDiscoveryTests.Answer);
+        var sink = new RecordingSink();
+
+        await using (IPlugin plugin = AwsTestPlugin.Create<AwsBedrockPluginType>(BedrockDiscoveryTests.Config(fake)))
+        {
+            await plugin.DiscoverAsync(sink);
+        }
+
+        Assert.Contains(Scope, sink.CompletedScopes);
+        Assert.Contains(fake.Calls, c => c.Service == "agentcore" && c.Path == "/harnesses" && c.Query("nextToken") == "h/2=");
+        DiscoveredAsset harness = sink.Single(AssetTypes.Agent, HarnessArn);
+        Assert.Equal("agentcore_harness", (string?)harness.Attributes["kind"]);
+        Assert.Equal(["agentcore_code_interpreter", "agentcore_gateway"], harness.Attributes["tool_types"]!.AsArray().Select(t => (string?)t));
+        Assert.Equal(
+            [
+                new DiscoveredEdge(AssetTypes.Agent, HarnessArn, Relationships.UsesModel, AssetTypes.Endpoint, "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0", Scope),
+                new DiscoveredEdge(AssetTypes.Agent, HarnessArn, Relationships.ConnectsTo, AssetTypes.DownstreamSystem, MemoryArn, Scope),
+                new DiscoveredEdge(AssetTypes.Agent, HarnessArn, Relationships.UsesTool, AssetTypes.McpServer, GatewayArn, Scope),
+            ],
+            sink.Edges.Where(e => e.SourceId == HarnessArn));
+        Assert.Equal(
+            [new DiscoveredEdge(AssetTypes.Agent, OpenAiHarnessArn, Relationships.UsesModel, AssetTypes.Model, "openai/gpt-4.1", Scope)],
+            sink.Edges.Where(e => e.SourceId == OpenAiHarnessArn));
+        Assert.DoesNotContain("token-vault", sink.Single(AssetTypes.Agent, OpenAiHarnessArn).Attributes.ToJsonString(), StringComparison.Ordinal);
+        // Agent runtimes name no model, memory or gateway (GetAgentRuntime has no such field): no edges are invented.
+        Assert.DoesNotContain(sink.Edges, e => e.SourceId == RuntimeArn);
+    }
+
+    [Fact]
+    public async Task Discover_OneHarnessGoneAndListingThrottled_RetriesWarnsAndReportsItsSibling()
+    {
+        int listings = 0;
+        await using FakeAws fake = await FakeAws.StartAsync(call => (call.Service, call.Path) switch
+        {
+            ("agentcore", "/harnesses") when call.Query("nextToken") is null && Interlocked.Increment(ref listings) == 1
+                => FakeReply.Error(429, "ThrottlingException", "Rate exceeded", new Dictionary<string, string> { ["Retry-After"] = "1" }),
+            ("agentcore", "/harnesses/support_harness-abcdefghij") => FakeReply.Error(404, "ResourceNotFoundException", "Harness support_harness-abcdefghij not found"),
+            _ => BedrockDiscoveryTests.Answer(call),
+        });
+        var recording = new RecordingSink();
+        var sink = new ScopeOutcomeSink(recording);
+
+        await using (IPlugin plugin = AwsTestPlugin.Create<AwsBedrockPluginType>(BedrockDiscoveryTests.Config(fake)))
+        {
+            await plugin.DiscoverAsync(sink);
+        }
+
+        Assert.Equal(2, listings);
+        Assert.DoesNotContain(Scope, recording.Scopes.Keys);
+        Assert.Contains("support_harness-abcdefghij", Assert.Single(sink.Incomplete[Scope]), StringComparison.Ordinal);
+        Assert.DoesNotContain(recording.Assets, a => a.Id == HarnessArn);
+        recording.Single(AssetTypes.Agent, OpenAiHarnessArn);
+    }
+
+    [Fact]
     public async Task Discover_GatewaysThrottledWithRetryAfter_RetriesAndCompletes()
     {
         int gateways = 0;

@@ -7,7 +7,9 @@ namespace ServerlessDiscovery.Plugins.Aws.Tests.AgentCore;
 /// Bedrock AgentCore's control plane as botocore's bedrock-agentcore-control 2023-06-05 service-2.json describes it
 /// (REST-JSON): ListAgentRuntimes POST /runtimes/, ListAgentRuntimeEndpoints POST /runtimes/{agentRuntimeId}/runtime-endpoints/,
 /// ListGateways GET /gateways/, ListGatewayTargets GET /gateways/{gatewayIdentifier}/targets/ (maxResults and nextToken
-/// in the query string), ListMemories POST /memories/ (maxResults and nextToken in the body).
+/// in the query string), ListMemories POST /memories/ (maxResults and nextToken in the body), ListHarnesses GET /harnesses
+/// (query paging) and GetHarness GET /harnesses/{harnessId} ({"harness": Harness}: model, memory and tools are where a
+/// harness names what it uses; GetAgentRuntime has no such fields).
 /// </summary>
 public static class AgentCoreFixtures
 {
@@ -17,6 +19,8 @@ public static class AgentCoreFixtures
     public const string RuntimeEndpointArn = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/support_agent-a1b2c3/runtime-endpoint/prod";
     public const string GatewayArn = "arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/tools-gw-1234";
     public const string MemoryArn = "arn:aws:bedrock-agentcore:us-east-1:123456789012:memory/support_memory-abc";
+    public const string HarnessArn = "arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/support_harness-abcdefghij";
+    public const string OpenAiHarnessArn = "arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/research_harness-0123456789";
 
     public static FakeReply? Answer(AwsCall call) => (call.Request.Method, call.Path) switch
     {
@@ -76,6 +80,31 @@ public static class AgentCoreFixtures
             ["nextToken"] = "mem-2",
         }),
         ("POST", "/memories/") when (string?)call.Body["nextToken"] == "mem-2" => FakeReply.Json("""{"memories":[]}"""),
+        ("GET", "/harnesses") when call.Query("nextToken") is null => FakeReply.Json(new JsonObject
+        {
+            ["harnesses"] = new JsonArray(HarnessSummary(HarnessArn, "support_harness-abcdefghij", "support_harness")),
+            ["nextToken"] = "h/2=",
+        }),
+        ("GET", "/harnesses") when call.Query("nextToken") == "h/2=" => FakeReply.Json(new JsonObject
+        {
+            ["harnesses"] = new JsonArray(HarnessSummary(OpenAiHarnessArn, "research_harness-0123456789", "research_harness")),
+        }),
+        ("GET", "/harnesses/support_harness-abcdefghij") => FakeReply.Json(new JsonObject
+        {
+            ["harness"] = Harness(HarnessArn, "support_harness-abcdefghij", "support_harness",
+                new JsonObject { ["bedrockModelConfig"] = new JsonObject { ["modelId"] = "us.anthropic.claude-sonnet-4-5-20250929-v1:0", ["maxTokens"] = 4096 } },
+                new JsonArray(
+                    new JsonObject { ["type"] = "agentcore_gateway", ["name"] = "tools", ["config"] = new JsonObject { ["agentCoreGateway"] = new JsonObject { ["gatewayArn"] = GatewayArn } } },
+                    new JsonObject { ["type"] = "agentcore_code_interpreter", ["name"] = "code" }),
+                new JsonObject { ["agentCoreMemoryConfiguration"] = new JsonObject { ["arn"] = MemoryArn, ["actorId"] = "user" } }),
+        }),
+        ("GET", "/harnesses/research_harness-0123456789") => FakeReply.Json(new JsonObject
+        {
+            ["harness"] = Harness(OpenAiHarnessArn, "research_harness-0123456789", "research_harness",
+                new JsonObject { ["openAiModelConfig"] = new JsonObject { ["modelId"] = "gpt-4.1", ["apiKeyArn"] = "arn:aws:bedrock-agentcore:us-east-1:123456789012:token-vault/default/apikeycredentialprovider/openai" } },
+                new JsonArray(),
+                null),
+        }),
         _ => null,
     };
 
@@ -89,4 +118,34 @@ public static class AgentCoreFixtures
         ["lastUpdatedAt"] = "2026-01-05T10:00:00Z",
         ["status"] = "READY",
     };
+
+    private static JsonObject HarnessSummary(string arn, string id, string name) => new()
+    {
+        ["harnessId"] = id,
+        ["harnessName"] = name,
+        ["arn"] = arn,
+        ["status"] = "READY",
+        ["createdAt"] = "2026-01-05T10:00:00Z",
+        ["updatedAt"] = "2026-01-05T10:00:00Z",
+    };
+
+    /// <summary>A Harness with its required members (model, systemPrompt, tools, skills, allowedTools, truncation, environment); memory is optional.</summary>
+    private static JsonObject Harness(string arn, string id, string name, JsonObject model, JsonArray tools, JsonObject? memory)
+    {
+        JsonObject harness = HarnessSummary(arn, id, name);
+        harness["executionRoleArn"] = "arn:aws:iam::123456789012:role/harness";
+        harness["model"] = model;
+        harness["systemPrompt"] = new JsonArray(new JsonObject { ["text"] = "You help customers." });
+        harness["tools"] = tools;
+        harness["skills"] = new JsonArray();
+        harness["allowedTools"] = new JsonArray("*");
+        harness["truncation"] = new JsonObject { ["strategy"] = "sliding_window" };
+        harness["environment"] = new JsonObject();
+        if (memory is not null)
+        {
+            harness["memory"] = memory;
+        }
+
+        return harness;
+    }
 }

@@ -190,7 +190,8 @@ public sealed class BedrockDiscoveryTests
         ("agent", "POST", "/agents/AGENT00001/agentversions/DRAFT/knowledgebases/") => FakeReply.Json("""{"agentKnowledgeBaseSummaries":[]}"""),
         ("agent", "POST", "/agents/AGENT00002/agentversions/DRAFT/actiongroups/") => FakeReply.Json("""{"actionGroupSummaries":[]}"""),
         ("agent", "POST", "/agents/AGENT00002/agentversions/DRAFT/knowledgebases/") => FakeReply.Json("""{"agentKnowledgeBaseSummaries":[]}"""),
-        _ => FakeReply.Error(400, "ValidationException", $"Unexpected {call.Request.Method} {call.Service} {call.Path}{call.Request.Query}"),
+        _ => (call.Service == "agent" ? BedrockFlowFixtures.Answer(call) : null)
+            ?? FakeReply.Error(400, "ValidationException", $"Unexpected {call.Request.Method} {call.Service} {call.Path}{call.Request.Query}"),
     };
 
     [Fact]
