@@ -151,6 +151,7 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
             ["Storage__TablePrefix"] = Azurite.UniqueName("h"),
             ["Secrets__EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Api__Keys"] = string.Empty,
+            ["AzureWebJobsStorage"] = Azurite.QueueConnectionString,
         });
 
         using (HttpResponseMessage api = await session.Web.SendAsync("Api", HttpMethod.Get, "api/v1/plugin-types"))
@@ -395,6 +396,13 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
         {
             try
             {
+                // A worker that exits (a start-up error) fails the wait at once rather than after its limit.
+                Task exited = worker.Process.WaitForExitAsync();
+                if (await Task.WhenAny(wait, exited) == exited && !wait.IsCompleted)
+                {
+                    throw new InvalidOperationException($"The worker exited with {worker.Process.ExitCode} while the host waited.");
+                }
+
                 return await wait;
             }
             catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)

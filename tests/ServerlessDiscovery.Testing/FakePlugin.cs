@@ -67,6 +67,20 @@ public sealed class FakePluginType : IPluginType
             {
                 sink.ScopeFailed(scope, error);
             }
+
+            foreach ((string scope, List<string> warnings) in source.IncompleteScopes)
+            {
+                foreach (string warning in warnings)
+                {
+                    // Like a provider that quotes the refused credential: the engine must scrub it.
+                    sink.ScopeIncomplete(scope, apiKey is null ? warning : warning.Replace("{api_key}", apiKey, StringComparison.Ordinal));
+                }
+            }
+
+            foreach ((string scope, string reason) in source.UnavailableScopes)
+            {
+                sink.ScopeUnavailable(scope, reason);
+            }
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -91,6 +105,11 @@ public sealed class FakeSource
     public List<string> CompletedScopes { get; } = [];
 
     public Dictionary<string, string> FailedScopes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Scope to the warnings reported for it (<c>{api_key}</c> in a warning is replaced by the instance's key).</summary>
+    public Dictionary<string, List<string>> IncompleteScopes { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, string> UnavailableScopes { get; } = new(StringComparer.Ordinal);
 
     public string? Throw { get; set; }
 

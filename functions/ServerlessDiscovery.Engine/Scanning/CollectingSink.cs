@@ -13,6 +13,7 @@ internal sealed class CollectingSink(int maxAssets) : IDiscoverySink
     private readonly ConcurrentDictionary<string, DiscoveredEdge> _edges = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string?> _scopes = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _rejected = new();
+    private readonly Dictionary<string, ScopeNote> _notes = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<DiscoveredAsset> Assets => (IReadOnlyCollection<DiscoveredAsset>)_assets.Values;
 
@@ -22,6 +23,18 @@ internal sealed class CollectingSink(int maxAssets) : IDiscoverySink
     public IReadOnlyDictionary<string, string?> Scopes => _scopes;
 
     public IReadOnlyCollection<string> Rejected => _rejected;
+
+    /// <summary>Scopes reported incomplete (with their warnings) or unavailable (with the reason); bounded.</summary>
+    public IReadOnlyDictionary<string, ScopeNote> Notes
+    {
+        get
+        {
+            lock (_notes)
+            {
+                return new Dictionary<string, ScopeNote>(_notes, StringComparer.Ordinal);
+            }
+        }
+    }
 
     public bool Overflowed { get; private set; }
 
@@ -85,6 +98,58 @@ internal sealed class CollectingSink(int maxAssets) : IDiscoverySink
         if (!string.IsNullOrEmpty(scope))
         {
             _scopes[scope] = string.IsNullOrWhiteSpace(error) ? "failed" : error;
+        }
+    }
+
+    public void ScopeIncomplete(string scope, string warning) => Note(scope, ScopeNote.Incomplete, warning);
+
+    public void ScopeUnavailable(string scope, string reason) => Note(scope, ScopeNote.Unavailable, reason);
+
+    /// <summary>
+    /// Scope outcomes, fully observed or failed, as the inventory writer takes them. A scope with an incomplete note is
+    /// never passed as fully observed (a plugin that also completed it would otherwise tombstone what it could not read).
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> ObservedScopes()
+    {
+        IReadOnlyDictionary<string, ScopeNote> notes = Notes;
+        return _scopes
+            .Where(s => s.Value is not null || !notes.TryGetValue(s.Key, out ScopeNote? note) || note.Outcome != ScopeNote.Incomplete)
+            .ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+    }
+
+    private void Note(string scope, string outcome, string message)
+    {
+        if (string.IsNullOrEmpty(scope) || scope.Length > 512)
+        {
+            _rejected.Enqueue("scope note without a valid scope name");
+            return;
+        }
+
+        string text = string.IsNullOrWhiteSpace(message) ? outcome : message.Length > ScopeNote.MaxMessageLength ? message[..ScopeNote.MaxMessageLength] + "…" : message;
+        lock (_notes)
+        {
+            if (!_notes.TryGetValue(scope, out ScopeNote? note))
+            {
+                if (_notes.Count >= ScopeNote.MaxScopes)
+                {
+                    return;
+                }
+
+                note = new ScopeNote(outcome);
+                _notes[scope] = note;
+            }
+
+            // Incomplete wins over unavailable: something of the scope was read, and something was not.
+            if (outcome == ScopeNote.Incomplete && note.Outcome == ScopeNote.Unavailable)
+            {
+                note = new ScopeNote(outcome);
+                _notes[scope] = note;
+            }
+
+            if (note.Outcome == outcome)
+            {
+                note.Add(text);
+            }
         }
     }
 

@@ -20,6 +20,53 @@ public static class ScanStatus
     public const string Abandoned = "abandoned";
 }
 
+/// <summary>
+/// A scope that was neither fully observed nor failed: incomplete (some items could not be read; each is a warning) or
+/// unavailable (the source does not offer it). Neither tombstones nor stales anything.
+/// </summary>
+public sealed class ScopeNote(string outcome)
+{
+    public const string Incomplete = "incomplete";
+    public const string Unavailable = "unavailable";
+
+    /// <summary>Bounds on what a plugin can put into one scan record.</summary>
+    public const int MaxScopes = 200;
+    public const int MaxMessagesPerScope = 20;
+    public const int MaxMessageLength = 1000;
+
+    private readonly List<string> _messages = [];
+
+    public string Outcome { get; } = outcome;
+
+    public IReadOnlyList<string> Messages => _messages;
+
+    /// <summary>Messages past <see cref="MaxMessagesPerScope"/> are counted, not kept.</summary>
+    public int Dropped { get; private set; }
+
+    public ScopeNote With(IEnumerable<string> messages, int dropped = 0)
+    {
+        var copy = new ScopeNote(Outcome) { Dropped = dropped };
+        foreach (string m in messages)
+        {
+            copy.Add(m);
+        }
+
+        return copy;
+    }
+
+    internal void Add(string message)
+    {
+        if (_messages.Count < MaxMessagesPerScope)
+        {
+            _messages.Add(message);
+        }
+        else
+        {
+            Dropped++;
+        }
+    }
+}
+
 /// <summary>One scan's record in the "scans" table (PartitionKey {tenant}~{instance}, RowKey newest first).</summary>
 public sealed record ScanRun
 {
@@ -52,6 +99,9 @@ public sealed record ScanRun
     /// <summary>Scope to null (fully observed) or its error.</summary>
     public IReadOnlyDictionary<string, string?> Scopes { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>Scopes reported incomplete or unavailable.</summary>
+    public IReadOnlyDictionary<string, ScopeNote> Notes { get; init; } = new Dictionary<string, ScopeNote>();
+
     public string? Host { get; init; }
 
     /// <summary>A run id that sorts by start time: yyyyMMddTHHmmssfffZ-random.</summary>
@@ -61,9 +111,27 @@ public sealed record ScanRun
     public JsonObject ToJson()
     {
         var scopes = new JsonObject();
+        var warnings = new JsonArray();
+        foreach ((string scope, ScopeNote note) in Notes.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            scopes[scope] = note.Outcome == ScopeNote.Unavailable
+                ? "unavailable: " + string.Join("; ", note.Messages)
+                : $"incomplete: {note.Messages.Count + note.Dropped} item(s) could not be read";
+            if (note.Outcome == ScopeNote.Incomplete)
+            {
+                foreach (string message in note.Messages)
+                {
+                    warnings.Add((JsonNode)$"{scope}: {message}");
+                }
+            }
+        }
+
         foreach ((string scope, string? failure) in Scopes.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            scopes[scope] = failure is null ? "completed" : "failed: " + failure;
+            if (failure is not null || !Notes.ContainsKey(scope))
+            {
+                scopes[scope] = failure is null ? "completed" : "failed: " + failure;
+            }
         }
 
         return new JsonObject
@@ -90,6 +158,7 @@ public sealed record ScanRun
                 ["entity_writes"] = Changes.EntityWrites,
             },
             ["scopes"] = scopes,
+            ["warnings"] = warnings,
             ["error"] = Error ?? Changes.Refusal,
         };
     }
@@ -137,6 +206,22 @@ public sealed class ScanStore(TableStore tables)
         }
 
         LargeText.Write(row, "Scopes", scopes.ToJsonString());
+        if (run.Notes.Count > 0)
+        {
+            var notes = new JsonObject();
+            foreach ((string scope, ScopeNote note) in run.Notes)
+            {
+                notes[scope] = new JsonObject
+                {
+                    ["outcome"] = note.Outcome,
+                    ["messages"] = new JsonArray([.. note.Messages.Select(m => (JsonNode)m)]),
+                    ["dropped"] = note.Dropped,
+                };
+            }
+
+            LargeText.Write(row, "ScopeNotes", notes.ToJsonString());
+        }
+
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
@@ -183,6 +268,19 @@ public sealed class ScanStore(TableStore tables)
             }
         }
 
+        var notes = new Dictionary<string, ScopeNote>(StringComparer.Ordinal);
+        if (JsonNode.Parse(LargeText.Read(row, "ScopeNotes") ?? "{}") is JsonObject noteJson)
+        {
+            foreach ((string scope, JsonNode? note) in noteJson)
+            {
+                if (note?["outcome"]?.GetValue<string>() is { } outcome)
+                {
+                    IEnumerable<string> messages = note["messages"] is JsonArray list ? list.Select(m => m?.GetValue<string>() ?? string.Empty) : [];
+                    notes[scope] = new ScopeNote(outcome).With(messages, note["dropped"]?.GetValue<int>() ?? 0);
+                }
+            }
+        }
+
         string status = row.GetString("Status") ?? ScanStatus.Failed;
         string? error = row.GetString("Error");
         return new ScanRun
@@ -211,6 +309,7 @@ public sealed class ScanStore(TableStore tables)
             Rejected = row.GetInt32("Rejected") ?? 0,
             Error = status == ScanStatus.Refused ? null : error,
             Scopes = scopes,
+            Notes = notes,
             Host = row.GetString("Host"),
         };
     }

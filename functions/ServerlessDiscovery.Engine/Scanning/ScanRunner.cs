@@ -173,9 +173,10 @@ public sealed partial class ScanRunner(
             return run with { Status = ScanStatus.Failed, Error = $"The plugin reported more than Discovery__MaxAssetsPerScan ({options.Value.MaxAssetsPerScan}) assets; nothing was written." };
         }
 
+        IReadOnlyDictionary<string, string?> observed = sink.ObservedScopes();
         InventoryChanges changes = await writer.ApplyAsync(
-            new ScanIdentity(instance.Tenant, instance.Id, run.RunId, force), sink.Assets, sink.Edges, sink.Scopes, cancellationToken);
-        bool anyFailed = sink.Scopes.Values.Any(e => e is not null);
+            new ScanIdentity(instance.Tenant, instance.Id, run.RunId, force), sink.Assets, sink.Edges, observed, cancellationToken);
+        bool anyFailed = observed.Values.Any(e => e is not null);
         string status = changes.Refusal is not null ? ScanStatus.Refused : anyFailed ? ScanStatus.Partial : ScanStatus.Succeeded;
         return run with
         {
@@ -184,8 +185,9 @@ public sealed partial class ScanRunner(
             Assets = sink.Assets.Count,
             Edges = sink.Edges.Count,
             Rejected = sink.Rejected.Count,
-            Scopes = new Dictionary<string, string?>(sink.Scopes, StringComparer.Ordinal),
-            Error = anyFailed ? $"{sink.Scopes.Values.Count(e => e is not null)} scope(s) failed; their assets were marked stale." : null,
+            Scopes = new Dictionary<string, string?>(observed, StringComparer.Ordinal),
+            Notes = sink.Notes.ToDictionary(n => n.Key, n => n.Value.With(n.Value.Messages.Select(m => Scrub(m, configuration) ?? string.Empty), n.Value.Dropped), StringComparer.Ordinal),
+            Error = anyFailed ? $"{observed.Values.Count(e => e is not null)} scope(s) failed; their assets were marked stale." : null,
         };
     }
 

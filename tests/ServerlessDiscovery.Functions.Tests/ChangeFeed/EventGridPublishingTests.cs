@@ -60,9 +60,25 @@ public sealed class EventGridPublishingTests
     public async Task Publish_TopicAnswering503_EventsArriveOnceAfterRecovery()
     {
         bool down = true;
+        int refused = 0;
+
+        // The relay after the scan tries 1 + EventGrid's 2 retries; once the third is refused it has given up, and only
+        // the ticks below relay (flipping the topic earlier would let that relay's last retry succeed instead).
+        var relayGaveUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using LoopbackServer topic = await LoopbackServer.StartAsync((context, _) =>
         {
-            context.Response.StatusCode = Volatile.Read(ref down) ? 503 : 200;
+            if (Volatile.Read(ref down))
+            {
+                if (Interlocked.Increment(ref refused) == 3)
+                {
+                    relayGaveUp.TrySetResult();
+                }
+
+                context.Response.StatusCode = 503;
+                return Task.CompletedTask;
+            }
+
+            context.Response.StatusCode = 200;
             return Task.CompletedTask;
         });
         await using EngineApp app = await EngineApp.StartAsync(TopicSettings(topic));
@@ -73,6 +89,7 @@ public sealed class EventGridPublishingTests
         await app.CreateFakeInstanceAsync("eg2", source);
 
         await app.RefreshAsync("eg2");
+        await relayGaveUp.Task.WaitAsync(TimeSpan.FromSeconds(60));
         int pending = (await ScanLifecycleTests.OutboxAsync(app, "eg2")).Sum(r => r.GetInt32("Count") ?? 0);
         int failedPosts = topic.Requests.Count;
 

@@ -128,6 +128,35 @@ public sealed class ScanLifecycleTests
     }
 
     [Fact]
+    public async Task Scan_ScopeIncompleteAndUnavailable_WarnsOnTheRecordAndNeitherTombstonesNorStales()
+    {
+        const string secret = "sk-incomplete-0123456789";
+        await using EngineApp app = await EngineApp.StartAsync();
+        FakeSource source = FakeSource.Create();
+        source.CompletedScopes.AddRange([ScopeA, ScopeB]);
+        source.Put(AssetTypes.Model, "m1", ScopeA, "m1");
+        source.Put(AssetTypes.Model, "m2", ScopeA, "m2");
+        source.Put(AssetTypes.Endpoint, "e1", ScopeB, "e1");
+        await app.CreateFakeInstanceAsync("notes", source, apiKey: secret);
+        await app.RefreshAsync("notes");
+
+        // m2 could not be read this time (and the plugin wrongly completes scope A as well); scope B is not offered now.
+        source.Remove(AssetTypes.Model, "m2");
+        source.CompletedScopes.Remove(ScopeB);
+        source.IncompleteScopes[ScopeA] = ["m2: 400 ValidationException (key {api_key})"];
+        source.UnavailableScopes[ScopeB] = "feature not enabled";
+        JsonObject run = await app.RefreshAsync("notes"); // as the scans table returns it
+
+        Assert.Equal("succeeded", run["status"]!.GetValue<string>());
+        Assert.Equal("incomplete: 1 item(s) could not be read", run["scopes"]![ScopeA]!.GetValue<string>());
+        Assert.Equal("unavailable: feature not enabled", run["scopes"]![ScopeB]!.GetValue<string>());
+        string warning = Assert.Single(run["warnings"]!.AsArray())!.GetValue<string>();
+        Assert.StartsWith($"{ScopeA}: m2: 400 ValidationException", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, run.ToJsonString(), StringComparison.Ordinal);
+        Assert.All((await app.AssetRowsAsync("notes")).Values, row => Assert.Equal("active", row.GetString("State")));
+    }
+
+    [Fact]
     public async Task Scan_PluginThrows_LeavesFailedRunAndNothingElse()
     {
         await using EngineApp app = await EngineApp.StartAsync();
