@@ -56,6 +56,13 @@ internal sealed class DeliveryQueueClient : IDisposable
         return response.Value;
     }
 
+    /// <summary>Reads the queue's properties (creating it first if needed): proves the account answers and the queue exists.</summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        QueueClient queue = await QueueAsync(cancellationToken);
+        await queue.GetPropertiesAsync(cancellationToken);
+    }
+
     public Task DeleteAsync(QueueMessage message, CancellationToken cancellationToken) =>
         _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
 

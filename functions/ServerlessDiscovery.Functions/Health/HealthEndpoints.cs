@@ -20,7 +20,8 @@ internal static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<TableStorageReadinessCheck>("tableStorage", tags: [ReadyTag])
-            .AddCheck<EventSinkReadinessCheck>("eventSink", tags: [ReadyTag]);
+            .AddCheck<EventSinkReadinessCheck>("eventSink", tags: [ReadyTag])
+            .AddCheck<DeliveriesQueueReadinessCheck>("deliveriesQueue", tags: [ReadyTag]);
 
         // Every check is bounded, also one registered elsewhere without a timeout: a hung dependency is "not ready", not a hung probe.
         services.PostConfigure<HealthCheckServiceOptions>(o =>

@@ -28,6 +28,7 @@ public sealed class HealthEndpointsTests
         Assert.Equal("the queue refused the request (403).", problem["checks"]!["queue"]!.GetValue<string>());
         Assert.Equal("ready", problem["checks"]!["tableStorage"]!.GetValue<string>());
         Assert.Equal("ready", problem["checks"]!["eventSink"]!.GetValue<string>());
+        Assert.Equal("ready", problem["checks"]!["deliveriesQueue"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("healthy", (await health.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>());
     }

@@ -19,6 +19,27 @@ public sealed class StandaloneModeTests
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("ready", body["checks"]!["tableStorage"]!.GetValue<string>());
         Assert.Equal("ready", body["checks"]!["eventSink"]!.GetValue<string>());
+        Assert.Equal("ready", body["checks"]!["deliveriesQueue"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Readyz_DeliveriesQueueDown_Answers503ProblemNamingTheQueue()
+    {
+        Uri closed = Plugins.Conformance.TestPluginContext.ClosedLoopbackUrl();
+        await using TestApp app = await TestApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=AAAA;QueueEndpoint=http://127.0.0.1:{closed.Port}/devstoreaccount1;",
+        });
+
+        using HttpResponseMessage ready = await app.Client.GetAsync("/readyz");
+        string text = await ready.Content.ReadAsStringAsync();
+        JsonObject problem = JsonNode.Parse(text)!.AsObject();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("deliveriesQueue", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotEqual("ready", problem["checks"]!["deliveriesQueue"]!.GetValue<string>());
+        Assert.Equal("ready", problem["checks"]!["tableStorage"]!.GetValue<string>());
+        Assert.DoesNotContain("AAAA", text, StringComparison.Ordinal);
     }
 
     [Fact]
