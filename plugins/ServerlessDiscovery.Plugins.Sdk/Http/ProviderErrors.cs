@@ -48,6 +48,21 @@ internal static class ProviderErrors
         }
     }
 
+    /// <summary>An error reply's body, at most 64 KiB of it; empty when the connection broke while reading.</summary>
+    public static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // HttpContent buffers what it reads, so a retry predicate and the error mapping can both read it.
+            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return body.Length > 65536 ? body[..65536] : body;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return [];
+        }
+    }
+
     public static bool IsThrottlingCode(string? code) =>
         code is "ThrottlingException" or "Throttling" or "TooManyRequestsException" or "RequestLimitExceeded" or "RESOURCE_EXHAUSTED" or "REQUEST_LIMIT_EXCEEDED";
 

@@ -1,28 +1,30 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
+using Polly;
+using Polly.Timeout;
 
 namespace ServerlessDiscovery.Plugins.Http;
 
 /// <summary>
-/// Sends a plugin's requests to its provider: builds a fresh (re-signed) request per attempt, paces requests,
-/// retries throttling and transient failures with exponential backoff and full jitter, honours Retry-After,
-/// and parses JSON with a size limit. Failures surface as <see cref="ProviderException"/>.
+/// Sends a plugin's requests to its provider through a Polly pipeline (see <see cref="ProviderResilience"/>): builds a
+/// fresh (re-signed) request per attempt, paces attempts, retries throttling and transient failures with exponential
+/// backoff and jitter, honours Retry-After up to MaxDelay, times out each attempt and the whole request, and parses
+/// JSON with a size limit. Failures surface as <see cref="ProviderException"/>.
 /// </summary>
 public sealed class ProviderHttpClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly ProviderHttpOptions _options;
-    private readonly TimeProvider _time;
     private readonly string _provider;
-    private readonly SemaphoreSlim _pacing = new(1, 1);
-    private DateTimeOffset _nextSlot = DateTimeOffset.MinValue;
+    private readonly PacingStrategy? _pacing;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
     public ProviderHttpClient(HttpClient http, ProviderHttpOptions options, TimeProvider time, string provider)
     {
         _http = http;
         _options = options;
-        _time = time;
         _provider = provider;
+        _pacing = options.RequestsPerSecond > 0 ? new PacingStrategy(options.RequestsPerSecond, time) : null;
+        _pipeline = ProviderResilience.Create(options, time, _pacing);
     }
 
     /// <summary>Sends the request <paramref name="createRequest"/> builds (once per attempt) and parses the JSON reply.</summary>
@@ -58,109 +60,48 @@ public sealed class ProviderHttpClient : IDisposable
     /// <summary>Sends with retries and returns a successful response (2xx); the caller disposes it.</summary>
     public async Task<HttpResponseMessage> SendAsync(string operation, Func<CancellationToken, ValueTask<HttpRequestMessage>> createRequest, CancellationToken cancellationToken = default)
     {
-        for (int attempt = 1; ; attempt++)
-        {
-            await PaceAsync(cancellationToken).ConfigureAwait(false);
-            using HttpRequestMessage request = await createRequest(cancellationToken).ConfigureAwait(false);
-            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attemptTimeout.CancelAfter(_options.AttemptTimeout);
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException)
-            {
-                string reason = ex is OperationCanceledException ? $"no answer within {_options.AttemptTimeout.TotalSeconds:0} s" : ex.Message;
-                if (attempt >= _options.MaxAttempts)
-                {
-                    throw new ProviderException($"{_provider} {operation} failed after {attempt} attempts: {reason}", null, null, ex);
-                }
-
-                await DelayAsync(Backoff(attempt), cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (response.IsSuccessStatusCode)
-            {
-                return response;
-            }
-
-            using (response)
-            {
-                int status = (int)response.StatusCode;
-                byte[] body = await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
-                (string? code, string? message) = ProviderErrors.Parse(body, response);
-                bool retriable = status is 408 or 429 or 500 or 502 or 503 or 504 || ProviderErrors.IsThrottlingCode(code);
-                TimeSpan? retryAfter = RetryAfter(response);
-                if (retriable && attempt < _options.MaxAttempts && (retryAfter is null || retryAfter <= _options.MaxDelay))
-                {
-                    await DelayAsync(retryAfter ?? Backoff(attempt), cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                string detail = message is null ? string.Empty : $": {Truncate(message)}";
-                throw new ProviderException(
-                    $"{_provider} {operation} answered {status} {(code ?? response.ReasonPhrase)}{detail}{(retriable ? $" (after {attempt} attempts)" : string.Empty)}",
-                    status,
-                    code);
-            }
-        }
-    }
-
-    private TimeSpan Backoff(int attempt)
-    {
-        double max = Math.Min(_options.MaxDelay.TotalMilliseconds, _options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-#pragma warning disable CA5394 // Jitter needs no cryptographic randomness.
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * max);
-#pragma warning restore CA5394
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        RetryConditionHeaderValue? header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            TimeSpan wait = date - _time.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
-    }
-
-    private async Task PaceAsync(CancellationToken cancellationToken)
-    {
-        if (_options.RequestsPerSecond <= 0)
-        {
-            return;
-        }
-
-        TimeSpan interval = TimeSpan.FromSeconds(1 / _options.RequestsPerSecond);
-        await _pacing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        int attempts = 0;
+        HttpResponseMessage response;
         try
         {
-            DateTimeOffset now = _time.GetUtcNow();
-            if (_nextSlot > now)
-            {
-                await DelayAsync(_nextSlot - now, cancellationToken).ConfigureAwait(false);
-                now = _nextSlot;
-            }
-
-            _nextSlot = now + interval;
+            response = await _pipeline.ExecuteAsync(
+                async ct =>
+                {
+                    attempts++;
+                    using HttpRequestMessage request = await createRequest(ct).ConfigureAwait(false);
+                    return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException or TimeoutRejectedException)
         {
-            _pacing.Release();
+            string reason = ex switch
+            {
+                TimeoutRejectedException timeout => $"no answer within {timeout.Timeout.TotalSeconds:0} s",
+                OperationCanceledException => "the request timed out",
+                _ => ex.Message,
+            };
+            throw new ProviderException($"{_provider} {operation} failed after {attempts} attempts: {reason}", null, null, ex);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            int status = (int)response.StatusCode;
+            byte[] body = await ProviderErrors.ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+            (string? code, string? message) = ProviderErrors.Parse(body, response);
+            bool retriable = await ProviderResilience.IsRetriableAsync(response, cancellationToken).ConfigureAwait(false);
+            string detail = message is null ? string.Empty : $": {Truncate(message)}";
+            throw new ProviderException(
+                $"{_provider} {operation} answered {status} {(code ?? response.ReasonPhrase)}{detail}{(retriable ? $" (after {attempts} attempts)" : string.Empty)}",
+                status,
+                code);
         }
     }
-
-    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
-        delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, _time, cancellationToken);
 
     private async Task<byte[]> ReadLimitedAsync(string operation, HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -193,20 +134,7 @@ public sealed class ProviderHttpClient : IDisposable
         }
     }
 
-    private static async Task<byte[]> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return body.Length > 65536 ? body[..65536] : body;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            return [];
-        }
-    }
-
-    public void Dispose() => _pacing.Dispose();
+    public void Dispose() => _pacing?.Dispose();
 
     private static string Truncate(string text) => text.Length > 300 ? text[..300] + "…" : text;
 }
