@@ -11,8 +11,10 @@ namespace ServerlessDiscovery.Plugins.Databricks.Discovery;
 /// where Databricks names are case-insensitive (Unity Catalog); models served from outside the workspace use the
 /// trace identity "{provider}/{model}".
 /// </summary>
-internal sealed class WorkspaceScan(DatabricksClient client, string host, int pageSize)
+internal sealed partial class WorkspaceScan(DatabricksClient client, string host, ScanLimits limits)
 {
+    private readonly int pageSize = limits.PageSize;
+
     private static string Required(string operation, JsonElement element, string name) => JsonFields.Required("Databricks", operation, element, name);
 
     public string ServingEndpointId(string name) => $"{host}/serving-endpoints/{name}";
@@ -341,7 +343,7 @@ internal sealed class WorkspaceScan(DatabricksClient client, string host, int pa
                     resources.Add(new JsonObject { ["kind"] = "uc_securable", ["securable_type"] = type, ["full_name"] = fullName });
                     if (type is "FUNCTION")
                     {
-                        edges.Add((Relationships.UsesTool, AssetTypes.Function, $"{host}/unity-catalog/functions/{fullName.ToLowerInvariant()}"));
+                        edges.Add((Relationships.UsesTool, AssetTypes.Tool, UnityCatalogFunctionId(fullName)));
                     }
                     else if (type is "CONNECTION")
                     {
