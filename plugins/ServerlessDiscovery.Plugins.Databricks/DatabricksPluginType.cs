@@ -13,7 +13,7 @@ public sealed class DatabricksPluginType : IPluginType
     public PluginMetadata Metadata { get; } = new(
         TypeId: "databricks",
         Name: "Databricks",
-        Description: "Model serving endpoints (foundation, external and custom models, agents, AI Gateway settings), Unity Catalog and MLflow registered models, Genie spaces, Databricks Apps, Unity Catalog connections and functions (tools) and Vector Search indexes of one Databricks workspace.",
+        Description: "Model serving endpoints (foundation, external and custom models, agents, AI Gateway settings), Unity Catalog and MLflow registered models, Genie spaces, Databricks Apps, Unity Catalog connections and functions (tools), Agent Bricks knowledge assistants and supervisor agents, and Vector Search indexes of one Databricks workspace.",
         Version: "1.0.0",
         AssetTypes: [AssetTypes.Endpoint, AssetTypes.Deployment, AssetTypes.Model, AssetTypes.Agent, AssetTypes.DownstreamSystem, AssetTypes.Tool],
         ConfigFields:
@@ -23,7 +23,7 @@ public sealed class DatabricksPluginType : IPluginType
             new ConfigField(ConfigKeys.ClientId, "OAuth client id", ConfigFieldType.String, Description: "Service principal application id for OAuth machine-to-machine."),
             new ConfigField(ConfigKeys.ClientSecret, "OAuth client secret", ConfigFieldType.String, Secret: true),
             new ConfigField(ConfigKeys.TokenEndpoint, "OAuth token endpoint", ConfigFieldType.Url, Description: "OAuth M2M token URL; defaults to {workspace_url}/oidc/v1/token."),
-            new ConfigField(ConfigKeys.Apis, "API families", ConfigFieldType.StringList, Default: string.Join(',', ApiFamilies.All), Description: "Which to scan: serving, unity_catalog, mlflow, genie, vector_search, apps, connections, functions."),
+            new ConfigField(ConfigKeys.Apis, "API families", ConfigFieldType.StringList, Default: string.Join(',', ApiFamilies.All), Description: "Which to scan: serving, unity_catalog, mlflow, genie, vector_search, apps, connections, functions, knowledge_assistants, supervisor_agents."),
             new ConfigField(ConfigKeys.PageSize, "Page size", ConfigFieldType.Integer, Default: "100", Description: "max_results / page_size sent on paged list calls."),
             new ConfigField(ConfigKeys.FunctionCatalogs, "Catalogs searched for functions", ConfigFieldType.Integer, Default: "100", Description: "At most this many Unity Catalog catalogs are searched for functions; past it the functions scope is incomplete."),
             new ConfigField(ConfigKeys.FunctionSchemas, "Schemas searched for functions", ConfigFieldType.Integer, Default: "1000", Description: "At most this many schemas (over all catalogs) are searched for functions; past it the functions scope is incomplete."),
@@ -127,6 +127,8 @@ internal static class ApiFamilies
     public const string Apps = "apps";
     public const string Connections = "connections";
     public const string Functions = "functions";
+    public const string KnowledgeAssistants = "knowledge_assistants";
+    public const string SupervisorAgents = "supervisor_agents";
 
-    public static IReadOnlyList<string> All { get; } = [Serving, UnityCatalog, Mlflow, Genie, VectorSearch, Apps, Connections, Functions];
+    public static IReadOnlyList<string> All { get; } = [Serving, UnityCatalog, Mlflow, Genie, VectorSearch, Apps, Connections, Functions, KnowledgeAssistants, SupervisorAgents];
 }

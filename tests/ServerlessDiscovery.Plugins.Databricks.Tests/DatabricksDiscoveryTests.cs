@@ -323,7 +323,7 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
 
         RecordingSink sink = await DiscoverAsync();
 
-        Assert.Equal(7, sink.CompletedScopes.Count());
+        Assert.Equal(9, sink.CompletedScopes.Count());
         string error = Assert.Single(sink.FailedScopes).Value!;
         Assert.Equal(Scope("genie"), Assert.Single(sink.FailedScopes).Key);
         Assert.Contains("PERMISSION_DENIED", error, StringComparison.Ordinal);
@@ -367,8 +367,8 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
     {
         RecordingSink sink = await DiscoverAsync();
 
-        Assert.Equal(8, sink.CompletedScopes.Count());
-        Assert.Equal(8, _ws.Server.Requests.Count);
+        Assert.Equal(10, sink.CompletedScopes.Count());
+        Assert.Equal(10, _ws.Server.Requests.Count);
         Assert.All(_ws.Server.Requests, r => Assert.Equal($"Bearer {FakeWorkspace.Pat}", r.Headers["Authorization"]));
     }
 
@@ -381,7 +381,7 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
 
         RecordingSink sink = await DiscoverAsync(new JsonObject { ["client_id"] = "sp-app-id", ["client_secret"] = "sp-secret" });
 
-        Assert.Equal(8, sink.CompletedScopes.Count());
+        Assert.Equal(10, sink.CompletedScopes.Count());
         var tokenRequest = Assert.Single(_ws.Server.Requests, r => r.Path == "/oidc/v1/token");
         Assert.Equal("POST", tokenRequest.Method);
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("sp-app-id:sp-secret")), tokenRequest.Headers["Authorization"]);
@@ -398,7 +398,7 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
         RecordingSink sink = await DiscoverAsync(new JsonObject { ["client_id"] = "sp-app-id", ["client_secret"] = "sp-secret" });
 
         Assert.Empty(sink.CompletedScopes);
-        Assert.Equal(8, sink.FailedScopes.Count());
+        Assert.Equal(10, sink.FailedScopes.Count());
         Assert.All(sink.FailedScopes, s =>
         {
             Assert.Contains("401", s.Value, StringComparison.Ordinal);

@@ -53,6 +53,8 @@ internal sealed class DatabricksPlugin : IPlugin
                 ApiFamilies.Apps => _scan.AppsAsync,
                 ApiFamilies.Connections => _scan.ConnectionsAsync,
                 ApiFamilies.Functions => _scan.FunctionsAsync,
+                ApiFamilies.KnowledgeAssistants => _scan.KnowledgeAssistantsAsync,
+                ApiFamilies.SupervisorAgents => _scan.SupervisorAgentsAsync,
                 _ => _scan.VectorSearchAsync,
             };
             await sink.RunScopeAsync(scope, scan, _logger, "Databricks", IsUnavailable, cancellationToken).ConfigureAwait(false);

@@ -23,6 +23,8 @@ internal sealed partial class WorkspaceScan(DatabricksClient client, string host
 
     public string MlflowModelId(string name) => $"{host}/mlflow/registered-models/{name}";
 
+    public string VectorSearchIndexId(string name) => $"{host}/vector-search/indexes/{name.ToLowerInvariant()}";
+
     /// <summary>
     /// serving.ServingEndpointsAPI List (GET /api/2.0/serving-endpoints) names the endpoints, but its
     /// EndpointCoreConfigSummary carries only each served entity's name and model; workload, scaling, traffic and AI
@@ -427,7 +429,7 @@ internal sealed partial class WorkspaceScan(DatabricksClient client, string host
             await foreach (JsonElement index in client.ListAsync("ListVectorSearchIndexes", path, "vector_indexes", cancellationToken).ConfigureAwait(false))
             {
                 string indexName = Required("ListVectorSearchIndexes", index, "name");
-                string indexId = $"{host}/vector-search/indexes/{indexName.ToLowerInvariant()}";
+                string indexId = VectorSearchIndexId(indexName);
                 await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.DownstreamSystem, indexId, indexName, scope)
                 {
                     Attributes = new JsonObject
