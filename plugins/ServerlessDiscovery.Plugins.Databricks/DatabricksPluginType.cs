@@ -13,9 +13,9 @@ public sealed class DatabricksPluginType : IPluginType
     public PluginMetadata Metadata { get; } = new(
         TypeId: "databricks",
         Name: "Databricks",
-        Description: "Model serving endpoints (foundation, external and custom models, agents, AI Gateway settings), Unity Catalog and MLflow registered models, Genie spaces, Databricks Apps, Unity Catalog connections and Vector Search indexes of one Databricks workspace.",
+        Description: "Model serving endpoints (foundation, external and custom models, agents, AI Gateway settings), Unity Catalog and MLflow registered models, Genie spaces, Databricks Apps, Unity Catalog connections and functions (tools), Agent Bricks knowledge assistants and supervisor agents, and Vector Search indexes of one Databricks workspace.",
         Version: "1.0.0",
-        AssetTypes: [AssetTypes.Endpoint, AssetTypes.Deployment, AssetTypes.Model, AssetTypes.Agent, AssetTypes.DownstreamSystem],
+        AssetTypes: [AssetTypes.Endpoint, AssetTypes.Deployment, AssetTypes.Model, AssetTypes.Agent, AssetTypes.DownstreamSystem, AssetTypes.Tool],
         ConfigFields:
         [
             new ConfigField(ConfigKeys.WorkspaceUrl, "Workspace URL", ConfigFieldType.Url, Required: true, Description: "e.g. https://adb-1234567890123456.7.azuredatabricks.net/"),
@@ -23,8 +23,10 @@ public sealed class DatabricksPluginType : IPluginType
             new ConfigField(ConfigKeys.ClientId, "OAuth client id", ConfigFieldType.String, Description: "Service principal application id for OAuth machine-to-machine."),
             new ConfigField(ConfigKeys.ClientSecret, "OAuth client secret", ConfigFieldType.String, Secret: true),
             new ConfigField(ConfigKeys.TokenEndpoint, "OAuth token endpoint", ConfigFieldType.Url, Description: "OAuth M2M token URL; defaults to {workspace_url}/oidc/v1/token."),
-            new ConfigField(ConfigKeys.Apis, "API families", ConfigFieldType.StringList, Default: string.Join(',', ApiFamilies.All), Description: "Which to scan: serving, unity_catalog, mlflow, genie, vector_search, apps, connections."),
+            new ConfigField(ConfigKeys.Apis, "API families", ConfigFieldType.StringList, Default: string.Join(',', ApiFamilies.All), Description: "Which to scan: serving, unity_catalog, mlflow, genie, vector_search, apps, connections, functions, knowledge_assistants, supervisor_agents."),
             new ConfigField(ConfigKeys.PageSize, "Page size", ConfigFieldType.Integer, Default: "100", Description: "max_results / page_size sent on paged list calls."),
+            new ConfigField(ConfigKeys.FunctionCatalogs, "Catalogs searched for functions", ConfigFieldType.Integer, Default: "100", Description: "At most this many Unity Catalog catalogs are searched for functions; past it the functions scope is incomplete."),
+            new ConfigField(ConfigKeys.FunctionSchemas, "Schemas searched for functions", ConfigFieldType.Integer, Default: "1000", Description: "At most this many schemas (over all catalogs) are searched for functions; past it the functions scope is incomplete."),
             new ConfigField(ConfigKeys.RequestsPerSecond, "Requests per second", ConfigFieldType.Integer, Default: "0", Description: "Pace calls to the workspace (0: no pacing beyond 429 handling)."),
         ],
         EnvironmentVariables: []);
@@ -60,6 +62,16 @@ public sealed class DatabricksPluginType : IPluginType
             yield return new ConfigError(ConfigKeys.PageSize, "must be between 1 and 1000.");
         }
 
+        if (configuration.GetInteger(ConfigKeys.FunctionCatalogs) is < 1 or > 10_000)
+        {
+            yield return new ConfigError(ConfigKeys.FunctionCatalogs, "must be between 1 and 10000.");
+        }
+
+        if (configuration.GetInteger(ConfigKeys.FunctionSchemas) is < 1 or > 100_000)
+        {
+            yield return new ConfigError(ConfigKeys.FunctionSchemas, "must be between 1 and 100000.");
+        }
+
         if (configuration.GetInteger(ConfigKeys.RequestsPerSecond) is < 0)
         {
             yield return new ConfigError(ConfigKeys.RequestsPerSecond, "must be zero or more.");
@@ -79,7 +91,10 @@ public sealed class DatabricksPluginType : IPluginType
             workspace,
             credentials,
             configuration.GetList(ConfigKeys.Apis),
-            (int)(configuration.GetInteger(ConfigKeys.PageSize) ?? 100),
+            new ScanLimits(
+                (int)(configuration.GetInteger(ConfigKeys.PageSize) ?? 100),
+                (int)(configuration.GetInteger(ConfigKeys.FunctionCatalogs) ?? ScanLimits.DefaultFunctionCatalogs),
+                (int)(configuration.GetInteger(ConfigKeys.FunctionSchemas) ?? ScanLimits.DefaultFunctionSchemas)),
             context,
             configuration.GetInteger(ConfigKeys.RequestsPerSecond) ?? 0);
     }
@@ -97,6 +112,8 @@ internal static class ConfigKeys
     public const string Apis = "apis";
     public const string PageSize = "page_size";
     public const string RequestsPerSecond = "requests_per_second";
+    public const string FunctionCatalogs = "functions_max_catalogs";
+    public const string FunctionSchemas = "functions_max_schemas";
 }
 
 /// <summary>The API families, each one scope per workspace.</summary>
@@ -109,6 +126,9 @@ internal static class ApiFamilies
     public const string VectorSearch = "vector_search";
     public const string Apps = "apps";
     public const string Connections = "connections";
+    public const string Functions = "functions";
+    public const string KnowledgeAssistants = "knowledge_assistants";
+    public const string SupervisorAgents = "supervisor_agents";
 
-    public static IReadOnlyList<string> All { get; } = [Serving, UnityCatalog, Mlflow, Genie, VectorSearch, Apps, Connections];
+    public static IReadOnlyList<string> All { get; } = [Serving, UnityCatalog, Mlflow, Genie, VectorSearch, Apps, Connections, Functions, KnowledgeAssistants, SupervisorAgents];
 }

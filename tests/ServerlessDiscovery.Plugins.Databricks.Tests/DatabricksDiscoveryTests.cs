@@ -203,7 +203,7 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
         Assert.DoesNotContain("\"secret\"", app.Attributes.ToJsonString(), StringComparison.Ordinal);
         sink.Single(AssetTypes.Agent, $"{host}/apps/bare");
         Assert.Contains(new DiscoveredEdge(AssetTypes.Agent, app.Id, Relationships.UsesModel, AssetTypes.Endpoint, $"{host}/serving-endpoints/agents_main-support-bot", Scope("apps")), sink.Edges);
-        Assert.Contains(new DiscoveredEdge(AssetTypes.Agent, app.Id, Relationships.UsesTool, AssetTypes.Function, $"{host}/unity-catalog/functions/main.tools.lookup_order", Scope("apps")), sink.Edges);
+        Assert.Contains(new DiscoveredEdge(AssetTypes.Agent, app.Id, Relationships.UsesTool, AssetTypes.Tool, $"{host}/unity-catalog/functions/main.tools.lookup_order", Scope("apps")), sink.Edges);
         Assert.Contains(new DiscoveredEdge(AssetTypes.Agent, $"{host}/apps/analyst", Relationships.DelegatesTo, AssetTypes.Agent, $"{host}/genie/spaces/01ef", Scope("apps")), sink.Edges);
         Assert.Contains(_ws.Server.Requests, r => r.Path == "/api/2.0/apps" && r.Query.Contains("page_token=p1", StringComparison.Ordinal) && r.Query.Contains("page_size=100", StringComparison.Ordinal));
     }
@@ -323,7 +323,7 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
 
         RecordingSink sink = await DiscoverAsync();
 
-        Assert.Equal(6, sink.CompletedScopes.Count());
+        Assert.Equal(9, sink.CompletedScopes.Count());
         string error = Assert.Single(sink.FailedScopes).Value!;
         Assert.Equal(Scope("genie"), Assert.Single(sink.FailedScopes).Key);
         Assert.Contains("PERMISSION_DENIED", error, StringComparison.Ordinal);
@@ -367,8 +367,8 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
     {
         RecordingSink sink = await DiscoverAsync();
 
-        Assert.Equal(7, sink.CompletedScopes.Count());
-        Assert.Equal(7, _ws.Server.Requests.Count);
+        Assert.Equal(10, sink.CompletedScopes.Count());
+        Assert.Equal(10, _ws.Server.Requests.Count);
         Assert.All(_ws.Server.Requests, r => Assert.Equal($"Bearer {FakeWorkspace.Pat}", r.Headers["Authorization"]));
     }
 
@@ -381,7 +381,7 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
 
         RecordingSink sink = await DiscoverAsync(new JsonObject { ["client_id"] = "sp-app-id", ["client_secret"] = "sp-secret" });
 
-        Assert.Equal(7, sink.CompletedScopes.Count());
+        Assert.Equal(10, sink.CompletedScopes.Count());
         var tokenRequest = Assert.Single(_ws.Server.Requests, r => r.Path == "/oidc/v1/token");
         Assert.Equal("POST", tokenRequest.Method);
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("sp-app-id:sp-secret")), tokenRequest.Headers["Authorization"]);
@@ -398,7 +398,7 @@ public sealed class DatabricksDiscoveryTests : IAsyncLifetime
         RecordingSink sink = await DiscoverAsync(new JsonObject { ["client_id"] = "sp-app-id", ["client_secret"] = "sp-secret" });
 
         Assert.Empty(sink.CompletedScopes);
-        Assert.Equal(7, sink.FailedScopes.Count());
+        Assert.Equal(10, sink.FailedScopes.Count());
         Assert.All(sink.FailedScopes, s =>
         {
             Assert.Contains("401", s.Value, StringComparison.Ordinal);

@@ -15,13 +15,13 @@ internal sealed class DatabricksPlugin : IPlugin
     private readonly string _host;
     private readonly ILogger _logger;
 
-    public DatabricksPlugin(Uri workspace, DatabricksCredentials credentials, IReadOnlyList<string> apis, int pageSize, PluginContext context, double requestsPerSecond)
+    public DatabricksPlugin(Uri workspace, DatabricksCredentials credentials, IReadOnlyList<string> apis, ScanLimits limits, PluginContext context, double requestsPerSecond)
     {
         _http = context.CreateProviderClient("Databricks", requestsPerSecond);
         _client = new DatabricksClient(_http, workspace, credentials, context.TimeProvider);
         _apis = apis.Count > 0 ? apis : ApiFamilies.All;
         _host = workspace.Authority.ToLowerInvariant();
-        _scan = new WorkspaceScan(_client, _host, pageSize);
+        _scan = new WorkspaceScan(_client, _host, limits);
         _logger = context.LoggerFactory.CreateLogger<DatabricksPlugin>();
     }
 
@@ -52,6 +52,9 @@ internal sealed class DatabricksPlugin : IPlugin
                 ApiFamilies.Genie => _scan.GenieSpacesAsync,
                 ApiFamilies.Apps => _scan.AppsAsync,
                 ApiFamilies.Connections => _scan.ConnectionsAsync,
+                ApiFamilies.Functions => _scan.FunctionsAsync,
+                ApiFamilies.KnowledgeAssistants => _scan.KnowledgeAssistantsAsync,
+                ApiFamilies.SupervisorAgents => _scan.SupervisorAgentsAsync,
                 _ => _scan.VectorSearchAsync,
             };
             await sink.RunScopeAsync(scope, scan, _logger, "Databricks", IsUnavailable, cancellationToken).ConfigureAwait(false);
@@ -60,10 +63,10 @@ internal sealed class DatabricksPlugin : IPlugin
 
     /// <summary>
     /// A feature the workspace does not have: Databricks answers error_code FEATURE_DISABLED (Apps, Genie, Vector
-    /// Search not enabled) or ENDPOINT_NOT_FOUND ("No API found for ...") for an API this workspace does not serve.
-    /// PERMISSION_DENIED stays a failure.
+    /// Search not enabled), ENDPOINT_NOT_FOUND ("No API found for ...") for an API this workspace does not serve, or
+    /// METASTORE_DOES_NOT_EXIST for Unity Catalog calls in a workspace without a metastore. PERMISSION_DENIED stays a failure.
     /// </summary>
-    internal static bool IsUnavailable(ProviderException ex) => ex.ErrorCode is "FEATURE_DISABLED" or "ENDPOINT_NOT_FOUND" || ex.Status is 501;
+    internal static bool IsUnavailable(ProviderException ex) => ex.ErrorCode is "FEATURE_DISABLED" or "ENDPOINT_NOT_FOUND" or "METASTORE_DOES_NOT_EXIST" || ex.Status is 501;
 
     public ValueTask DisposeAsync()
     {

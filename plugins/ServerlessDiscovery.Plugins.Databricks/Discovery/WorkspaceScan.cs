@@ -11,8 +11,10 @@ namespace ServerlessDiscovery.Plugins.Databricks.Discovery;
 /// where Databricks names are case-insensitive (Unity Catalog); models served from outside the workspace use the
 /// trace identity "{provider}/{model}".
 /// </summary>
-internal sealed class WorkspaceScan(DatabricksClient client, string host, int pageSize)
+internal sealed partial class WorkspaceScan(DatabricksClient client, string host, ScanLimits limits)
 {
+    private readonly int pageSize = limits.PageSize;
+
     private static string Required(string operation, JsonElement element, string name) => JsonFields.Required("Databricks", operation, element, name);
 
     public string ServingEndpointId(string name) => $"{host}/serving-endpoints/{name}";
@@ -20,6 +22,8 @@ internal sealed class WorkspaceScan(DatabricksClient client, string host, int pa
     public string UnityCatalogModelId(string fullName) => $"{host}/unity-catalog/models/{fullName.ToLowerInvariant()}";
 
     public string MlflowModelId(string name) => $"{host}/mlflow/registered-models/{name}";
+
+    public string VectorSearchIndexId(string name) => $"{host}/vector-search/indexes/{name.ToLowerInvariant()}";
 
     /// <summary>
     /// serving.ServingEndpointsAPI List (GET /api/2.0/serving-endpoints) names the endpoints, but its
@@ -341,7 +345,7 @@ internal sealed class WorkspaceScan(DatabricksClient client, string host, int pa
                     resources.Add(new JsonObject { ["kind"] = "uc_securable", ["securable_type"] = type, ["full_name"] = fullName });
                     if (type is "FUNCTION")
                     {
-                        edges.Add((Relationships.UsesTool, AssetTypes.Function, $"{host}/unity-catalog/functions/{fullName.ToLowerInvariant()}"));
+                        edges.Add((Relationships.UsesTool, AssetTypes.Tool, UnityCatalogFunctionId(fullName)));
                     }
                     else if (type is "CONNECTION")
                     {
@@ -425,7 +429,7 @@ internal sealed class WorkspaceScan(DatabricksClient client, string host, int pa
             await foreach (JsonElement index in client.ListAsync("ListVectorSearchIndexes", path, "vector_indexes", cancellationToken).ConfigureAwait(false))
             {
                 string indexName = Required("ListVectorSearchIndexes", index, "name");
-                string indexId = $"{host}/vector-search/indexes/{indexName.ToLowerInvariant()}";
+                string indexId = VectorSearchIndexId(indexName);
                 await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.DownstreamSystem, indexId, indexName, scope)
                 {
                     Attributes = new JsonObject
