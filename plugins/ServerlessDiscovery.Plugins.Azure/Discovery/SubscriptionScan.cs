@@ -1,12 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using ServerlessDiscovery.Plugins.Azure.Agents;
 using ServerlessDiscovery.Plugins.Azure.Arm;
 using static ServerlessDiscovery.Plugins.Http.JsonFields;
 
 namespace ServerlessDiscovery.Plugins.Azure.Discovery;
 
 /// <summary>Reads one subscription: Cognitive Services (Azure OpenAI, AI Services, Foundry projects) and Azure Machine Learning.</summary>
-internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, string subscriptionId)
+/// <remarks>With <paramref name="agents"/>, each Foundry project's data-plane agents are read as a scope of their own.</remarks>
+internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, string subscriptionId, FoundryAgentsClient? agents, ILogger logger)
 {
     private readonly string _sub = subscriptionId.ToLowerInvariant();
 
@@ -99,6 +102,11 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
             await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Endpoint, project.AssetId, project.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
             await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, account.AssetId, Relationships.Contains, AssetTypes.Endpoint, project.AssetId, scope), cancellationToken).ConfigureAwait(false);
             await run.ItemAsync($"project {project.Name}", ct => new FoundryProjectScan(arm, sink, project, scope).ScanAsync(ct), cancellationToken).ConfigureAwait(false);
+            if (agents is not null)
+            {
+                var agentScan = new ProjectAgentsScan(agents, sink, account, project);
+                await sink.RunScopeAsync(agentScan.Scope, agentScan.ScanAsync, logger, "Azure", ProjectAgentsScan.IsUnavailable, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
