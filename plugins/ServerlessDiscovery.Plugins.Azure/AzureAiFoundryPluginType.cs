@@ -15,9 +15,9 @@ public sealed class AzureAiFoundryPluginType : IPluginType
     public PluginMetadata Metadata { get; } = new(
         TypeId: "azure.ai_foundry",
         Name: "Azure AI Foundry",
-        Description: "Azure OpenAI and AI Services accounts, their model deployments, Foundry projects with their connections, agent applications, agent deployments and data-plane agents (with the models and tools each uses), and Azure Machine Learning online endpoints, read from Azure Resource Manager.",
+        Description: "Azure OpenAI and AI Services accounts, their model deployments, Foundry projects with their connections, agent applications, agent deployments and data-plane agents (with the models and tools each uses), content filter (RAI) policies as guardrails, and Azure Machine Learning online endpoints, read from Azure Resource Manager.",
         Version: "1.0.0",
-        AssetTypes: [AssetTypes.Endpoint, AssetTypes.Deployment, AssetTypes.Model, AssetTypes.Agent, AssetTypes.DownstreamSystem],
+        AssetTypes: [AssetTypes.Endpoint, AssetTypes.Deployment, AssetTypes.Model, AssetTypes.Agent, AssetTypes.DownstreamSystem, AssetTypes.McpServer, AssetTypes.Tool, AssetTypes.Function],
         ConfigFields:
         [
             new ConfigField(ConfigKeys.SubscriptionIds, "Subscription ids", ConfigFieldType.StringList, Description: "Subscriptions to scan; empty scans every subscription the identity can see."),

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using ServerlessDiscovery.Plugins.Azure.Agents;
 using ServerlessDiscovery.Plugins.Azure.Arm;
+using ServerlessDiscovery.Plugins.Azure.Guardrails;
 using static ServerlessDiscovery.Plugins.Http.JsonFields;
 
 namespace ServerlessDiscovery.Plugins.Azure.Discovery;
@@ -47,6 +48,7 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
     private async Task ScanAccountAsync(ScopeRun run, ArmResource account, string scope, HashSet<string> models, CancellationToken cancellationToken)
     {
         string api = ArmClient.CognitiveServicesApiVersion;
+        var guarded = new List<(string DeploymentId, string Policy)>();
         await foreach (JsonElement d in arm.ListAsync("ListDeployments", $"{account.Id.TrimStart('/')}/deployments?api-version={api}", cancellationToken).ConfigureAwait(false))
         {
             ArmResource deployment = ArmResource.Parse("ListDeployments", d);
@@ -62,6 +64,11 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
             attributes["capacity"] = Node(deployment.Sku, "capacity");
             attributes["version_upgrade_option"] = Text(deployment.Properties, "versionUpgradeOption");
             attributes["rai_policy"] = Text(deployment.Properties, "raiPolicyName");
+            if (Text(deployment.Properties, "raiPolicyName") is { Length: > 0 } policy)
+            {
+                guarded.Add((deployment.AssetId, policy));
+            }
+
             await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Deployment, deployment.AssetId, deployment.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
             await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, account.AssetId, Relationships.Contains, AssetTypes.Deployment, deployment.AssetId, scope), cancellationToken).ConfigureAwait(false);
 
@@ -82,6 +89,7 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
             }
         }
 
+        await new RaiPolicyScan(arm, sink, account, scope).ScanAsync(guarded, cancellationToken).ConfigureAwait(false);
         if (string.Equals(account.Kind, "AIServices", StringComparison.OrdinalIgnoreCase))
         {
             await ScanProjectsAsync(run, account, scope, cancellationToken).ConfigureAwait(false);
