@@ -6,7 +6,8 @@ namespace ServerlessDiscovery.Plugins.Azure;
 
 /// <summary>
 /// Azure AI Foundry / Azure OpenAI: Cognitive Services accounts (OpenAI, AIServices), their model deployments and
-/// Foundry projects, and Azure Machine Learning workspaces with their online endpoints and deployments, read from ARM.
+/// Foundry projects with their agents and content filter policies, and Azure Machine Learning workspaces with their online and
+/// serverless endpoints, read from ARM and from each Foundry project's data plane.
 /// </summary>
 public sealed class AzureAiFoundryPluginType : IPluginType
 {
@@ -15,7 +16,7 @@ public sealed class AzureAiFoundryPluginType : IPluginType
     public PluginMetadata Metadata { get; } = new(
         TypeId: "azure.ai_foundry",
         Name: "Azure AI Foundry",
-        Description: "Azure OpenAI and AI Services accounts, their model deployments, Foundry projects with their connections, agent applications, agent deployments and data-plane agents (with the models and tools each uses), content filter (RAI) policies as guardrails, and Azure Machine Learning online endpoints, read from Azure Resource Manager.",
+        Description: "Azure OpenAI and AI Services accounts, their model deployments, Foundry projects with their connections, agent applications, agent deployments and data-plane agents (with the models and tools each uses), content filter (RAI) policies as guardrails, and Azure Machine Learning online and serverless endpoints, read from Azure Resource Manager and the Foundry project data plane.",
         Version: "1.0.0",
         AssetTypes: [AssetTypes.Endpoint, AssetTypes.Deployment, AssetTypes.Model, AssetTypes.Agent, AssetTypes.DownstreamSystem, AssetTypes.McpServer, AssetTypes.Tool, AssetTypes.Function],
         ConfigFields:
@@ -30,7 +31,7 @@ public sealed class AzureAiFoundryPluginType : IPluginType
             new ConfigField(ConfigKeys.AuthorityHost, "Authority host", ConfigFieldType.Url, Description: "Microsoft Entra authority host for sovereign clouds, e.g. https://login.microsoftonline.us/ (https only)."),
             new ConfigField(ConfigKeys.AgentsEndpointBase, "Agents endpoint base", ConfigFieldType.Url, Description: "Data-plane base for Foundry projects: {base}/api/projects/{project}. Empty: each project's own 'AI Foundry API' endpoint on *.services.ai.azure.com."),
             new ConfigField(ConfigKeys.IncludeProjectAgents, "Include project agents", ConfigFieldType.Boolean, Default: "true", Description: "Read each Foundry project's agents from its data plane (needs a data-plane role, e.g. Azure AI User)."),
-            new ConfigField(ConfigKeys.IncludeMachineLearning, "Include Azure Machine Learning", ConfigFieldType.Boolean, Default: "true", Description: "Also scan Microsoft.MachineLearningServices workspaces and online endpoints."),
+            new ConfigField(ConfigKeys.IncludeMachineLearning, "Include Azure Machine Learning", ConfigFieldType.Boolean, Default: "true", Description: "Also scan Microsoft.MachineLearningServices workspaces, their online and serverless endpoints."),
             new ConfigField(ConfigKeys.RequestsPerSecond, "Requests per second", ConfigFieldType.Integer, Default: "0", Description: "Pace ARM calls (0: no pacing beyond ARM's own throttling)."),
         ],
         EnvironmentVariables: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT"]);

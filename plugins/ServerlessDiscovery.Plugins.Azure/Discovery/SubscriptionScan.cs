@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using ServerlessDiscovery.Plugins.Azure.Agents;
 using ServerlessDiscovery.Plugins.Azure.Arm;
 using ServerlessDiscovery.Plugins.Azure.Guardrails;
+using ServerlessDiscovery.Plugins.Http;
 using static ServerlessDiscovery.Plugins.Http.JsonFields;
 
 namespace ServerlessDiscovery.Plugins.Azure.Discovery;
@@ -168,22 +169,71 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
                 attributes["capacity"] = Node(deployment.Sku, "capacity");
                 await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Deployment, deployment.AssetId, deployment.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
                 await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, endpoint.AssetId, Relationships.Contains, AssetTypes.Deployment, deployment.AssetId, scope), cancellationToken).ConfigureAwait(false);
-                if (model is { Length: > 0 })
-                {
-                    // An azureml:// registry URI or an ARM model-version id: both are case-insensitive identities.
-                    string modelId = model.ToLowerInvariant();
-                    if (models.Add(modelId))
-                    {
-                        await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Model, modelId, ModelName(model), scope)
-                        {
-                            Attributes = new JsonObject { ["provider"] = "azure.ml", ["reference"] = model },
-                        }, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Deployment, deployment.AssetId, Relationships.Serves, AssetTypes.Model, modelId, scope), cancellationToken).ConfigureAwait(false);
-                }
+                await ServesModelAsync(AssetTypes.Deployment, deployment.AssetId, model, scope, models, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        await ScanServerlessEndpointsAsync(workspace, scope, models, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// ServerlessEndpoints_List (GET {workspace}/serverlessEndpoints, 2024-10-01): models as a service (pay-as-you-go
+    /// Llama, Mistral, ...), each serving the catalog model its modelSettings.modelId names. The inference endpoint's
+    /// headers and keys are never read. A workspace kind without serverless endpoints answers 404 / InvalidResourceType:
+    /// it has none.
+    /// </summary>
+    private async Task ScanServerlessEndpointsAsync(ArmResource workspace, string scope, HashSet<string> models, CancellationToken cancellationToken)
+    {
+        var endpoints = new List<ArmResource>();
+        try
+        {
+            await foreach (JsonElement e in arm.ListAsync("ListServerlessEndpoints", $"{workspace.Id.TrimStart('/')}/serverlessEndpoints?api-version={ArmClient.MachineLearningApiVersion}", cancellationToken).ConfigureAwait(false))
+            {
+                endpoints.Add(ArmResource.Parse("ListServerlessEndpoints", e));
+            }
+        }
+        catch (ProviderException ex) when (AzureAiFoundryPlugin.IsUnavailable(ex) || ex.Status == 404)
+        {
+            return;
+        }
+
+        foreach (ArmResource endpoint in endpoints)
+        {
+            string? model = Text(Object(endpoint.Properties, "modelSettings"), "modelId");
+            JsonObject attributes = endpoint.BaseAttributes();
+            attributes["workspace_id"] = workspace.AssetId;
+            attributes["kind"] = "serverless_endpoint";
+            attributes["model"] = model;
+            attributes["auth_mode"] = Text(endpoint.Properties, "authMode");
+            attributes["inference_uri"] = FoundryProjectScan.WithoutQuery(Text(Object(endpoint.Properties, "inferenceEndpoint"), "uri"));
+            attributes["endpoint_state"] = Text(endpoint.Properties, "endpointState");
+            attributes["content_safety"] = Text(Object(endpoint.Properties, "contentSafety"), "contentSafetyStatus");
+            attributes["marketplace_subscription_id"] = Text(endpoint.Properties, "marketplaceSubscriptionId");
+            attributes["sku"] = Text(endpoint.Sku, "name");
+            await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Endpoint, endpoint.AssetId, endpoint.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
+            await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, workspace.AssetId, Relationships.Contains, AssetTypes.Endpoint, endpoint.AssetId, scope), cancellationToken).ConfigureAwait(false);
+            await ServesModelAsync(AssetTypes.Endpoint, endpoint.AssetId, model, scope, models, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An azureml:// registry URI or an ARM model(-version) id: both are case-insensitive identities.</summary>
+    private async Task ServesModelAsync(string sourceType, string sourceId, string? model, string scope, HashSet<string> models, CancellationToken cancellationToken)
+    {
+        if (model is not { Length: > 0 })
+        {
+            return;
+        }
+
+        string modelId = model.ToLowerInvariant();
+        if (models.Add(modelId))
+        {
+            await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Model, modelId, ModelName(model), scope)
+            {
+                Attributes = new JsonObject { ["provider"] = "azure.ml", ["reference"] = model },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        await sink.AddEdgeAsync(new DiscoveredEdge(sourceType, sourceId, Relationships.Serves, AssetTypes.Model, modelId, scope), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>"azureml://registries/r/models/llama/versions/3" and ".../models/llama/versions/3" name the model "llama".</summary>
