@@ -9,8 +9,8 @@ namespace ServerlessDiscovery.Plugins.Azure.Tests;
 /// A loopback Foundry Agent Service data plane (azure-rest-api-specs specification/ai/data-plane/Azure.AI.Agents,
 /// stable/2025-05-01, operationId ListAgents): GET {endpoint}/api/projects/{project}/assistants with api-version,
 /// limit (1-100, else 400), order and after; answers {"object":"list","data":[...],"first_id","last_id","has_more"}
-/// and errors as ServicePatterns.AgentV1Error {"error":{"code","message","type","param"}}. The service may return
-/// fewer items than limit, so this fake pages by <see cref="PageSize"/> to make paging visible.
+/// and errors as ServicePatterns.AgentV1Error {"error":{"code","message","type","param"}}. Pages hold at most
+/// <see cref="PageSize"/> items whatever the limit, so a test with three agents sees has_more/after paging.
 /// </summary>
 internal sealed class FakeAgentService : IAsyncDisposable
 {
