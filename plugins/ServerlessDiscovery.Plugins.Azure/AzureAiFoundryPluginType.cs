@@ -6,7 +6,8 @@ namespace ServerlessDiscovery.Plugins.Azure;
 
 /// <summary>
 /// Azure AI Foundry / Azure OpenAI: Cognitive Services accounts (OpenAI, AIServices), their model deployments and
-/// Foundry projects, and Azure Machine Learning workspaces with their online endpoints and deployments, read from ARM.
+/// Foundry projects with their agents and content filter policies, and Azure Machine Learning workspaces with their online and
+/// serverless endpoints, read from ARM and from each Foundry project's data plane.
 /// </summary>
 public sealed class AzureAiFoundryPluginType : IPluginType
 {
@@ -15,9 +16,9 @@ public sealed class AzureAiFoundryPluginType : IPluginType
     public PluginMetadata Metadata { get; } = new(
         TypeId: "azure.ai_foundry",
         Name: "Azure AI Foundry",
-        Description: "Azure OpenAI and AI Services accounts, their model deployments, Foundry projects with their connections, agent applications and agent deployments, and Azure Machine Learning online endpoints, read from Azure Resource Manager.",
+        Description: "Azure OpenAI and AI Services accounts, their model deployments, Foundry projects with their connections, agent applications, agent deployments and data-plane agents (with the models and tools each uses), content filter (RAI) policies as guardrails, and Azure Machine Learning online and serverless endpoints, read from Azure Resource Manager and the Foundry project data plane.",
         Version: "1.0.0",
-        AssetTypes: [AssetTypes.Endpoint, AssetTypes.Deployment, AssetTypes.Model, AssetTypes.Agent, AssetTypes.DownstreamSystem],
+        AssetTypes: [AssetTypes.Endpoint, AssetTypes.Deployment, AssetTypes.Model, AssetTypes.Agent, AssetTypes.DownstreamSystem, AssetTypes.McpServer, AssetTypes.Tool, AssetTypes.Function],
         ConfigFields:
         [
             new ConfigField(ConfigKeys.SubscriptionIds, "Subscription ids", ConfigFieldType.StringList, Description: "Subscriptions to scan; empty scans every subscription the identity can see."),
@@ -25,9 +26,12 @@ public sealed class AzureAiFoundryPluginType : IPluginType
             new ConfigField(ConfigKeys.ClientId, "Client id", ConfigFieldType.String, Description: "Service principal application id (with client_secret), or the client id of a user-assigned managed identity."),
             new ConfigField(ConfigKeys.ClientSecret, "Client secret", ConfigFieldType.String, Secret: true, Description: "Service principal secret; without it DefaultAzureCredential is used."),
             new ConfigField(ConfigKeys.BearerToken, "Bearer token", ConfigFieldType.String, Secret: true, Description: "A ready ARM access token used as is instead of a credential (tests, short-lived delegation)."),
+            new ConfigField(ConfigKeys.AgentsBearerToken, "Agents bearer token", ConfigFieldType.String, Secret: true, Description: "With bearer_token: a ready token for https://ai.azure.com used for the projects' data-plane agents; without it those scopes are unavailable."),
             new ConfigField(ConfigKeys.ArmBaseUrl, "ARM base URL", ConfigFieldType.Url, Default: DefaultArmBaseUrl, Description: "Resource Manager endpoint (sovereign clouds, private link, tests)."),
             new ConfigField(ConfigKeys.AuthorityHost, "Authority host", ConfigFieldType.Url, Description: "Microsoft Entra authority host for sovereign clouds, e.g. https://login.microsoftonline.us/ (https only)."),
-            new ConfigField(ConfigKeys.IncludeMachineLearning, "Include Azure Machine Learning", ConfigFieldType.Boolean, Default: "true", Description: "Also scan Microsoft.MachineLearningServices workspaces and online endpoints."),
+            new ConfigField(ConfigKeys.AgentsEndpointBase, "Agents endpoint base", ConfigFieldType.Url, Description: "Data-plane base for Foundry projects: {base}/api/projects/{project}. Empty: each project's own 'AI Foundry API' endpoint on *.services.ai.azure.com."),
+            new ConfigField(ConfigKeys.IncludeProjectAgents, "Include project agents", ConfigFieldType.Boolean, Default: "true", Description: "Read each Foundry project's agents from its data plane (needs a data-plane role, e.g. Azure AI User)."),
+            new ConfigField(ConfigKeys.IncludeMachineLearning, "Include Azure Machine Learning", ConfigFieldType.Boolean, Default: "true", Description: "Also scan Microsoft.MachineLearningServices workspaces, their online and serverless endpoints."),
             new ConfigField(ConfigKeys.RequestsPerSecond, "Requests per second", ConfigFieldType.Integer, Default: "0", Description: "Pace ARM calls (0: no pacing beyond ARM's own throttling)."),
         ],
         EnvironmentVariables: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT"]);
@@ -50,6 +54,11 @@ public sealed class AzureAiFoundryPluginType : IPluginType
             yield return new ConfigError(ConfigKeys.BearerToken, "cannot be combined with client_secret; set one of them.");
         }
 
+        if (configuration.Has(ConfigKeys.AgentsBearerToken) && !configuration.Has(ConfigKeys.BearerToken))
+        {
+            yield return new ConfigError(ConfigKeys.AgentsBearerToken, "is used only with bearer_token; a credential gets data-plane tokens itself.");
+        }
+
         if (configuration.GetUrl(ConfigKeys.AuthorityHost) is { } authority && authority.Scheme != Uri.UriSchemeHttps)
         {
             yield return new ConfigError(ConfigKeys.AuthorityHost, "must be an https URL.");
@@ -66,7 +75,12 @@ public sealed class AzureAiFoundryPluginType : IPluginType
         Uri arm = configuration.GetUrl(ConfigKeys.ArmBaseUrl) ?? new Uri(DefaultArmBaseUrl);
         return new AzureAiFoundryPlugin(
             ArmTokenSource.Create(configuration, arm),
-            new AzureScanOptions(arm, configuration.GetList(ConfigKeys.SubscriptionIds), configuration.GetBoolean(ConfigKeys.IncludeMachineLearning) ?? true),
+            new AzureScanOptions(
+                arm,
+                configuration.GetList(ConfigKeys.SubscriptionIds),
+                configuration.GetBoolean(ConfigKeys.IncludeMachineLearning) ?? true,
+                configuration.GetBoolean(ConfigKeys.IncludeProjectAgents) ?? true,
+                configuration.GetUrl(ConfigKeys.AgentsEndpointBase)),
             context,
             configuration.GetInteger(ConfigKeys.RequestsPerSecond) ?? 0);
     }
@@ -80,7 +94,10 @@ internal static class ConfigKeys
     public const string ClientId = "client_id";
     public const string ClientSecret = "client_secret";
     public const string BearerToken = "bearer_token";
+    public const string AgentsBearerToken = "agents_bearer_token";
     public const string ArmBaseUrl = "arm_base_url";
+    public const string AgentsEndpointBase = "agents_endpoint_base";
+    public const string IncludeProjectAgents = "include_project_agents";
     public const string AuthorityHost = "authority_host";
     public const string IncludeMachineLearning = "include_machine_learning";
     public const string RequestsPerSecond = "requests_per_second";

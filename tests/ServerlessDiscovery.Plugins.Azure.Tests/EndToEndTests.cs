@@ -78,4 +78,58 @@ public sealed class EndToEndTests
         Assert.Equal(AssetState.Active, (await app.AssetRowAsync("az1", AssetTypes.Deployment, account + "/deployments/gpt4o-prod")).GetString("State"));
         Assert.Equal(AssetState.Active, (await app.AssetRowAsync("az1", AssetTypes.Endpoint, account)).GetString("State"));
     }
+
+    [Fact]
+    public async Task Scans_AgentRemovedThenDataPlaneForbidden_TombstonesTheAgentAndStalesThatProjectsAgentsOnly()
+    {
+        await using FakeArm arm = await FakeArm.StartAsync();
+        await using FakeAgentService agents = await FakeAgentService.StartAsync();
+        string account = FakeArm.AccountId("Foundry");
+        arm.Json(FakeArm.AccountsPath, $$$"""{"value":[{{{FakeArm.Account("Foundry", "AIServices")}}}]}""");
+        arm.Json(account + "/deployments", $$$"""{"value":[{{{FakeArm.Deployment("Foundry", "gpt4o", "gpt-4o", "2024-11-20")}}}]}""");
+        arm.Json(account + "/raiPolicies", $$$"""{"value":[{"id":"{{{account}}}/raiPolicies/Microsoft.DefaultV2","name":"Microsoft.DefaultV2","type":"Microsoft.CognitiveServices/accounts/raiPolicies","properties":{"type":"SystemManaged","mode":"Blocking","contentFilters":[]}}]}""");
+        arm.Json(account + "/projects", $$$"""{"value":[{"id":"{{{account}}}/projects/proj-a","name":"Foundry/proj-a","type":"Microsoft.CognitiveServices/accounts/projects","properties":{"displayName":"A"}}]}""");
+        agents.Agents("proj-a",
+            """{"id":"asst_1","object":"assistant","created_at":1,"name":"One","model":"gpt4o","tools":[{"type":"mcp","server_label":"docs","server_url":"https://learn.microsoft.com/api/mcp"}]}""",
+            """{"id":"asst_2","object":"assistant","created_at":2,"name":"Two","model":"gpt4o","tools":[]}""");
+        await using EngineApp app = await EngineApp.StartAsync();
+        await app.CreateInstanceAsync("azure.ai_foundry", "az2", new JsonObject
+        {
+            ["bearer_token"] = FakeArm.Token,
+            ["agents_bearer_token"] = FakeAgentService.Token,
+            ["arm_base_url"] = arm.BaseAddress.ToString(),
+            ["agents_endpoint_base"] = agents.BaseAddress.ToString(),
+            ["subscription_ids"] = new JsonArray(FakeArm.Sub),
+            ["include_machine_learning"] = false,
+        });
+        await app.AssertSecretsMaskedAsync("az2", new Dictionary<string, string> { ["bearer_token"] = FakeArm.Token, ["agents_bearer_token"] = FakeAgentService.Token });
+
+        await app.RefreshAsync("az2");
+
+        string project = (account + "/projects/proj-a").ToLowerInvariant();
+        string deployment = account.ToLowerInvariant() + "/deployments/gpt4o";
+        string policy = account.ToLowerInvariant() + "/raipolicies/microsoft.defaultv2";
+        HashSet<(string Type, string Id)> assets = await app.ListAssetsAsync("az2");
+        Assert.Contains((AssetTypes.Agent, project + "/assistants/asst_1"), assets);
+        Assert.Contains((AssetTypes.Function, policy), assets);
+        await app.AssertEdgeAsync(project + "/assistants/asst_1", Relationships.UsesModel, AssetTypes.Deployment, deployment);
+        await app.AssertEdgeAsync(project + "/assistants/asst_1", Relationships.UsesTool, AssetTypes.McpServer, "https://learn.microsoft.com/api/mcp");
+        await app.AssertEdgeAsync(deployment, "guarded_by", AssetTypes.Function, policy);
+
+        agents.Agents("proj-a", """{"id":"asst_1","object":"assistant","created_at":1,"name":"One","model":"gpt4o","tools":[{"type":"mcp","server_label":"docs","server_url":"https://learn.microsoft.com/api/mcp"}]}""");
+        JsonObject second = await app.RefreshAsync("az2");
+
+        Assert.Equal(1, (int)EngineAppEndToEnd.Counts(second)["deleted"]!);
+        await app.AssertTombstonedAsync("az2", second, AssetTypes.Agent, project + "/assistants/asst_2");
+
+        agents.Override("proj-a", context => FakeAgentService.ErrorAsync(context, 403, "PermissionDenied", "The principal lacks the data action Microsoft.CognitiveServices/accounts/AIServices/agents/read."));
+        JsonObject third = await app.ScheduledScanAsync("az2", "partial");
+
+        Assert.Equal(0, (int)EngineAppEndToEnd.Counts(third, "partial")["deleted"]!);
+        Assert.Contains("PermissionDenied", (string?)third["scopes"]![$"azure:{project}:agents"], StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeAgentService.Token, third.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(AssetState.Stale, (await app.AssetRowAsync("az2", AssetTypes.Agent, project + "/assistants/asst_1")).GetString("State"));
+        Assert.Equal(AssetState.Active, (await app.AssetRowAsync("az2", AssetTypes.Function, policy)).GetString("State"));
+        Assert.Equal(AssetState.Active, (await app.AssetRowAsync("az2", AssetTypes.Deployment, deployment)).GetString("State"));
+    }
 }

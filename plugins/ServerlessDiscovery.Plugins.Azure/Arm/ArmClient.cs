@@ -50,7 +50,7 @@ internal sealed class ArmClient(ProviderHttpClient http, ArmTokenSource tokens, 
     public Task<JsonDocument> GetAsync(string operation, Uri uri, CancellationToken cancellationToken = default) =>
         http.GetJsonAsync(operation, uri, async (request, ct) =>
         {
-            request.Headers.Authorization = new("Bearer", await tokens.GetTokenAsync(ct).ConfigureAwait(false));
+            request.Headers.Authorization = new("Bearer", await tokens.GetTokenAsync(tokens.ArmScope, ct).ConfigureAwait(false));
         }, cancellationToken);
 
     private Uri? NextLink(string operation, JsonElement root)

@@ -5,16 +5,30 @@ using ServerlessDiscovery.Plugins.Http;
 
 namespace ServerlessDiscovery.Plugins.Azure.Credentials;
 
-/// <summary>Bearer tokens for ARM: a fixed token when configured, otherwise an Azure.Identity credential (which caches its tokens).</summary>
+/// <summary>
+/// Bearer tokens for ARM and for the Foundry data plane (audience https://ai.azure.com): fixed tokens when configured,
+/// otherwise an Azure.Identity credential (which caches its tokens per scope). The caller names the scope per call.
+/// </summary>
 internal abstract class ArmTokenSource
 {
-    public abstract ValueTask<string> GetTokenAsync(CancellationToken cancellationToken);
+    /// <summary>The Foundry project data plane (Agent Service) accepts tokens for this audience only.</summary>
+    public const string FoundryScope = "https://ai.azure.com/.default";
+
+    protected ArmTokenSource(string armScope) => ArmScope = armScope;
+
+    /// <summary>The scope of ARM tokens: "{arm base}/.default".</summary>
+    public string ArmScope { get; }
+
+    public abstract ValueTask<string> GetTokenAsync(string scope, CancellationToken cancellationToken);
+
+    public static string ScopeOf(Uri armBaseUrl) => new Uri(armBaseUrl, "/.default").ToString();
 
     public static ArmTokenSource Create(PluginConfiguration configuration, Uri armBaseUrl)
     {
+        string armScope = ScopeOf(armBaseUrl);
         if (configuration.GetString(ConfigKeys.BearerToken) is { } token)
         {
-            return new Fixed(token);
+            return new Fixed(armScope, token, configuration.GetString(ConfigKeys.AgentsBearerToken));
         }
 
         Uri? authority = configuration.GetUrl(ConfigKeys.AuthorityHost);
@@ -31,17 +45,21 @@ internal abstract class ArmTokenSource
                 ManagedIdentityClientId = clientId,
                 TenantId = configuration.GetString(ConfigKeys.TenantId),
             });
-        return new FromCredential(credential, new Uri(armBaseUrl, "/.default").ToString());
+        return new FromCredential(armScope, credential);
     }
 
-    private sealed class Fixed(string token) : ArmTokenSource
+    /// <summary>A ready ARM token, and optionally a ready data-plane token: a fixed token has one audience, so the other is never guessed.</summary>
+    private sealed class Fixed(string armScope, string armToken, string? foundryToken) : ArmTokenSource(armScope)
     {
-        public override ValueTask<string> GetTokenAsync(CancellationToken cancellationToken) => ValueTask.FromResult(token);
+        public override ValueTask<string> GetTokenAsync(string scope, CancellationToken cancellationToken) =>
+            scope == ArmScope ? ValueTask.FromResult(armToken)
+            : scope == FoundryScope && foundryToken is not null ? ValueTask.FromResult(foundryToken)
+            : throw new ScopeUnavailableException($"No token for {scope}: bearer_token is an ARM token; set {ConfigKeys.AgentsBearerToken} for the Foundry data plane.");
     }
 
-    private sealed class FromCredential(TokenCredential credential, string scope) : ArmTokenSource
+    private sealed class FromCredential(string armScope, TokenCredential credential) : ArmTokenSource(armScope)
     {
-        public override async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
+        public override async ValueTask<string> GetTokenAsync(string scope, CancellationToken cancellationToken)
         {
             try
             {
@@ -51,7 +69,7 @@ internal abstract class ArmTokenSource
             catch (AuthenticationFailedException ex)
             {
                 // Azure.Identity's messages name the credential and the tenant, never the secret.
-                throw new ProviderException($"Azure credential could not get an ARM token: {FirstLine(ex.Message)}", null, "AuthenticationFailed", ex);
+                throw new ProviderException($"Azure credential could not get a token for {scope}: {FirstLine(ex.Message)}", null, "AuthenticationFailed", ex);
             }
         }
 

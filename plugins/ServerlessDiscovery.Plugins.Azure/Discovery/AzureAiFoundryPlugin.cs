@@ -1,18 +1,21 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using ServerlessDiscovery.Plugins.Azure.Agents;
 using ServerlessDiscovery.Plugins.Azure.Arm;
 using ServerlessDiscovery.Plugins.Azure.Credentials;
 using ServerlessDiscovery.Plugins.Http;
 
 namespace ServerlessDiscovery.Plugins.Azure.Discovery;
 
-internal sealed record AzureScanOptions(Uri ArmBaseUrl, IReadOnlyList<string> SubscriptionIds, bool IncludeMachineLearning);
+/// <param name="AgentsEndpointBase">Replaces the host of every project's data-plane endpoint (sovereign clouds, private link, tests).</param>
+internal sealed record AzureScanOptions(Uri ArmBaseUrl, IReadOnlyList<string> SubscriptionIds, bool IncludeMachineLearning, bool IncludeProjectAgents = true, Uri? AgentsEndpointBase = null);
 
 /// <summary>One scan or verify of Azure AI Foundry. Scopes: one per subscription and resource provider.</summary>
 internal sealed class AzureAiFoundryPlugin : IPlugin
 {
     private readonly ProviderHttpClient _http;
     private readonly ArmClient _arm;
+    private readonly FoundryAgentsClient? _agents;
     private readonly AzureScanOptions _options;
     private readonly ILogger _logger;
 
@@ -20,6 +23,7 @@ internal sealed class AzureAiFoundryPlugin : IPlugin
     {
         _http = context.CreateProviderClient("Azure", requestsPerSecond);
         _arm = new ArmClient(_http, tokens, options.ArmBaseUrl);
+        _agents = options.IncludeProjectAgents ? new FoundryAgentsClient(_http, tokens, options.AgentsEndpointBase) : null;
         _options = options;
         _logger = context.LoggerFactory.CreateLogger<AzureAiFoundryPlugin>();
     }
@@ -67,7 +71,7 @@ internal sealed class AzureAiFoundryPlugin : IPlugin
 
         foreach (string subscription in subscriptions)
         {
-            var scan = new SubscriptionScan(_arm, sink, subscription);
+            var scan = new SubscriptionScan(_arm, sink, subscription, _agents, _logger);
             await sink.RunScopeAsync(scan.CognitiveServicesScope, scan.ScanCognitiveServicesAsync, _logger, "Azure", IsUnavailable, cancellationToken).ConfigureAwait(false);
             if (_options.IncludeMachineLearning)
             {

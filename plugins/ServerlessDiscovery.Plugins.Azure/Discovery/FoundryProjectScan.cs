@@ -134,6 +134,6 @@ internal sealed class FoundryProjectScan(ArmClient arm, IDiscoverySink sink, Arm
         connections.TryGetValue(name, out string? id) ? id : ConnectionId(name);
 
     /// <summary>A connection target may carry a key in its query string (…?code=…); only scheme, host and path are kept.</summary>
-    private static string? WithoutQuery(string? target) =>
+    internal static string? WithoutQuery(string? target) =>
         target is null ? null : Uri.TryCreate(target, UriKind.Absolute, out Uri? uri) ? uri.GetLeftPart(UriPartial.Path) : target.Split('?')[0];
 }

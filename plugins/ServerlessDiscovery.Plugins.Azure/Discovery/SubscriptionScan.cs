@@ -1,12 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using ServerlessDiscovery.Plugins.Azure.Agents;
 using ServerlessDiscovery.Plugins.Azure.Arm;
+using ServerlessDiscovery.Plugins.Azure.Guardrails;
+using ServerlessDiscovery.Plugins.Http;
 using static ServerlessDiscovery.Plugins.Http.JsonFields;
 
 namespace ServerlessDiscovery.Plugins.Azure.Discovery;
 
 /// <summary>Reads one subscription: Cognitive Services (Azure OpenAI, AI Services, Foundry projects) and Azure Machine Learning.</summary>
-internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, string subscriptionId)
+/// <remarks>With <paramref name="agents"/>, each Foundry project's data-plane agents are read as a scope of their own.</remarks>
+internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, string subscriptionId, FoundryAgentsClient? agents, ILogger logger)
 {
     private readonly string _sub = subscriptionId.ToLowerInvariant();
 
@@ -44,6 +49,7 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
     private async Task ScanAccountAsync(ScopeRun run, ArmResource account, string scope, HashSet<string> models, CancellationToken cancellationToken)
     {
         string api = ArmClient.CognitiveServicesApiVersion;
+        var guarded = new List<(string DeploymentId, string Policy)>();
         await foreach (JsonElement d in arm.ListAsync("ListDeployments", $"{account.Id.TrimStart('/')}/deployments?api-version={api}", cancellationToken).ConfigureAwait(false))
         {
             ArmResource deployment = ArmResource.Parse("ListDeployments", d);
@@ -59,6 +65,11 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
             attributes["capacity"] = Node(deployment.Sku, "capacity");
             attributes["version_upgrade_option"] = Text(deployment.Properties, "versionUpgradeOption");
             attributes["rai_policy"] = Text(deployment.Properties, "raiPolicyName");
+            if (Text(deployment.Properties, "raiPolicyName") is { Length: > 0 } policy)
+            {
+                guarded.Add((deployment.AssetId, policy));
+            }
+
             await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Deployment, deployment.AssetId, deployment.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
             await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, account.AssetId, Relationships.Contains, AssetTypes.Deployment, deployment.AssetId, scope), cancellationToken).ConfigureAwait(false);
 
@@ -79,6 +90,7 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
             }
         }
 
+        await new RaiPolicyScan(arm, sink, account, scope).ScanAsync(guarded, cancellationToken).ConfigureAwait(false);
         if (string.Equals(account.Kind, "AIServices", StringComparison.OrdinalIgnoreCase))
         {
             await ScanProjectsAsync(run, account, scope, cancellationToken).ConfigureAwait(false);
@@ -99,6 +111,11 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
             await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Endpoint, project.AssetId, project.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
             await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, account.AssetId, Relationships.Contains, AssetTypes.Endpoint, project.AssetId, scope), cancellationToken).ConfigureAwait(false);
             await run.ItemAsync($"project {project.Name}", ct => new FoundryProjectScan(arm, sink, project, scope).ScanAsync(ct), cancellationToken).ConfigureAwait(false);
+            if (agents is not null)
+            {
+                var agentScan = new ProjectAgentsScan(agents, sink, account, project);
+                await sink.RunScopeAsync(agentScan.Scope, agentScan.ScanAsync, logger, "Azure", ProjectAgentsScan.IsUnavailable, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -152,22 +169,71 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
                 attributes["capacity"] = Node(deployment.Sku, "capacity");
                 await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Deployment, deployment.AssetId, deployment.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
                 await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, endpoint.AssetId, Relationships.Contains, AssetTypes.Deployment, deployment.AssetId, scope), cancellationToken).ConfigureAwait(false);
-                if (model is { Length: > 0 })
-                {
-                    // An azureml:// registry URI or an ARM model-version id: both are case-insensitive identities.
-                    string modelId = model.ToLowerInvariant();
-                    if (models.Add(modelId))
-                    {
-                        await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Model, modelId, ModelName(model), scope)
-                        {
-                            Attributes = new JsonObject { ["provider"] = "azure.ml", ["reference"] = model },
-                        }, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Deployment, deployment.AssetId, Relationships.Serves, AssetTypes.Model, modelId, scope), cancellationToken).ConfigureAwait(false);
-                }
+                await ServesModelAsync(AssetTypes.Deployment, deployment.AssetId, model, scope, models, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        await ScanServerlessEndpointsAsync(workspace, scope, models, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// ServerlessEndpoints_List (GET {workspace}/serverlessEndpoints, 2024-10-01): models as a service (pay-as-you-go
+    /// Llama, Mistral, ...), each serving the catalog model its modelSettings.modelId names. The inference endpoint's
+    /// headers and keys are never read. A workspace kind without serverless endpoints answers 404 / InvalidResourceType:
+    /// it has none.
+    /// </summary>
+    private async Task ScanServerlessEndpointsAsync(ArmResource workspace, string scope, HashSet<string> models, CancellationToken cancellationToken)
+    {
+        var endpoints = new List<ArmResource>();
+        try
+        {
+            await foreach (JsonElement e in arm.ListAsync("ListServerlessEndpoints", $"{workspace.Id.TrimStart('/')}/serverlessEndpoints?api-version={ArmClient.MachineLearningApiVersion}", cancellationToken).ConfigureAwait(false))
+            {
+                endpoints.Add(ArmResource.Parse("ListServerlessEndpoints", e));
+            }
+        }
+        catch (ProviderException ex) when (AzureAiFoundryPlugin.IsUnavailable(ex) || ex.Status == 404)
+        {
+            return;
+        }
+
+        foreach (ArmResource endpoint in endpoints)
+        {
+            string? model = Text(Object(endpoint.Properties, "modelSettings"), "modelId");
+            JsonObject attributes = endpoint.BaseAttributes();
+            attributes["workspace_id"] = workspace.AssetId;
+            attributes["kind"] = "serverless_endpoint";
+            attributes["model"] = model;
+            attributes["auth_mode"] = Text(endpoint.Properties, "authMode");
+            attributes["inference_uri"] = FoundryProjectScan.WithoutQuery(Text(Object(endpoint.Properties, "inferenceEndpoint"), "uri"));
+            attributes["endpoint_state"] = Text(endpoint.Properties, "endpointState");
+            attributes["content_safety"] = Text(Object(endpoint.Properties, "contentSafety"), "contentSafetyStatus");
+            attributes["marketplace_subscription_id"] = Text(endpoint.Properties, "marketplaceSubscriptionId");
+            attributes["sku"] = Text(endpoint.Sku, "name");
+            await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Endpoint, endpoint.AssetId, endpoint.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
+            await sink.AddEdgeAsync(new DiscoveredEdge(AssetTypes.Endpoint, workspace.AssetId, Relationships.Contains, AssetTypes.Endpoint, endpoint.AssetId, scope), cancellationToken).ConfigureAwait(false);
+            await ServesModelAsync(AssetTypes.Endpoint, endpoint.AssetId, model, scope, models, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An azureml:// registry URI or an ARM model(-version) id: both are case-insensitive identities.</summary>
+    private async Task ServesModelAsync(string sourceType, string sourceId, string? model, string scope, HashSet<string> models, CancellationToken cancellationToken)
+    {
+        if (model is not { Length: > 0 })
+        {
+            return;
+        }
+
+        string modelId = model.ToLowerInvariant();
+        if (models.Add(modelId))
+        {
+            await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.Model, modelId, ModelName(model), scope)
+            {
+                Attributes = new JsonObject { ["provider"] = "azure.ml", ["reference"] = model },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        await sink.AddEdgeAsync(new DiscoveredEdge(sourceType, sourceId, Relationships.Serves, AssetTypes.Model, modelId, scope), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>"azureml://registries/r/models/llama/versions/3" and ".../models/llama/versions/3" name the model "llama".</summary>
