@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Decoding;
+using ServerlessDiscovery.Otlp.Decoding;
 using ServerlessDiscovery.Plugins.OpenTelemetry.Normalisation;
 
 namespace ServerlessDiscovery.Plugins.OpenTelemetry;

@@ -4,11 +4,11 @@ using BenchmarkDotNet.Attributes;
 using Google.Protobuf;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Decoding;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Protocol.Collector.Trace;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Protocol.Common;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Protocol.Resource;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Protocol.Trace;
+using ServerlessDiscovery.Otlp.Decoding;
+using ServerlessDiscovery.Otlp.Protocol.Collector.Trace;
+using ServerlessDiscovery.Otlp.Protocol.Common;
+using ServerlessDiscovery.Otlp.Protocol.Resource;
+using ServerlessDiscovery.Otlp.Protocol.Trace;
 
 namespace ServerlessDiscovery.Benchmarks;
 
@@ -82,7 +82,7 @@ public class OtlpIngestBenchmarks
             SpanId = ByteString.CopyFrom(spanId),
             ParentSpanId = parent == 0 ? ByteString.Empty : ByteString.CopyFrom(parentId),
             Name = name,
-            Kind = ServerlessDiscovery.Plugins.OpenTelemetry.Protocol.Trace.Span.Types.SpanKind.Client,
+            Kind = ServerlessDiscovery.Otlp.Protocol.Trace.Span.Types.SpanKind.Client,
             StartTimeUnixNano = 1_700_000_000_000_000_000 + trace,
             EndTimeUnixNano = 1_700_000_000_500_000_000 + trace,
         };

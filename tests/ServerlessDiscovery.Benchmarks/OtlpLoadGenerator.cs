@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Google.Protobuf;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Protocol.Collector.Trace;
+using ServerlessDiscovery.Otlp.Protocol.Collector.Trace;
 
 namespace ServerlessDiscovery.Benchmarks;
 

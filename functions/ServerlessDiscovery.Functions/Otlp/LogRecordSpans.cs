@@ -1,4 +1,4 @@
-using ServerlessDiscovery.Plugins.OpenTelemetry.Decoding;
+using ServerlessDiscovery.Otlp.Decoding;
 
 namespace ServerlessDiscovery.Functions.Otlp;
 

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using ServerlessDiscovery.Functions.Security;
 using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Decoding;
+using ServerlessDiscovery.Otlp.Decoding;
 using Microsoft.Extensions.Options;
 
 namespace ServerlessDiscovery.Functions.Otlp;

@@ -1,7 +1,7 @@
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Decoding;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Transcoding;
+using ServerlessDiscovery.Otlp.Decoding;
+using ServerlessDiscovery.Otlp.Transcoding;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 

@@ -1,5 +1,5 @@
-using ServerlessDiscovery.Plugins.OpenTelemetry.Decoding;
-using A = ServerlessDiscovery.Plugins.OpenTelemetry.Decoding.SpanAttribute;
+using ServerlessDiscovery.Otlp.Decoding;
+using A = ServerlessDiscovery.Otlp.Decoding.SpanAttribute;
 
 namespace ServerlessDiscovery.Plugins.OpenTelemetry.Normalisation;
 

@@ -1,8 +1,8 @@
 using ServerlessDiscovery.Testing;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Functions.Webhooks;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Decoding;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Transcoding;
+using ServerlessDiscovery.Otlp.Decoding;
+using ServerlessDiscovery.Otlp.Transcoding;
 
 namespace ServerlessDiscovery.Functions.Tests.Webhooks;
 

@@ -11,11 +11,11 @@ public sealed class TraceAttributorTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    private static Protocol.Trace.Span Root(ulong trace) => Spans.Make(trace, 1, 0, "invoke_agent Boss", ("gen_ai.operation.name", "invoke_agent"), ("gen_ai.agent.name", "Boss"));
+    private static ServerlessDiscovery.Otlp.Protocol.Trace.Span Root(ulong trace) => Spans.Make(trace, 1, 0, "invoke_agent Boss", ("gen_ai.operation.name", "invoke_agent"), ("gen_ai.agent.name", "Boss"));
 
-    private static Protocol.Trace.Span Middle(ulong trace) => Spans.Make(trace, 2, 1, "http handler");
+    private static ServerlessDiscovery.Otlp.Protocol.Trace.Span Middle(ulong trace) => Spans.Make(trace, 2, 1, "http handler");
 
-    private static Protocol.Trace.Span Chat(ulong trace) => Spans.Make(trace, 3, 2, "chat", ("gen_ai.provider.name", "openai"), ("gen_ai.request.model", "gpt-4o"));
+    private static ServerlessDiscovery.Otlp.Protocol.Trace.Span Chat(ulong trace) => Spans.Make(trace, 3, 2, "chat", ("gen_ai.provider.name", "openai"), ("gen_ai.request.model", "gpt-4o"));
 
     private static readonly (string, string, string) BossUsesGpt = ("boss", "uses_model", "openai/gpt-4o");
 

@@ -4,7 +4,7 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
-using ServerlessDiscovery.Plugins.OpenTelemetry.Decoding;
+using ServerlessDiscovery.Otlp.Decoding;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Plugins.OpenTelemetry.Tests.Decoding;

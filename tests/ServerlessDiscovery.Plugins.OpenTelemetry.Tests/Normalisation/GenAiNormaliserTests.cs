@@ -4,7 +4,7 @@ namespace ServerlessDiscovery.Plugins.OpenTelemetry.Tests.Normalisation;
 
 public sealed class GenAiNormaliserTests
 {
-    private static TraceExtraction Extract(params Protocol.Trace.Span[] spans) =>
+    private static TraceExtraction Extract(params ServerlessDiscovery.Otlp.Protocol.Trace.Span[] spans) =>
         new TraceAssetExtractor(new TraceAttributor(new TraceAttributorOptions(), TimeProvider.System)).Extract("t", Spans.Decode("svc", spans));
 
     [Fact]
