@@ -15,8 +15,10 @@ internal sealed class ObservedTimeProvider : FakeTimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Report the timer only once it is registered: a test that advances the clock on the report must find it there.
+        ITimer timer = base.CreateTimer(callback, state, dueTime, period);
         _timers.Writer.TryWrite(dueTime);
-        return new ObservedTimer(base.CreateTimer(callback, state, dueTime, period), _timers.Writer);
+        return new ObservedTimer(timer, _timers.Writer);
     }
 
     /// <summary>The due time of the next timer created or changed that is not one of <paramref name="ignored"/> (the timeouts).</summary>
@@ -39,8 +41,9 @@ internal sealed class ObservedTimer(ITimer inner, ChannelWriter<TimeSpan> change
 {
     public bool Change(TimeSpan dueTime, TimeSpan period)
     {
+        bool changed = inner.Change(dueTime, period);
         changes.TryWrite(dueTime);
-        return inner.Change(dueTime, period);
+        return changed;
     }
 
     public void Dispose() => inner.Dispose();
