@@ -101,7 +101,7 @@ internal sealed class ProjectAgentsScan(FoundryAgentsClient client, IDiscoverySi
         {
             case "mcp":
                 // The URL's query string may carry a key; only scheme, host and path name the server.
-                if (FoundryProjectScan.WithoutQuery(Text(tool, "server_url")) is { Length: > 0 } server)
+                if (StoredUrls.WithoutQuery(Text(tool, "server_url")) is { Length: > 0 } server)
                 {
                     string serverId = server.ToLowerInvariant();
                     await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.McpServer, serverId, Text(tool, "server_label") ?? server, Scope)

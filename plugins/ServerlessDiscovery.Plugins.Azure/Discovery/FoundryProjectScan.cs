@@ -33,7 +33,7 @@ internal sealed class FoundryProjectScan(ArmClient arm, IDiscoverySink sink, Arm
             attributes["project_id"] = project.AssetId;
             attributes["kind"] = "foundry_connection";
             attributes["category"] = Text(connection.Properties, "category");
-            attributes["target"] = WithoutQuery(Text(connection.Properties, "target"));
+            attributes["target"] = StoredUrls.WithoutQuery(Text(connection.Properties, "target"));
             attributes["auth_type"] = Text(connection.Properties, "authType");
             attributes["is_shared_to_all"] = Node(connection.Properties, "isSharedToAll");
             await sink.AddAssetAsync(new DiscoveredAsset(AssetTypes.DownstreamSystem, id, connection.Name, scope) { Attributes = attributes }, cancellationToken).ConfigureAwait(false);
@@ -132,8 +132,4 @@ internal sealed class FoundryProjectScan(ArmClient arm, IDiscoverySink sink, Arm
 
     private string ConnectionTarget(Dictionary<string, string> connections, string name) =>
         connections.TryGetValue(name, out string? id) ? id : ConnectionId(name);
-
-    /// <summary>A connection target may carry a key in its query string (…?code=…); only scheme, host and path are kept.</summary>
-    internal static string? WithoutQuery(string? target) =>
-        target is null ? null : Uri.TryCreate(target, UriKind.Absolute, out Uri? uri) ? uri.GetLeftPart(UriPartial.Path) : target.Split('?')[0];
 }

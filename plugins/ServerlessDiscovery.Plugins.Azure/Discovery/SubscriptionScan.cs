@@ -205,7 +205,7 @@ internal sealed class SubscriptionScan(ArmClient arm, IDiscoverySink sink, strin
             attributes["kind"] = "serverless_endpoint";
             attributes["model"] = model;
             attributes["auth_mode"] = Text(endpoint.Properties, "authMode");
-            attributes["inference_uri"] = FoundryProjectScan.WithoutQuery(Text(Object(endpoint.Properties, "inferenceEndpoint"), "uri"));
+            attributes["inference_uri"] = StoredUrls.WithoutQuery(Text(Object(endpoint.Properties, "inferenceEndpoint"), "uri"));
             attributes["endpoint_state"] = Text(endpoint.Properties, "endpointState");
             attributes["content_safety"] = Text(Object(endpoint.Properties, "contentSafety"), "contentSafetyStatus");
             attributes["marketplace_subscription_id"] = Text(endpoint.Properties, "marketplaceSubscriptionId");
