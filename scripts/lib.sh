@@ -10,8 +10,8 @@ ensure_node_tools() {
     echo "Node.js and npm are needed for Azurite; installing them with apt-get." >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
   fi
-  if [ ! -x "$root/node_modules/.bin/azurite-table" ]; then
-    echo "Installing Azurite (pinned in package-lock.json)..." >&2
+  if [ ! -x "$root/node_modules/.bin/azurite-table" ] || [ ! -d "$root/node_modules/@cyclonedx/cyclonedx-library/res/schema" ]; then
+    echo "Installing Azurite and the CycloneDX schemas (pinned in package-lock.json)..." >&2
     (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) >&2
   fi
 }
