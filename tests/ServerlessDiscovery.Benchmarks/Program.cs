@@ -1,11 +1,17 @@
 using BenchmarkDotNet.Running;
 using ServerlessDiscovery.Benchmarks;
 
-// "inventory" runs the scan write-path measurement against Azurite (scripts/bench-inventory.sh);
+// "inventory" runs the scan write-path measurement against Azurite (scripts/bench-inventory.sh), "bom" the
+// CycloneDX export of an estate in Azurite (scripts/bench-bom.sh);
 // anything else goes to BenchmarkDotNet (scripts/bench-otlp.sh).
 if (args.Length > 0 && args[0] == "inventory")
 {
     return await InventoryWriteBenchmark.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "bom")
+{
+    return await BomExportBenchmark.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "otlp-load")
