@@ -55,3 +55,16 @@ stop_process() {
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
+
+# Starts an in-memory Azurite table service on a free port for a benchmark, stopped when the script exits, and
+# exports SD_TEST_TABLE_CONNECTION for it.
+start_bench_azurite() {
+  local root=$1 port
+  port=$(free_port)
+  "$root/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$port" --inMemoryPersistence --skipApiVersionCheck --disableProductStyleUrl --silent >/dev/null 2>&1 &
+  bench_azurite_pid=$!
+  trap 'kill $bench_azurite_pid 2>/dev/null || true' EXIT
+  wait_for_port "$port" 60
+  export SD_TEST_TABLE_CONNECTION
+  SD_TEST_TABLE_CONNECTION=$(azurite_table_connection "$port")
+}

@@ -20,10 +20,7 @@ internal static class BomExportBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         int count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
-        string connection = Environment.GetEnvironmentVariable("SD_TEST_TABLE_CONNECTION")
-            ?? throw new InvalidOperationException("SD_TEST_TABLE_CONNECTION is not set; run scripts/bench-bom.sh.");
-        string prefix = "bom" + Guid.NewGuid().ToString("N")[..10];
-        var store = new TableStore(Options.Create(new StorageOptions { ConnectionString = connection, TablePrefix = prefix }));
+        TableStore store = BenchStorage.Create("bom", "scripts/bench-bom.sh");
         (List<DiscoveredAsset> assets, List<DiscoveredEdge> edges) = Estate(count);
         var writer = new InventoryWriter(store, TimeProvider.System, Options.Create(new DiscoveryOptions()));
         await writer.ApplyAsync(

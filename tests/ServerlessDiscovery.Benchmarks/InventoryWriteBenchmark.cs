@@ -21,12 +21,9 @@ internal static class InventoryWriteBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         int count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
-        string connection = Environment.GetEnvironmentVariable("SD_TEST_TABLE_CONNECTION")
-            ?? throw new InvalidOperationException("SD_TEST_TABLE_CONNECTION is not set; run scripts/bench-inventory.sh.");
-        string prefix = "bench" + Guid.NewGuid().ToString("N")[..10];
         // Counted on the wire, so the writer's own figures are checked against what the Table service was sent.
         var counter = new TableRequestCounter();
-        var store = new TableStore(Options.Create(new StorageOptions { ConnectionString = connection, TablePrefix = prefix }), counter.AddTo(TableStore.CreateClientOptions()));
+        TableStore store = BenchStorage.Create("bench", "scripts/bench-inventory.sh", counter.AddTo(TableStore.CreateClientOptions()));
         var writer = new InventoryWriter(store, TimeProvider.System, Options.Create(new DiscoveryOptions()));
         var scopes = new Dictionary<string, string?> { ["bench:scope"] = null };
 
