@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using NCrontab;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
@@ -45,7 +44,7 @@ public sealed class ConfiguredInstances
             }
 
             string schedule = section["Schedule"] is { Length: > 0 } s ? s : PluginInstance.DefaultSchedule;
-            if (CrontabSchedule.TryParse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+            if (ScanSchedule.TryParse(schedule) is null)
             {
                 errors.Add($"{prefix}Schedule '{schedule}' is not a 6-field NCRONTAB expression.");
             }

@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
 using ServerlessDiscovery.Plugins;
+using ServerlessDiscovery.Plugins.Redaction;
 
 namespace ServerlessDiscovery.Engine.Scanning;
 
 /// <summary>
-/// Gathers one scan's findings. Bad findings (empty ids, unknown scope names) are dropped and counted, never
-/// thrown back into the plugin; past the per-scan limit the scan is marked overflowed.
+/// Gathers one scan's findings: the boundary where a plugin's output enters the engine. Bad findings (empty ids,
+/// unknown scope names) are dropped and counted, never thrown back into the plugin; past the per-scan limit the scan
+/// is marked overflowed. Every scope error and note passes <paramref name="redactor"/> here, so no plugin can carry
+/// a secret its provider echoed into the scan record, the inventory or an event.
 /// </summary>
-internal sealed class CollectingSink(int maxAssets) : IDiscoverySink
+internal sealed class CollectingSink(int maxAssets, SecretRedactor redactor) : IDiscoverySink
 {
     private readonly ConcurrentDictionary<(string Type, string Id), DiscoveredAsset> _assets = new();
     private readonly ConcurrentDictionary<string, DiscoveredEdge> _edges = new(StringComparer.Ordinal);
@@ -97,7 +100,7 @@ internal sealed class CollectingSink(int maxAssets) : IDiscoverySink
     {
         if (!string.IsNullOrEmpty(scope))
         {
-            _scopes[scope] = string.IsNullOrWhiteSpace(error) ? "failed" : error;
+            _scopes[scope] = string.IsNullOrWhiteSpace(error) ? "failed" : redactor.Redact(error);
         }
     }
 
@@ -125,7 +128,9 @@ internal sealed class CollectingSink(int maxAssets) : IDiscoverySink
             return;
         }
 
-        string text = string.IsNullOrWhiteSpace(message) ? outcome : message.Length > ScopeNote.MaxMessageLength ? message[..ScopeNote.MaxMessageLength] + "…" : message;
+        // Redacted before it is cut, so a cut cannot hide a secret's form from the redaction.
+        string text = string.IsNullOrWhiteSpace(message) ? outcome : redactor.Redact(message);
+        text = text.Length > ScopeNote.MaxMessageLength ? text[..ScopeNote.MaxMessageLength] + "…" : text;
         lock (_notes)
         {
             if (!_notes.TryGetValue(scope, out ScopeNote? note))

@@ -95,7 +95,7 @@ public sealed class DiscoveryScheduler(
             return instance.LeaseUntil <= now;
         }
 
-        CrontabSchedule? schedule = CrontabSchedule.TryParse(instance.Schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+        CrontabSchedule? schedule = ScanSchedule.TryParse(instance.Schedule);
         if (schedule is null)
         {
             return false;

@@ -8,6 +8,7 @@ using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
+using ServerlessDiscovery.Plugins.Redaction;
 
 namespace ServerlessDiscovery.Engine.Scanning;
 
@@ -114,7 +115,7 @@ public sealed partial class ScanRunner(
             run = run with { Status = ScanStatus.Failed, Error = $"Writing the inventory failed: {ex.GetType().Name}: {ex.Message}" };
         }
 
-        run = run with { CompletedAt = time.GetUtcNow(), Error = Scrub(run.Error, configuration) };
+        run = run with { CompletedAt = time.GetUtcNow(), Error = SecretRedactor.For(configuration).Redact(run.Error) };
         await FinishAsync(run, instance, CancellationToken.None);
         return run;
     }
@@ -128,13 +129,14 @@ public sealed partial class ScanRunner(
             return VerifyResult.Fail("Invalid configuration: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")));
         }
 
+        var redactor = SecretRedactor.For(configuration);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.VerifyTimeout);
         try
         {
-            await using IPlugin plugin = catalog.Find(instance.PluginType)!.Create(configuration, CreateContext(instance));
+            await using IPlugin plugin = catalog.Find(instance.PluginType)!.Create(configuration, CreateContext(instance, redactor));
             VerifyResult result = await plugin.VerifyConnectionAsync(timeout.Token);
-            return result with { Error = Scrub(result.Error, configuration) };
+            return result with { Error = redactor.Redact(result.Error) };
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -142,18 +144,19 @@ public sealed partial class ScanRunner(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return VerifyResult.Fail(Scrub($"{ex.GetType().Name}: {ex.Message}", configuration));
+            return VerifyResult.Fail(redactor.Redact($"{ex.GetType().Name}: {ex.Message}"));
         }
     }
 
     private async Task<ScanRun> ScanAsync(ScanRun run, PluginInstance instance, PluginConfiguration configuration, bool force, CancellationToken cancellationToken)
     {
-        var sink = new CollectingSink(options.Value.MaxAssetsPerScan);
+        var redactor = SecretRedactor.For(configuration);
+        var sink = new CollectingSink(options.Value.MaxAssetsPerScan, redactor);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.ScanTimeout);
         try
         {
-            await using IPlugin plugin = catalog.Find(instance.PluginType)!.Create(configuration, CreateContext(instance));
+            await using IPlugin plugin = catalog.Find(instance.PluginType)!.Create(configuration, CreateContext(instance, redactor));
 
             // The plugin runs on its own task so that one which blocks without awaiting cannot hold the timeout hostage.
             Task discovery = Task.Run(() => plugin.DiscoverAsync(sink, timeout.Token), timeout.Token);
@@ -186,7 +189,7 @@ public sealed partial class ScanRunner(
             Edges = sink.Edges.Count,
             Rejected = sink.Rejected.Count,
             Scopes = new Dictionary<string, string?>(observed, StringComparer.Ordinal),
-            Notes = sink.Notes.ToDictionary(n => n.Key, n => n.Value.With(n.Value.Messages.Select(m => Scrub(m, configuration) ?? string.Empty), n.Value.Dropped), StringComparer.Ordinal),
+            Notes = new Dictionary<string, ScopeNote>(sink.Notes, StringComparer.Ordinal),
             Error = anyFailed ? $"{observed.Values.Count(e => e is not null)} scope(s) failed; their assets were marked stale." : null,
         };
     }
@@ -246,36 +249,9 @@ public sealed partial class ScanRunner(
         }
     }
 
-    private PluginContext CreateContext(PluginInstance instance) =>
-        new(instance.Tenant, instance.Id, httpClientFactory, time, loggerFactory);
-
-    /// <summary>Belt and braces: a plugin must not put a secret in an error, but if one does it goes no further.</summary>
-    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
-    internal static string? Scrub(string? text, PluginConfiguration? configuration)
-    {
-        if (text is null || configuration is null)
-        {
-            return text;
-        }
-
-        foreach (ConfigField field in configuration.Fields.Where(f => f.Secret))
-        {
-            JsonNode? value = configuration.ToJson()[field.Name];
-            IEnumerable<string> secrets = value switch
-            {
-                JsonObject map => map.Select(p => p.Value?.ToString() ?? string.Empty),
-                JsonArray list => list.Select(n => n?.ToString() ?? string.Empty),
-                null => [],
-                _ => [value.ToString()],
-            };
-            foreach (string secret in secrets.Where(s => s.Length >= 4))
-            {
-                text = text.Replace(secret, PluginConfiguration.Mask, StringComparison.Ordinal);
-            }
-        }
-
-        return text;
-    }
+    /// <summary>The plugin's view of the host; its logs pass the instance's redaction like its errors do.</summary>
+    private PluginContext CreateContext(PluginInstance instance, SecretRedactor redactor) =>
+        new(instance.Tenant, instance.Id, httpClientFactory, time, new RedactingLoggerFactory(loggerFactory, redactor));
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Scan {RunId} of {Tenant}/{Instance} ({PluginType}) started by {Trigger}")]
     private static partial void LogScanStarted(ILogger logger, string tenant, string instance, string pluginType, string runId, string trigger);

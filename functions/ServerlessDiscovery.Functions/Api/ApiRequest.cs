@@ -8,7 +8,14 @@ namespace ServerlessDiscovery.Functions.Api;
 internal static class ApiRequest
 {
     public const int MaxBodyBytes = 1024 * 1024;
-    /// <summary>Reads a JSON object body: null body → empty object; anything else wrong → a 4xx problem.</summary>
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
+
+    /// <summary>
+    /// Reads a JSON object body: null body → empty object; anything else wrong → a 4xx problem: a declared length over
+    /// the limit is refused before a byte is read (413), as is a body that grows past it; duplicate property names and
+    /// strings that are not valid UTF-16 (a lone surrogate escape such as \ud800) are 400, found here rather than
+    /// when a handler first touches the value.
+    /// </summary>
     public static async Task<(JsonObject? Body, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, bool required = true)
     {
         if (request.ContentLength is 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))
@@ -21,17 +28,30 @@ internal static class ApiRequest
             return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send application/json."));
         }
 
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, TooLarge());
+        }
+
         using var buffer = new MemoryStream();
         byte[] chunk = new byte[16384];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        try
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
             {
-                return (null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large", detail: $"The body is over {MaxBodyBytes} bytes."));
-            }
+                if (buffer.Length + read > MaxBodyBytes)
+                {
+                    return (null, TooLarge());
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The server's own limits (its maximum body size, a body shorter than its Content-Length).
+            return (null, TypedResults.Problem(statusCode: ex.StatusCode, title: "Bad request body", detail: ex.Message));
         }
 
         if (buffer.Length == 0)
@@ -41,14 +61,78 @@ internal static class ApiRequest
 
         try
         {
-            JsonNode? node = JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
-            return node is JsonObject obj ? (obj, null) : (null, BadRequest("The body must be a JSON object."));
+            JsonNode? node = JsonNode.Parse(buffer.ToArray(), documentOptions: DocumentOptions);
+            if (node is not JsonObject obj)
+            {
+                return (null, BadRequest("The body must be a JSON object."));
+            }
+
+            return FirstUnreadableString(obj, "$") is { } path
+                ? (null, BadRequest($"The body's string at {(path.Length > 200 ? path[..200] + "…" : path)} is not valid UTF-16 (a lone surrogate escape); send well-formed text."))
+                : (obj, null);
         }
         catch (JsonException ex)
         {
             return (null, BadRequest($"The body is not valid JSON: {ex.Message}"));
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-name check reads every property name; one holding a lone surrogate cannot be read.
+            return (null, BadRequest("A property name in the body is not valid UTF-16 (a lone surrogate escape); send well-formed text."));
+        }
     }
+
+    /// <summary>The path of the first property name or string value that cannot be read as a .NET string, or null.</summary>
+    private static string? FirstUnreadableString(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                try
+                {
+                    // Enumerating materialises the members, which reads every property name.
+                    foreach ((string name, JsonNode? value) in obj)
+                    {
+                        if (FirstUnreadableString(value, $"{path}.{name}") is { } bad)
+                        {
+                            return bad;
+                        }
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    return path + " (a property name)";
+                }
+
+                return null;
+            case JsonArray list:
+                for (int i = 0; i < list.Count; i++)
+                {
+                    if (FirstUnreadableString(list[i], $"{path}[{i}]") is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+
+                return null;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                try
+                {
+                    _ = value.GetValue<string>();
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return path;
+                }
+
+            default:
+                return null;
+        }
+    }
+
+    private static ProblemHttpResult TooLarge() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large", detail: $"The body is over {MaxBodyBytes} bytes.");
 
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Azure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using NCrontab;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Scanning;
@@ -349,7 +348,7 @@ internal static class InstancesApi
             return null;
         }
 
-        if (CrontabSchedule.TryParse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+        if (ScanSchedule.TryParse(schedule) is null)
         {
             errors.Add(("schedule", "must be a 6-field NCRONTAB expression (second minute hour day month weekday), e.g. '0 0 * * * *'."));
             return null;
@@ -376,7 +375,7 @@ internal static class InstancesApi
 
     private static DateTimeOffset? NextRun(PluginInstance i)
     {
-        if (!i.Enabled || CrontabSchedule.TryParse(i.Schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is not { } schedule)
+        if (!i.Enabled || ScanSchedule.TryParse(i.Schedule) is not { } schedule)
         {
             return null;
         }

@@ -85,6 +85,11 @@ internal static partial class OtlpEndpoints
             {
                 return TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: ex.Message);
             }
+            catch (InvalidOperationException) when (encoding == OtlpEncoding.Json)
+            {
+                // System.Text.Json refuses to read a string holding a lone UTF-16 surrogate escape (\ud800) as text.
+                return TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: "A JSON string in the body is not valid UTF-16 (a lone surrogate escape).");
+            }
 
             TraceAssetExtractor extractor = await extractors.ForTenantAsync(caller.Tenant, context.RequestAborted);
             TraceExtraction extraction = extractor.Extract(caller.Tenant, spans);

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Plugins.Http;
 using ServerlessDiscovery.Plugins.LiteLlm.Api;
-using ServerlessDiscovery.Plugins.LiteLlm.Redaction;
+using ServerlessDiscovery.Plugins.Redaction;
 using static ServerlessDiscovery.Plugins.Http.JsonFields;
 
 namespace ServerlessDiscovery.Plugins.LiteLlm.Discovery;

@@ -6,6 +6,7 @@ using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using ServerlessDiscovery.Plugins.Mcp.Configuration;
 using ServerlessDiscovery.Plugins.Mcp.Connection;
+using ServerlessDiscovery.Plugins.Redaction;
 
 namespace ServerlessDiscovery.Plugins.Mcp.Discovery;
 

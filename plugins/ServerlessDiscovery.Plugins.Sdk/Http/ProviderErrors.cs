@@ -1,11 +1,19 @@
 using System.Text;
 using System.Text.Json;
+using ServerlessDiscovery.Plugins.Redaction;
 
 namespace ServerlessDiscovery.Plugins.Http;
 
-/// <summary>Reads the error code and message from the error shapes cloud providers use.</summary>
+/// <summary>
+/// Reads the error code and message from the error shapes cloud providers use, and reduces what a provider quoted to a
+/// bounded, redacted summary: one line, credential-shaped values masked, at most <see cref="MaxSummaryLength"/> characters,
+/// an HTML page named rather than quoted.
+/// </summary>
 internal static class ProviderErrors
 {
+    /// <summary>The longest provider message quoted in an error.</summary>
+    public const int MaxSummaryLength = 300;
+
     public static (string? Code, string? Message) Parse(byte[] body, HttpResponseMessage response)
     {
         string? headerCode = response.Headers.TryGetValues("x-amzn-ErrorType", out IEnumerable<string>? values)
@@ -43,9 +51,28 @@ internal static class ProviderErrors
         }
         catch (JsonException)
         {
-            string text = Encoding.UTF8.GetString(body);
-            return (headerCode, text.Length > 200 ? text[..200] : text);
+            string text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 4 * MaxSummaryLength));
+            return (headerCode, text.TrimStart().StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase) || text.TrimStart().StartsWith("<html", StringComparison.OrdinalIgnoreCase)
+                ? $"an HTML page of {body.Length} bytes"
+                : text);
         }
+    }
+
+    /// <summary>A provider's message as it may be quoted: control characters and line breaks folded to spaces, credential-shaped values masked, bounded.</summary>
+    public static string Summary(string message)
+    {
+        var folded = new StringBuilder(Math.Min(message.Length, 4 * MaxSummaryLength));
+        foreach (char c in message.AsSpan(0, Math.Min(message.Length, 4 * MaxSummaryLength)))
+        {
+            bool space = char.IsControl(c) || char.IsWhiteSpace(c);
+            if (!space || (folded.Length > 0 && folded[^1] != ' '))
+            {
+                folded.Append(space ? ' ' : c);
+            }
+        }
+
+        string text = SecretRedactor.None.Redact(folded.ToString().Trim());
+        return text.Length > MaxSummaryLength ? text[..MaxSummaryLength] + "…" : text;
     }
 
     /// <summary>An error reply's body, at most 64 KiB of it; empty when the connection broke while reading.</summary>

@@ -95,7 +95,7 @@ public sealed class ProviderHttpClient : IDisposable
             byte[] body = await ProviderErrors.ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
             (string? code, string? message) = ProviderErrors.Parse(body, response);
             bool retriable = await ProviderResilience.IsRetriableAsync(response, cancellationToken).ConfigureAwait(false);
-            string detail = message is null ? string.Empty : $": {Truncate(message)}";
+            string detail = message is null ? string.Empty : $": {ProviderErrors.Summary(message)}";
             throw new ProviderException(
                 $"{_provider} {operation} answered {status} {(code ?? response.ReasonPhrase)}{detail}{(retriable ? $" (after {attempts} attempts)" : string.Empty)}",
                 status,
@@ -135,6 +135,4 @@ public sealed class ProviderHttpClient : IDisposable
     }
 
     public void Dispose() => _pacing?.Dispose();
-
-    private static string Truncate(string text) => text.Length > 300 ? text[..300] + "…" : text;
 }

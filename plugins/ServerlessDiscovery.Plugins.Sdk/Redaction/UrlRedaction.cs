@@ -1,14 +1,17 @@
-namespace ServerlessDiscovery.Plugins.LiteLlm.Redaction;
+namespace ServerlessDiscovery.Plugins.Redaction;
 
 /// <summary>
-/// Makes a provider URL safe to store: LiteLLM's api_base may carry a key in its query string (?key=..., ?code=...,
-/// a SAS signature) or in its user info. Every query value and any user info is replaced; scheme, host, path and
-/// parameter names stay, so the asset still says where it points.
+/// Makes a URL a provider reported safe to store in an asset: it may carry a key in its query string (?key=..., ?code=...,
+/// a SAS signature) or in its user info (LiteLLM's api_base, an agent card's url). Every query value and any user info
+/// is replaced and the fragment dropped; scheme, host, path and parameter names stay, so the asset still says where it
+/// points. Unlike <see cref="SecretRedactor"/> it needs no configured secret: it masks every value, known or not.
 /// </summary>
-internal static class UrlRedaction
+public static class UrlRedaction
 {
+    /// <summary>What replaces each query value and the user info (kept from LiteLLM's first version, so stored assets do not change).</summary>
     public const string Mask = "REDACTED";
 
+    /// <summary>The URL with its query values and user info masked; text that is not an absolute URL loses any query or fragment.</summary>
     public static string? Redact(string? url)
     {
         if (string.IsNullOrEmpty(url))
