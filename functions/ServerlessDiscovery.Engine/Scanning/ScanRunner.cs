@@ -247,7 +247,7 @@ public sealed partial class ScanRunner(
     }
 
     private PluginContext CreateContext(PluginInstance instance) =>
-        new(instance.Tenant, instance.Id, httpClientFactory, time, loggerFactory);
+        new(instance.Tenant, instance.Id, httpClientFactory, time, loggerFactory, mayUseHostIdentity: instance.MayUseHostIdentity);
 
     /// <summary>Belt and braces: a plugin must not put a secret in an error, but if one does it goes no further.</summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
