@@ -452,7 +452,7 @@ internal static partial class InstancesApi
             ["enabled"] = i.Enabled,
             ["owner"] = i.Owner == InstanceOwner.Configuration ? "configuration" : "api",
             ["configuration_owned"] = i.Owner == InstanceOwner.Configuration,
-            ["uses_host_identity"] = i.MayUseHostIdentity,
+            ["host_identity_allowed"] = i.MayUseHostIdentity,
             ["created_at"] = i.CreatedAt,
             ["updated_at"] = i.UpdatedAt,
             ["last_scan_run_id"] = i.LastRunId,
