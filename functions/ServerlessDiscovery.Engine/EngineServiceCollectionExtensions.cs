@@ -8,17 +8,25 @@ using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Engine.Security;
+using ServerlessDiscovery.Plugins.Egress;
 using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine;
 
 public static class EngineServiceCollectionExtensions
 {
-    /// <summary>Registers the discovery engine: storage, plugin catalog, instances, scans, inventory writer and change feed.</summary>
+    /// <summary>
+    /// Registers the discovery engine: storage, plugin catalog, instances, scans, inventory writer and change feed, and
+    /// the egress address policy that the plugins' HttpClient (and the webhooks') connects through.
+    /// </summary>
     public static IServiceCollection AddDiscoveryEngine(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient("plugins");
+        services.AddOptions<EgressOptions>().BindConfiguration(EgressOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EgressOptions>, EgressOptionsValidator>();
+        services.TryAddSingleton<IHostResolver, DnsHostResolver>();
+        services.AddSingleton<AddressPolicy>();
+        services.AddHttpClient("plugins").ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<AddressPolicy>().CreateHandler());
 
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();

@@ -244,6 +244,9 @@ param leaseDuration string = '00:15:00'
 @description('Optional. Share of an instance\'s active assets a scan may delete before it is refused unless forced (Discovery__DeletionGuardRatio).')
 param deletionGuardRatio string = '0.5'
 
+@description('Optional. Egress__AllowedNetworks: comma-separated CIDR ranges, IP addresses and host names that plugin and webhook URLs may reach although they are private or special-purpose addresses (private endpoints). Empty: public addresses only.')
+param egressAllowedNetworks string = ''
+
 // Every setting the app's code reads in Azure (README.md, "Settings"), with identity-based values.
 // Local-only settings (connection strings, keys, URLS) are deliberately absent.
 var appSettings = {
@@ -267,6 +270,7 @@ var appSettings = {
   Otlp__FlushInterval: '00:00:30'
   Otlp__MaxPendingAssets: '50000'
   Otlp__MaxConcurrentRequests: '64'
+  Egress__AllowedNetworks: egressAllowedNetworks
   Webhooks__MaxAttempts: '8'
   Webhooks__BaseDelay: '00:00:02'
   Webhooks__MaxDelay: '00:10:00'

@@ -74,7 +74,7 @@ public sealed class AzureAiFoundryPluginType : IPluginType
     {
         Uri arm = configuration.GetUrl(ConfigKeys.ArmBaseUrl) ?? new Uri(DefaultArmBaseUrl);
         return new AzureAiFoundryPlugin(
-            ArmTokenSource.Create(configuration, arm),
+            ArmTokenSource.Create(configuration, arm, context),
             new AzureScanOptions(
                 arm,
                 configuration.GetList(ConfigKeys.SubscriptionIds),

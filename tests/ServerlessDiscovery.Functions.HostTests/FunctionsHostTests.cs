@@ -44,7 +44,7 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
             ["Plugins__tick1__Schedule"] = "* * * * * *",
             ["EventGrid__TopicEndpoint"] = new Uri(topic.BaseAddress, "api/events").ToString(),
             ["EventGrid__TopicKey"] = "stand-in-topic-key-0123456789",
-            ["Webhooks__AllowedHosts"] = "127.0.0.1,localhost",
+            ["Egress__AllowedNetworks"] = "127.0.0.1,localhost",
             ["Webhooks__Timeout"] = "00:00:10",
         };
 

@@ -17,7 +17,7 @@ public sealed partial class AppSettingsTests
     /// and an entry here becomes redundant; a renamed setting still fails the equality check.
     /// </summary>
     private static readonly string[] AnnouncedSettings =
-        ["EventGrid__TopicEndpoint", "EventGrid__ClientId", "EventGrid__TopicKey", "Secrets__EncryptionKey", "Webhooks__AllowedHosts"];
+        ["EventGrid__TopicEndpoint", "EventGrid__ClientId", "EventGrid__TopicKey", "Secrets__EncryptionKey", "Egress__AllowedNetworks"];
 
     /// <summary>Read by the Functions host, not by our code; set by modules/functionapp.bicep.</summary>
     private static readonly string[] HostSettings =

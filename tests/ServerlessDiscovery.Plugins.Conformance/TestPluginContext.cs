@@ -9,14 +9,15 @@ namespace ServerlessDiscovery.Plugins.Conformance;
 /// <summary>A plugin context for tests: real HttpClients, fast retries, and a logger that captures every line.</summary>
 public static class TestPluginContext
 {
-    public static PluginContext Create(ProviderHttpOptions? httpOptions = null, ILoggerFactory? loggerFactory = null, TimeProvider? time = null) =>
+    public static PluginContext Create(ProviderHttpOptions? httpOptions = null, ILoggerFactory? loggerFactory = null, TimeProvider? time = null, bool mayUseHostIdentity = false) =>
         new(
             "test-tenant",
             "test-instance",
             new SimpleHttpClientFactory(),
             time ?? TimeProvider.System,
             loggerFactory ?? NullLoggerFactory.Instance,
-            httpOptions ?? FastRetries());
+            httpOptions ?? FastRetries(),
+            mayUseHostIdentity);
 
     /// <summary>Retries that keep tests quick: three attempts, millisecond backoff, short attempt timeout.</summary>
     public static ProviderHttpOptions FastRetries() => new()

@@ -53,6 +53,9 @@ public sealed class TestApp : IAsyncDisposable
             // Tests drive ticks themselves; the standalone timer would otherwise fire once a minute.
             ["DISCOVERY_TICK"] = "0 0 0 1 1 *",
             ["Secrets:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            // The loopback fakes that stand in for providers, MCP servers and webhook receivers are reachable only
+            // because the operator's allow-list says so; a test of the address policy itself sets it to null.
+            [LoopbackAllowList.Setting] = LoopbackAllowList.Value,
         };
         foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
         {

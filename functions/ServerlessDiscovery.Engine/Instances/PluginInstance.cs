@@ -10,6 +10,19 @@ public enum InstanceOwner
 }
 
 /// <summary>
+/// Who last set an API-owned instance's configuration, which decides whether it may use the host's own identity
+/// (PluginContext.MayUseHostIdentity). Rows written before this was recorded read as <see cref="TenantKey"/>.
+/// </summary>
+public enum InstanceConfiguredBy
+{
+    /// <summary>A key bound to one tenant: the instance never uses the host's identity.</summary>
+    TenantKey,
+
+    /// <summary>An admin key (not bound to a tenant), or no key on a loopback-only host: the operator.</summary>
+    Operator,
+}
+
+/// <summary>
 /// A configured plugin instance as stored. <see cref="Config"/> holds secrets in clear and lives only in memory;
 /// at rest secret fields are encrypted, and over the API they are masked.
 /// </summary>
@@ -31,6 +44,12 @@ public sealed record PluginInstance
     public bool Enabled { get; init; } = true;
 
     public InstanceOwner Owner { get; init; } = InstanceOwner.Api;
+
+    /// <summary>Who created it or last changed its configuration over the API (configuration-owned instances are the operator's).</summary>
+    public InstanceConfiguredBy ConfiguredBy { get; init; } = InstanceConfiguredBy.TenantKey;
+
+    /// <summary>Whether scans and verifies of this instance may fall back to the host's own identity.</summary>
+    public bool MayUseHostIdentity => Owner == InstanceOwner.Configuration || ConfiguredBy == InstanceConfiguredBy.Operator;
 
     public JsonObject Config { get; init; } = [];
 

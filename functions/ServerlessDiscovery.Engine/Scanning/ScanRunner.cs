@@ -251,7 +251,8 @@ public sealed partial class ScanRunner(
 
     /// <summary>The plugin's view of the host; its logs pass the instance's redaction like its errors do.</summary>
     private PluginContext CreateContext(PluginInstance instance, SecretRedactor redactor) =>
-        new(instance.Tenant, instance.Id, httpClientFactory, time, new RedactingLoggerFactory(loggerFactory, redactor));
+        new(instance.Tenant, instance.Id, httpClientFactory, time, new RedactingLoggerFactory(loggerFactory, redactor),
+            mayUseHostIdentity: instance.MayUseHostIdentity);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Scan {RunId} of {Tenant}/{Instance} ({PluginType}) started by {Trigger}")]
     private static partial void LogScanStarted(ILogger logger, string tenant, string instance, string pluginType, string runId, string trigger);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Azure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Engine.Catalog;
@@ -7,11 +8,12 @@ using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Functions.Security;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
+using ServerlessDiscovery.Plugins.Egress;
 
 namespace ServerlessDiscovery.Functions.Api;
 
 /// <summary>Plugin instances: CRUD, verify, refresh, start/stop, scan history, and discovery status.</summary>
-internal static class InstancesApi
+internal static partial class InstancesApi
 {
     public static void MapInstancesApi(this RouteGroupBuilder api)
     {
@@ -43,7 +45,7 @@ internal static class InstancesApi
         return instance is null ? NotFound(id) : TypedResults.Json<JsonNode>(ToJson(instance, catalog));
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, TimeProvider time)
+    private static async Task<IResult> CreateAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, AddressPolicy policy, TimeProvider time)
     {
         (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (body is null)
@@ -84,6 +86,7 @@ internal static class InstancesApi
             (PluginConfiguration? validated, IReadOnlyList<ConfigError> configErrors) = PluginConfiguration.Validate(type, rawConfig);
             errors.AddRange(configErrors.Select(c => ($"config.{c.Field}", c.Message)));
             config = validated?.ToJson();
+            await CheckUrlsAsync(type, validated, policy, errors, context.RequestAborted);
         }
 
         if (errors.Count > 0)
@@ -101,6 +104,7 @@ internal static class InstancesApi
             Schedule = schedule,
             Enabled = enabled ?? true,
             Config = config!,
+            ConfiguredBy = ConfiguredBy(context),
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -113,7 +117,7 @@ internal static class InstancesApi
         return TypedResults.Created($"/api/v1/instances/{instance.Id}", (JsonNode)ToJson(stored, catalog));
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, TimeProvider time)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, AddressPolicy policy, TimeProvider time)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -158,6 +162,7 @@ internal static class InstancesApi
             (PluginConfiguration? validated, IReadOnlyList<ConfigError> configErrors) = PluginConfiguration.Validate(type, rawConfig);
             errors.AddRange(configErrors.Select(c => ($"config.{c.Field}", c.Message)));
             config = validated?.ToJson();
+            await CheckUrlsAsync(type, validated, policy, errors, context.RequestAborted);
         }
 
         if (errors.Count > 0)
@@ -173,6 +178,8 @@ internal static class InstancesApi
                 Schedule = schedule ?? instance.Schedule,
                 Enabled = enabled ?? instance.Enabled,
                 Config = config!,
+                // Whoever sets the configuration owns it: a tenant key's edit of an operator's instance takes away the host's identity.
+                ConfiguredBy = rawConfig is null ? instance.ConfiguredBy : ConfiguredBy(context),
                 UpdatedAt = time.GetUtcNow(),
             }, context.RequestAborted);
             return TypedResults.Json<JsonNode>(ToJson(updated, catalog));
@@ -319,6 +326,50 @@ internal static class InstancesApi
         return TypedResults.Json<JsonNode>(new JsonObject { ["tenant"] = context.User.GetCaller().Tenant, ["instances"] = items, ["count"] = items.Count });
     }
 
+    private static InstanceConfiguredBy ConfiguredBy(HttpContext context) =>
+        context.User.GetCaller().AllTenants ? InstanceConfiguredBy.Operator : InstanceConfiguredBy.TenantKey;
+
+    /// <summary>
+    /// Every URL of the configuration through the egress address policy, now: URL fields, and string fields holding an
+    /// endpoint template such as https://{region}.example.com (each placeholder checked as one label). Connections
+    /// are checked again when they are made, so a name that resolves elsewhere later gains nothing.
+    /// </summary>
+    private static async Task CheckUrlsAsync(IPluginType type, PluginConfiguration? configuration, AddressPolicy policy, List<(string, string)> errors, CancellationToken cancellationToken)
+    {
+        if (configuration is null)
+        {
+            return;
+        }
+
+        foreach (ConfigField field in type.Metadata.ConfigFields.Where(f => f.Type is ConfigFieldType.Url or ConfigFieldType.String))
+        {
+            if (EndpointOf(field, configuration) is { } url && await policy.CheckUrlAsync(url, allowUnresolved: true, cancellationToken) is { } refused)
+            {
+                errors.Add(($"config.{field.Name}", refused));
+            }
+        }
+    }
+
+    private static Uri? EndpointOf(ConfigField field, PluginConfiguration configuration)
+    {
+        if (field.Type == ConfigFieldType.Url)
+        {
+            return configuration.GetUrl(field.Name);
+        }
+
+        string? text = configuration.GetString(field.Name);
+        if (text is null || !(text.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        string expanded = PlaceholderPattern().Replace(text, "x");
+        return Uri.TryCreate(expanded, UriKind.Absolute, out Uri? url) ? url : null;
+    }
+
+    [GeneratedRegex(@"\{[A-Za-z_]+\}")]
+    private static partial Regex PlaceholderPattern();
+
     private static Task<PluginInstance?> FindAsync(string id, HttpContext context, InstanceStore store) =>
         InstanceIds.IsValid(id) ? store.GetAsync(context.User.GetCaller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
 
@@ -400,6 +451,7 @@ internal static class InstancesApi
             ["enabled"] = i.Enabled,
             ["owner"] = i.Owner == InstanceOwner.Configuration ? "configuration" : "api",
             ["configuration_owned"] = i.Owner == InstanceOwner.Configuration,
+            ["host_identity_allowed"] = i.MayUseHostIdentity,
             ["created_at"] = i.CreatedAt,
             ["updated_at"] = i.UpdatedAt,
             ["last_scan_run_id"] = i.LastRunId,

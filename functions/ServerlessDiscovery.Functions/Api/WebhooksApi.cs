@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Functions.Security;
 using ServerlessDiscovery.Functions.Webhooks;
+using ServerlessDiscovery.Plugins.Egress;
 
 namespace ServerlessDiscovery.Functions.Api;
 
@@ -15,7 +16,6 @@ internal static class WebhooksApi
 {
     public const string Mask = "***";
     private const int MaxHeaders = 32;
-    private const int MaxHeaderValueLength = 4096;
     private const int MaxEvents = 32;
     private const int MaxUrlLength = 2048;
 
@@ -127,7 +127,7 @@ internal static class WebhooksApi
             return null;
         }
 
-        (_, string? refused) = await policy.ResolveAsync(url.IdnHost, cancellationToken);
+        string? refused = await policy.CheckUrlAsync(url, cancellationToken: cancellationToken);
         if (refused is not null)
         {
             errors.Add(("url", refused));
@@ -160,9 +160,9 @@ internal static class WebhooksApi
         foreach ((string name, JsonNode? value) in obj)
         {
             string field = $"headers.{name}";
-            if (name.Length is 0 or > 256 || !name.All(IsTokenChar))
+            if (HeaderRules.CheckName(name) is { } badName)
             {
-                errors.Add((field, "is not a valid HTTP header name."));
+                errors.Add((field, badName));
             }
             else if (WebhookSender.ReservedHeaders.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
@@ -172,9 +172,9 @@ internal static class WebhooksApi
             {
                 errors.Add((field, "must be a string."));
             }
-            else if (text.Length > MaxHeaderValueLength || text.Any(c => c is '\r' or '\n' or '\0'))
+            else if (HeaderRules.CheckValue(text) is { } badValue)
             {
-                errors.Add((field, $"must be at most {MaxHeaderValueLength} characters without line breaks."));
+                errors.Add((field, badValue));
             }
             else if (!headers.TryAdd(name, text))
             {
@@ -229,8 +229,6 @@ internal static class WebhooksApi
             && (body == "ServerlessDiscovery" || body.StartsWith("ServerlessDiscovery.", StringComparison.Ordinal))
             && body.Split('.').All(part => part.Length > 0 && part.All(char.IsAsciiLetterOrDigit));
     }
-
-    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
     private static WebhookReply ToReply(WebhookSubscription s) =>
         new(s.Url, s.Headers.Keys.ToDictionary(k => k, _ => Mask, StringComparer.OrdinalIgnoreCase), s.Events, s.CreatedAt);

@@ -17,9 +17,9 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
     public const string DeliveryHeader = "X-ServerlessDiscovery-Delivery";
     public const string AttemptHeader = "X-ServerlessDiscovery-Attempt";
 
-    /// <summary>Headers we set ourselves; a subscription may not configure them.</summary>
+    /// <summary>Headers we set ourselves; a subscription may not configure them (nor connection-level ones: HeaderRules).</summary>
     public static readonly string[] ReservedHeaders =
-        [DeliverySignature.Header, DeliveryHeader, AttemptHeader, "Host", "Content-Length", "Transfer-Encoding", "Connection", "Expect", "Upgrade", "TE", "Trailer", "Keep-Alive", "Proxy-Connection"];
+        [DeliverySignature.Header, DeliveryHeader, AttemptHeader];
 
     public async Task<AttemptResult> SendAsync(WebhookSubscription subscription, WebhookDelivery delivery, int attempt, CancellationToken cancellationToken)
     {

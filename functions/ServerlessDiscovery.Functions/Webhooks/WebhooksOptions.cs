@@ -2,16 +2,13 @@ using Microsoft.Extensions.Options;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 
-/// <summary>Webhooks__*: the outbound side of webhooks (address allow-list, retries, timeout, the standalone queue poller).</summary>
+/// <summary>
+/// Webhooks__*: the outbound side of webhooks (retries, timeout, the standalone queue poller). Which addresses they may
+/// reach is the egress address policy's (Egress__AllowedNetworks), the same for webhooks and plugins.
+/// </summary>
 public sealed class WebhooksOptions
 {
     public const string Section = "Webhooks";
-
-    /// <summary>
-    /// Webhooks__AllowedHosts: comma-separated host names, IP addresses or CIDR ranges that webhooks may target even
-    /// though they resolve to loopback, private or link-local addresses (local receivers, tests). Empty in Azure.
-    /// </summary>
-    public string? AllowedHosts { get; set; }
 
     /// <summary>Webhooks__MaxAttempts: attempts per delivery before it is dead-lettered.</summary>
     public int MaxAttempts { get; set; } = 8;
@@ -65,11 +62,6 @@ internal sealed class WebhooksOptionsValidator : IValidateOptions<WebhooksOption
         if (options.PollInterval < TimeSpan.FromMilliseconds(100) || options.PollInterval > TimeSpan.FromMinutes(1))
         {
             failures.Add("Webhooks__PollInterval must be between 00:00:00.1 and 00:01:00.");
-        }
-
-        if (!AddressPolicy.TryParseAllowList(options.AllowedHosts, out _, out string? error))
-        {
-            failures.Add($"Webhooks__AllowedHosts: {error}");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Functions.Hosting;
+using ServerlessDiscovery.Plugins.Egress;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 
@@ -18,14 +19,13 @@ internal static class WebhooksServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
         services.AddOptions<DeliveryQueueOptions>().Configure<IConfiguration>(DeliveryQueueOptions.Bind).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeliveryQueueOptions>, DeliveryQueueOptionsValidator>();
-        services.AddSingleton<AddressPolicy>();
         services.AddHttpClient(WebhookSender.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp =>
             {
-                ConnectCallback = sp.GetRequiredService<AddressPolicy>().ConnectAsync,
-                AllowAutoRedirect = false,
-                UseProxy = false,
-                UseCookies = false,
+                // The engine registers the one address policy; every connection of a delivery goes through it.
+                SocketsHttpHandler handler = sp.GetRequiredService<AddressPolicy>().CreateHandler();
+                handler.AllowAutoRedirect = false;
+                return handler;
             })
             .RemoveAllLoggers();
 

@@ -12,12 +12,28 @@ namespace ServerlessDiscovery.Plugins.Aws.Credentials;
 /// <summary>
 /// Resolves the credentials a scan signs with: static keys, a named profile, or AWSSDK.Core's default chain
 /// (environment, shared files, web identity, ECS/EC2 roles), then optionally an assumed role via AWSSDK.SecurityToken.
-/// Failures become <see cref="ProviderException"/>s whose messages name no secret.
+/// Failures become <see cref="ProviderException"/>s whose messages name no secret. A named profile and the default
+/// chain are the host's own credentials (its files, environment and roles): only an instance that may use the host's
+/// identity gets them, which the constructor checks before anything is resolved.
 /// </summary>
-internal sealed class AwsCredentialSource(AwsSettings settings) : IDisposable
+internal sealed class AwsCredentialSource : IDisposable
 {
+    private readonly AwsSettings _settings;
+    private readonly PluginContext _context;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AWSCredentials? _credentials;
+
+    public AwsCredentialSource(AwsSettings settings, PluginContext context)
+    {
+        _settings = settings;
+        _context = context;
+        if (settings.StaticAccessKeyId is null || settings.StaticSecretAccessKey is null)
+        {
+            context.RequireHostIdentity(
+                AwsSettings.AccessKeyId,
+                settings.ProfileName is null ? "the AWS default credential chain" : "a profile from the host's shared AWS files");
+        }
+    }
 
     public async Task<AwsCredentials> GetAsync(CancellationToken cancellationToken)
     {
@@ -44,17 +60,18 @@ internal sealed class AwsCredentialSource(AwsSettings settings) : IDisposable
     private async Task<AWSCredentials> ResolveAsync(CancellationToken cancellationToken)
     {
         AWSCredentials source = SourceCredentials();
-        if (settings.AssumeRoleArn is not { } roleArn)
+        if (_settings.AssumeRoleArn is not { } roleArn)
         {
             return source;
         }
 
-        string region = settings.RegionList[0];
+        string region = _settings.RegionList[0];
         var config = new AmazonSecurityTokenServiceConfig
         {
-            ServiceURL = AwsSettings.ResolveEndpoint(settings.StsEndpointTemplate, region).ToString(),
+            ServiceURL = AwsSettings.ResolveEndpoint(_settings.StsEndpointTemplate, region).ToString(),
             AuthenticationRegion = region,
             MaxErrorRetry = 2,
+            HttpClientFactory = new PluginHttpClientFactory(_context),
         };
         using var sts = new AmazonSecurityTokenServiceClient(source, config);
         AssumeRoleResponse response = await sts.AssumeRoleAsync(
@@ -62,7 +79,7 @@ internal sealed class AwsCredentialSource(AwsSettings settings) : IDisposable
             {
                 RoleArn = roleArn,
                 RoleSessionName = "ServerlessDiscovery",
-                ExternalId = settings.AssumeRoleExternalId,
+                ExternalId = _settings.AssumeRoleExternalId,
             },
             cancellationToken);
         Amazon.SecurityToken.Model.Credentials assumed = response.Credentials;
@@ -71,12 +88,12 @@ internal sealed class AwsCredentialSource(AwsSettings settings) : IDisposable
 
     private AWSCredentials SourceCredentials()
     {
-        if (settings.StaticAccessKeyId is { } keyId && settings.StaticSecretAccessKey is { } secret)
+        if (_settings.StaticAccessKeyId is { } keyId && _settings.StaticSecretAccessKey is { } secret)
         {
-            return settings.StaticSessionToken is { } token ? new SessionAWSCredentials(keyId, secret, token) : new BasicAWSCredentials(keyId, secret);
+            return _settings.StaticSessionToken is { } token ? new SessionAWSCredentials(keyId, secret, token) : new BasicAWSCredentials(keyId, secret);
         }
 
-        if (settings.ProfileName is { } profile)
+        if (_settings.ProfileName is { } profile)
         {
             return new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out AWSCredentials? fromProfile)
                 ? fromProfile

@@ -23,7 +23,7 @@ internal sealed partial class AwsPlugin : IPlugin
         _settings = settings;
         _http = context.CreateProviderClient("AWS", settings.RequestsPerSecondLimit);
         _logger = context.LoggerFactory.CreateLogger("ServerlessDiscovery.Plugins.Aws");
-        _credentials = new AwsCredentialSource(settings);
+        _credentials = new AwsCredentialSource(settings, context);
         Api = new AwsApiClient(_http, _credentials, context.TimeProvider);
         _services = services(Api);
     }

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using ServerlessDiscovery.Plugins.Configuration;
 using ServerlessDiscovery.Plugins.Http;
@@ -8,6 +9,9 @@ namespace ServerlessDiscovery.Plugins.Azure.Credentials;
 /// <summary>
 /// Bearer tokens for ARM and for the Foundry data plane (audience https://ai.azure.com): fixed tokens when configured,
 /// otherwise an Azure.Identity credential (which caches its tokens per scope). The caller names the scope per call.
+/// A client secret's token requests go through the plugins' HttpClient, so a configured authority host passes the
+/// egress address policy; the host's own identity (DefaultAzureCredential, managed identity) is used only when the
+/// instance may (<see cref="PluginContext.MayUseHostIdentity"/>).
 /// </summary>
 internal abstract class ArmTokenSource
 {
@@ -23,7 +27,7 @@ internal abstract class ArmTokenSource
 
     public static string ScopeOf(Uri armBaseUrl) => new Uri(armBaseUrl, "/.default").ToString();
 
-    public static ArmTokenSource Create(PluginConfiguration configuration, Uri armBaseUrl)
+    public static ArmTokenSource Create(PluginConfiguration configuration, Uri armBaseUrl, PluginContext context)
     {
         string armScope = ScopeOf(armBaseUrl);
         if (configuration.GetString(ConfigKeys.BearerToken) is { } token)
@@ -33,19 +37,26 @@ internal abstract class ArmTokenSource
 
         Uri? authority = configuration.GetUrl(ConfigKeys.AuthorityHost);
         string? clientId = configuration.GetString(ConfigKeys.ClientId);
-        TokenCredential credential = configuration.GetString(ConfigKeys.ClientSecret) is { } secret
-            ? new ClientSecretCredential(
+        if (configuration.GetString(ConfigKeys.ClientSecret) is { } secret)
+        {
+            return new FromCredential(armScope, new ClientSecretCredential(
                 configuration.GetRequiredString(ConfigKeys.TenantId),
                 clientId,
                 secret,
-                new ClientSecretCredentialOptions { AuthorityHost = authority ?? AzureAuthorityHosts.AzurePublicCloud })
-            : new DefaultAzureCredential(new DefaultAzureCredentialOptions
-            {
-                AuthorityHost = authority ?? AzureAuthorityHosts.AzurePublicCloud,
-                ManagedIdentityClientId = clientId,
-                TenantId = configuration.GetString(ConfigKeys.TenantId),
-            });
-        return new FromCredential(armScope, credential);
+                new ClientSecretCredentialOptions
+                {
+                    AuthorityHost = authority ?? AzureAuthorityHosts.AzurePublicCloud,
+                    Transport = new HttpClientTransport(context.CreateHttpClient()),
+                }));
+        }
+
+        context.RequireHostIdentity(ConfigKeys.ClientSecret, "DefaultAzureCredential: the app's managed identity or environment");
+        return new FromCredential(armScope, new DefaultAzureCredential(new DefaultAzureCredentialOptions
+        {
+            AuthorityHost = authority ?? AzureAuthorityHosts.AzurePublicCloud,
+            ManagedIdentityClientId = clientId,
+            TenantId = configuration.GetString(ConfigKeys.TenantId),
+        }));
     }
 
     /// <summary>A ready ARM token, and optionally a ready data-plane token: a fixed token has one audience, so the other is never guessed.</summary>

@@ -7,21 +7,36 @@ namespace ServerlessDiscovery.Plugins.Google.Credentials;
 
 /// <summary>
 /// OAuth access tokens for the cloud-platform scope via Google.Apis.Auth: a service-account key (whose token_uri it
-/// honours), or Application Default Credentials; or a caller-supplied access token. Failures become
-/// <see cref="ProviderException"/>s naming no secret.
+/// honours, through the plugins' HttpClient and so the egress address policy), or Application Default Credentials,
+/// the host's own identity, which only an instance that may use it gets; or a caller-supplied access token. Failures
+/// become <see cref="ProviderException"/>s naming no secret.
 /// </summary>
-internal sealed class GoogleTokenSource(string? serviceAccountKeyJson, string? staticAccessToken) : IDisposable
+internal sealed class GoogleTokenSource : IDisposable
 {
     public const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string? _serviceAccountKeyJson;
+    private readonly string? _staticAccessToken;
+    private readonly PluginContext _context;
     private ITokenAccess? _credential;
+
+    public GoogleTokenSource(string? serviceAccountKeyJson, string? staticAccessToken, PluginContext context)
+    {
+        _serviceAccountKeyJson = serviceAccountKeyJson;
+        _staticAccessToken = staticAccessToken;
+        _context = context;
+        if (serviceAccountKeyJson is null && staticAccessToken is null)
+        {
+            context.RequireHostIdentity(VertexAi.VertexAiSettings.ServiceAccountKey, "Google Application Default Credentials");
+        }
+    }
 
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
-        if (staticAccessToken is not null)
+        if (_staticAccessToken is not null)
         {
-            return staticAccessToken;
+            return _staticAccessToken;
         }
 
         ITokenAccess credential = await CredentialAsync(cancellationToken);
@@ -48,8 +63,8 @@ internal sealed class GoogleTokenSource(string? serviceAccountKeyJson, string? s
                 GoogleCredential credential;
                 try
                 {
-                    credential = serviceAccountKeyJson is not null
-                        ? CredentialFactory.FromJson<ServiceAccountCredential>(serviceAccountKeyJson).ToGoogleCredential()
+                    credential = _serviceAccountKeyJson is not null
+                        ? CredentialFactory.FromJson<ServiceAccountCredential>(_serviceAccountKeyJson).ToGoogleCredential().CreateWithHttpClientFactory(new PluginHttpClientFactory(_context))
                         : await GoogleCredential.GetApplicationDefaultAsync(cancellationToken);
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException or Newtonsoft.Json.JsonException)

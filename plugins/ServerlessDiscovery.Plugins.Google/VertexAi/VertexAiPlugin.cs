@@ -26,7 +26,7 @@ internal sealed partial class VertexAiPlugin : IPlugin
     {
         _settings = settings;
         _http = context.CreateProviderClient(Provider, settings.RequestsPerSecondLimit);
-        _tokens = new GoogleTokenSource(settings.ServiceAccountKeyJson, settings.StaticAccessToken);
+        _tokens = new GoogleTokenSource(settings.ServiceAccountKeyJson, settings.StaticAccessToken, context);
         _logger = context.LoggerFactory.CreateLogger("ServerlessDiscovery.Plugins.Google");
     }
 

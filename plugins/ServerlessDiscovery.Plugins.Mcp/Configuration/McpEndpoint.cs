@@ -1,6 +1,7 @@
 using System.Text;
 using ModelContextProtocol.Client;
 using ServerlessDiscovery.Plugins.Configuration;
+using ServerlessDiscovery.Plugins.Egress;
 
 namespace ServerlessDiscovery.Plugins.Mcp.Configuration;
 
@@ -103,6 +104,15 @@ internal sealed class McpEndpoint
                 if (configuration.Has(field))
                 {
                     yield return new ConfigError(field, "applies to the stdio transport only.");
+                }
+            }
+
+            // Sent on every request: nothing configured may add a header line, reroute the request or speak for the connection.
+            foreach ((string name, string value) in configuration.GetMap(McpFields.Headers))
+            {
+                if ((HeaderRules.CheckName(name) ?? HeaderRules.CheckValue(value)) is { } error)
+                {
+                    yield return new ConfigError($"{McpFields.Headers}.{name}", error);
                 }
             }
         }

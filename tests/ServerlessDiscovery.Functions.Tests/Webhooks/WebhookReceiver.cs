@@ -87,7 +87,7 @@ internal static class Webhook
 {
     public static Dictionary<string, string?> Settings(int maxAttempts = 3, string baseDelay = "00:00:00.050", string? allowedHosts = "127.0.0.1,localhost") => new()
     {
-        ["Webhooks:AllowedHosts"] = allowedHosts,
+        ["Egress:AllowedNetworks"] = allowedHosts,
         ["Webhooks:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Webhooks:BaseDelay"] = baseDelay,
         ["Webhooks:MaxDelay"] = "00:00:05",

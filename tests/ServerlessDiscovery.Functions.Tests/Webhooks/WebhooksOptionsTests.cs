@@ -11,8 +11,8 @@ public sealed class WebhooksOptionsTests
     [InlineData("Webhooks:BaseDelay", "00:00:00", "Webhooks__BaseDelay")]
     [InlineData("Webhooks:MaxDelay", "00:00:01", "Webhooks__MaxDelay")]
     [InlineData("Webhooks:Timeout", "00:30:00", "Webhooks__Timeout")]
-    [InlineData("Webhooks:AllowedHosts", "10.0.0.0/99", "Webhooks__AllowedHosts")]
-    [InlineData("Webhooks:AllowedHosts", "bad host!", "Webhooks__AllowedHosts")]
+    [InlineData("Egress:AllowedNetworks", "10.0.0.0/99", "Egress__AllowedNetworks")]
+    [InlineData("Egress:AllowedNetworks", "bad host!", "Egress__AllowedNetworks")]
     public async Task Start_BadWebhooksSetting_FailsNamingIt(string key, string value, string expected)
     {
         OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(new Dictionary<string, string?> { [key] = value }));
