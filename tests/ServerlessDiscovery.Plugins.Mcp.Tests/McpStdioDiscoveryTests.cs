@@ -120,5 +120,24 @@ public sealed class McpStdioDiscoveryTests
         Assert.True(result.Success, result.Error);
     }
 
+    [Fact]
+    public async Task StdioServer_OfAnInstanceATenantKeyConfigured_IsRefusedWithoutRunningTheCommand()
+    {
+        string marker = Path.Combine(Path.GetTempPath(), $"mcp-stdio-{Guid.NewGuid():N}");
+        JsonObject config = Config(ServerDll);
+        config["command"] = "touch";
+        config["arguments"] = new JsonArray(marker);
+
+        VerifyResult verify = await McpTestPlugin.VerifyAsync(config, operatorOwned: false);
+        RecordingSink sink = await McpTestPlugin.DiscoverAsync(config, operatorOwned: false);
+
+        Assert.False(verify.Success);
+        Assert.Contains("config.command", verify.Error, StringComparison.Ordinal);
+        Assert.Contains("operator", verify.Error, StringComparison.Ordinal);
+        Assert.Empty(sink.Assets);
+        Assert.All(sink.FailedScopes, s => Assert.Contains("stdio", s.Value!, StringComparison.Ordinal));
+        Assert.False(File.Exists(marker), "the command ran although the instance is a tenant's");
+    }
+
     private static List<string> Ids(RecordingSink sink) => [.. sink.Assets.Select(a => $"{a.Type}|{a.Id}").Order(StringComparer.Ordinal)];
 }

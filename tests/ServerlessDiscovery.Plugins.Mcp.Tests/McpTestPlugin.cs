@@ -14,17 +14,18 @@ internal static class McpTestPlugin
         return config;
     }
 
-    public static async Task<RecordingSink> DiscoverAsync(JsonObject raw, CapturingLoggerFactory? logs = null)
+    /// <summary>One discovery; <paramref name="operatorOwned"/> false is an instance a tenant-bound key configured.</summary>
+    public static async Task<RecordingSink> DiscoverAsync(JsonObject raw, CapturingLoggerFactory? logs = null, bool operatorOwned = true)
     {
-        await using IPlugin plugin = new McpPluginType().Create(Configure(raw), TestPluginContext.Create(loggerFactory: logs));
+        await using IPlugin plugin = new McpPluginType().Create(Configure(raw), TestPluginContext.Create(loggerFactory: logs, mayUseHostIdentity: operatorOwned));
         var sink = new RecordingSink();
         await plugin.DiscoverAsync(sink).WaitAsync(TimeSpan.FromMinutes(2));
         return sink;
     }
 
-    public static async Task<VerifyResult> VerifyAsync(JsonObject raw)
+    public static async Task<VerifyResult> VerifyAsync(JsonObject raw, bool operatorOwned = true)
     {
-        await using IPlugin plugin = new McpPluginType().Create(Configure(raw), TestPluginContext.Create());
+        await using IPlugin plugin = new McpPluginType().Create(Configure(raw), TestPluginContext.Create(mayUseHostIdentity: operatorOwned));
         return await plugin.VerifyConnectionAsync().WaitAsync(TimeSpan.FromMinutes(2));
     }
 

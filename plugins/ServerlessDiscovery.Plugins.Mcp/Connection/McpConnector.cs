@@ -21,6 +21,15 @@ internal static class McpConnector
     /// </summary>
     public static async Task<McpClient> ConnectAsync(McpEndpoint endpoint, PluginContext context, CancellationToken cancellationToken)
     {
+        if (endpoint.Transport == McpTransportKind.Stdio && !context.MayUseHostIdentity)
+        {
+            // A stdio server is a command run as this host, with its identity and network: the operator's to allow,
+            // never a tenant key's (MCP_STDIO_ENABLED only makes the transport available at all).
+            throw new HostIdentityNotPermittedException(
+                "config.command: a stdio server runs a command on this host, so only instances the operator owns "
+                + "(Plugins__{id}__* app settings, or an admin key) may use the stdio transport.");
+        }
+
         IClientTransport transport = endpoint.Transport == McpTransportKind.Stdio
             ? new StdioClientTransport(StdioOptions(endpoint), NullLoggerFactory.Instance)
             : new HttpClientTransport(HttpOptions(endpoint), context.CreateHttpClient(), NullLoggerFactory.Instance, ownsHttpClient: true);
