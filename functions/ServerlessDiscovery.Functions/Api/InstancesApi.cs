@@ -78,6 +78,7 @@ internal static class InstancesApi
 
         string schedule = ReadSchedule(body, errors) ?? PluginInstance.DefaultSchedule;
         Check(ApiRequest.TryGetBool(body, "enabled", out bool? enabled, out string? e4), e4, "enabled", errors);
+        Check(ApiRequest.TryGetBool(body, "traced", out bool? traced, out string? e5), e5, "traced", errors);
         JsonObject? rawConfig = ReadConfig(body, errors);
         JsonObject? config = null;
         if (type is not null && rawConfig is not null)
@@ -101,6 +102,7 @@ internal static class InstancesApi
             DisplayName = displayName,
             Schedule = schedule,
             Enabled = enabled ?? true,
+            Traced = traced ?? false,
             Config = config!,
             CreatedAt = now,
             UpdatedAt = now,
@@ -142,6 +144,7 @@ internal static class InstancesApi
         Check(ApiRequest.TryGetString(body, "display_name", out string? displayName, out string? e1), e1, "display_name", errors);
         string? schedule = ReadSchedule(body, errors);
         Check(ApiRequest.TryGetBool(body, "enabled", out bool? enabled, out string? e2), e2, "enabled", errors);
+        Check(ApiRequest.TryGetBool(body, "traced", out bool? traced, out string? e3), e3, "traced", errors);
         JsonObject? config = instance.Config;
         JsonObject? rawConfig = body.ContainsKey("config") ? ReadConfig(body, errors) : null;
         IPluginType? type = catalog.Find(instance.PluginType);
@@ -173,6 +176,7 @@ internal static class InstancesApi
                 DisplayName = body.ContainsKey("display_name") ? displayName : instance.DisplayName,
                 Schedule = schedule ?? instance.Schedule,
                 Enabled = enabled ?? instance.Enabled,
+                Traced = traced ?? instance.Traced,
                 Config = config!,
                 UpdatedAt = time.GetUtcNow(),
             }, context.RequestAborted);
@@ -399,6 +403,7 @@ internal static class InstancesApi
             ["config"] = config,
             ["schedule"] = i.Schedule,
             ["enabled"] = i.Enabled,
+            ["traced"] = i.Traced,
             ["owner"] = i.Owner == InstanceOwner.Configuration ? "configuration" : "api",
             ["configuration_owned"] = i.Owner == InstanceOwner.Configuration,
             ["created_at"] = i.CreatedAt,
