@@ -71,7 +71,7 @@ public static class FindingRules
         }
 
         string id = row.GetString(AssetColumns.Id) ?? string.Empty;
-        Resolution.Resolution resolution = index.Resolve(new TraceIdentity(type, id, row.GetString(AssetColumns.Name) ?? id, attributes));
+        ResolutionResult resolution = index.Resolve(new TraceIdentity(type, id, row.GetString(AssetColumns.Name) ?? id, attributes));
         if (resolution.Target is not null)
         {
             return null;

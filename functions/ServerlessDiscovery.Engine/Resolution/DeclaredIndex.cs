@@ -3,7 +3,7 @@ namespace ServerlessDiscovery.Engine.Resolution;
 /// <summary>The outcome of resolving one trace identity.</summary>
 /// <param name="Target">The one declared asset it resolved to, or null.</param>
 /// <param name="Rules">The rules that applied to it (produced keys), matched or not: they say which providers it belongs to.</param>
-public sealed record Resolution(DeclaredRef? Target, IReadOnlyList<ResolutionRule> Rules);
+public sealed record ResolutionResult(DeclaredRef? Target, IReadOnlyList<ResolutionRule> Rules);
 
 /// <summary>
 /// A tenant's declared assets indexed by the keys of <see cref="ResolutionRules"/>. Built once per tenant and reused
@@ -58,7 +58,7 @@ public sealed class DeclaredIndex
     /// The declared asset the identity is: the rules for its type are tried in order, each key of a rule most specific
     /// first, and the first key naming exactly one declared asset wins. A key naming several is ambiguous and skipped.
     /// </summary>
-    public Resolution Resolve(TraceIdentity identity)
+    public ResolutionResult Resolve(TraceIdentity identity)
     {
         List<ResolutionRule>? applied = null;
         foreach (ResolutionRule rule in _rules)
@@ -74,7 +74,7 @@ public sealed class DeclaredIndex
                 any = true;
                 if (_keys.TryGetValue(rule.Id + "|" + key, out List<DeclaredRef>? targets) && targets.Count == 1)
                 {
-                    return new Resolution(targets[0], [rule]);
+                    return new ResolutionResult(targets[0], [rule]);
                 }
             }
 
@@ -84,6 +84,6 @@ public sealed class DeclaredIndex
             }
         }
 
-        return new Resolution(null, applied ?? (IReadOnlyList<ResolutionRule>)[]);
+        return new ResolutionResult(null, applied ?? (IReadOnlyList<ResolutionRule>)[]);
     }
 }
