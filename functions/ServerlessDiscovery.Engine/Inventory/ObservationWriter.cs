@@ -33,7 +33,8 @@ public sealed class ObservationWriter(TableStore tables, InventoryWriter writer,
     public async Task<int> ApplyAsync(string tenant, string instanceId, IReadOnlyCollection<ObservedAsset> observed, IReadOnlyCollection<DiscoveredEdge> edges, CancellationToken cancellationToken = default)
     {
         // Identities that resolve to a declared asset count on it, not on a trace-derived duplicate.
-        (observed, int resolvedWrites) = await resolver.DivertAsync(tenant, observed, cancellationToken);
+        Resolution.Diversion diversion = await resolver.DivertAsync(tenant, observed, cancellationToken);
+        (observed, edges) = (diversion.Unresolved, diversion.Rewrite(edges));
         TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
         string partition = StorageKeys.Partition(tenant, instanceId);
         string flushId = Scanning.ScanRun.NewRunId(time.GetUtcNow());
@@ -72,7 +73,7 @@ public sealed class ObservationWriter(TableStore tables, InventoryWriter writer,
         }
 
         (int edgeWrites, _) = await writer.WriteEdgesAsync(scan, edges, new Dictionary<string, string?>(), time.GetUtcNow(), cancellationToken);
-        return writes + edgeWrites + resolvedWrites;
+        return writes + edgeWrites + diversion.Writes;
     }
 
     private static (TableTransactionAction?, ChangeEvent?) Plan(ScanIdentity scan, string partition, string rowKey, ObservedAsset o, TableEntity? row, ref int sequence, DateTimeOffset now)

@@ -182,6 +182,45 @@ public sealed class ProviderResolutionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
+    [Fact]
+    public async Task AgentCallingDeclaredDeployment_LineageAndCallersNameTheDeclaredAsset()
+    {
+        FakeSource source = FakeSource.Create();
+        DiscoveredAsset deployment = AllCases["litellm"].Declared[0];
+        source.Assets[deployment.Id] = deployment;
+        await _app.CreateFakeInstanceAsync("declared-lineage", source);
+        await _app.RefreshAsync("declared-lineage");
+
+        Export("invoke_agent triage", new() { ["gen_ai.operation.name"] = "invoke_agent", ["gen_ai.agent.name"] = "triage", ["gen_ai.request.model"] = "team-gpt", ["gen_ai.system"] = "openai", ["server.address"] = "litellm.internal", ["server.port"] = 4000 }, 1, "helpdesk");
+        await _app.App.Get<TraceFlusher>().FlushAsync();
+
+        await _app.AssertEdgeAsync("triage", Relationships.UsesModel, AssetTypes.Deployment, deployment.Id);
+        JsonObject asset = await _app.GetAssetAsync(AssetTypes.Deployment, deployment.Id);
+        Assert.Equal("both", (string?)asset["provenance"]);
+        Assert.Equal(0, (long)asset["observed"]!["invocations"]!);
+    }
+
+    [Fact]
+    public async Task FindingsAndProvenance_AreValidatedAndInTheOpenApiDocument()
+    {
+        using HttpResponseMessage kind = await _app.Client.GetAsync("api/v1/findings?kind=rogue");
+        using HttpResponseMessage state = await _app.Client.GetAsync("api/v1/findings?state=closed");
+        using HttpResponseMessage typeList = await _app.Client.GetAsync("api/v1/models?provenance=all");
+        JsonObject empty = (await _app.Client.GetFromJsonAsync<JsonObject>("api/v1/findings?kind=unused&state=open"))!;
+        JsonObject openApi = (await _app.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, kind.StatusCode);
+        Assert.Contains("kind", await kind.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, state.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, typeList.StatusCode);
+        Assert.Equal(0, (int)empty["count"]!);
+        JsonObject paths = openApi["paths"]!.AsObject();
+        Assert.True(paths.ContainsKey("/api/v1/findings"));
+        Assert.Equal(["kind", "state"], paths["/api/v1/findings"]!["get"]!["parameters"]!.AsArray().Select(p => (string)p!["name"]!).Order());
+        Assert.Contains(paths["/api/v1/assets"]!["get"]!["parameters"]!.AsArray(), p => (string?)p!["name"] == "provenance");
+        Assert.Contains(paths["/api/v1/models"]!["get"]!["parameters"]!.AsArray(), p => (string?)p!["name"] == "provenance");
+    }
+
     private void Export(string spanName, Dictionary<string, object> tags, int times, string service)
     {
         using var source = new ActivitySource("resolution-" + Guid.NewGuid().ToString("N"));
