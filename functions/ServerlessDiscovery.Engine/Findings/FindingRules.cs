@@ -121,8 +121,8 @@ public static class FindingRules
             ["invocations"] = usage?.GetInt64(AssetColumns.Invocations) ?? 0,
             ["input_tokens"] = usage?.GetInt64(AssetColumns.InputTokens) ?? 0,
             ["output_tokens"] = usage?.GetInt64(AssetColumns.OutputTokens) ?? 0,
-            ["services"] = new JsonArray([.. callers.Where(c => c.StartsWith("service:", StringComparison.Ordinal)).Select(c => (JsonNode?)c["service:".Length..])]),
-            ["agents"] = new JsonArray([.. callers.Where(c => c.StartsWith("agent:", StringComparison.Ordinal)).Select(c => (JsonNode?)c["agent:".Length..])]),
+            ["services"] = Provenance.Callers(callers, "service:"),
+            ["agents"] = Provenance.Callers(callers, "agent:"),
         };
     }
 }

@@ -73,15 +73,7 @@ public sealed partial class FindingsEvaluator(
             }
 
             resolved++;
-            var next = new TableEntity(row.PartitionKey, row.RowKey);
-            foreach ((string name, object value) in row)
-            {
-                if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
-                {
-                    next[name] = value;
-                }
-            }
-
+            TableEntity next = AssetRows.Copy(row);
             next[FindingColumns.State] = FindingKinds.Resolved;
             next[FindingColumns.ResolvedAt] = now;
             next[FindingColumns.UpdatedAt] = now;

@@ -39,6 +39,21 @@ internal static class AssetRows
         return row;
     }
 
+    /// <summary>A copy of a stored row to write back: every stored column, without the read-only service columns.</summary>
+    public static TableEntity Copy(TableEntity row)
+    {
+        var next = new TableEntity(row.PartitionKey, row.RowKey);
+        foreach ((string name, object value) in row)
+        {
+            if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+            {
+                next[name] = value;
+            }
+        }
+
+        return next;
+    }
+
     /// <summary>The asset as the API and events show it; <paramref name="usage"/> is its usage row when traces resolved to it.</summary>
     public static JsonObject ToJson(TableEntity row, TableEntity? usage = null)
     {

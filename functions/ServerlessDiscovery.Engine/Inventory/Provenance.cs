@@ -72,6 +72,7 @@ public static class Provenance
         return sources;
     }
 
-    private static JsonArray Callers(SortedSet<string> callers, string prefix) =>
+    /// <summary>The callers of one kind ("service:" or "agent:"), without the prefix.</summary>
+    internal static JsonArray Callers(SortedSet<string> callers, string prefix) =>
         new([.. callers.Where(c => c.StartsWith(prefix, StringComparison.Ordinal)).Select(c => (JsonNode?)c[prefix.Length..])]);
 }
