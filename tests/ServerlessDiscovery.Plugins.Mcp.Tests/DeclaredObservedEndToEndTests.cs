@@ -39,7 +39,12 @@ public sealed class DeclaredObservedEndToEndTests
         string declaredId = $"http://127.0.0.1:{declared.Endpoint.Port}/mcp";
         string shadowId = $"127.0.0.1:{unregistered.Endpoint.Port}";
 
-        await Webhook.CreateOtelInstanceAsync(app.Client, "otel");
+        // Disabled, as the instance the first OTLP request creates: its hourly schedule must not fall due in a scheduled scan below.
+        using (HttpResponseMessage otel = await app.Client.PostAsJsonAsync("api/v1/instances", new JsonObject { ["plugin_type"] = "opentelemetry", ["instance_id"] = "otel", ["enabled"] = false, ["config"] = new JsonObject() }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, otel.StatusCode);
+        }
+
         await Webhook.SubscribeAsync(app.Client, "otel", new JsonObject { ["url"] = receiver.Url, ["events"] = new JsonArray("ServerlessDiscovery.Finding.*") });
         await app.CreateInstanceAsync("mcp", "weather", new JsonObject { ["transport"] = "streamable_http", ["url"] = declared.Endpoint.ToString() });
         await SetTracedAsync(app, "weather");
