@@ -25,6 +25,47 @@ public static class AssetColumns
     public const string InputTokens = "InputTokens";
     public const string OutputTokens = "OutputTokens";
     public const string LastInvoked = "LastInvoked";
+    /// <summary>Earliest invocation seen in traces; with <see cref="Callers"/> kept apart from the content hash like the counters.</summary>
+    public const string FirstInvoked = "FirstInvoked";
+    /// <summary>JSON array of "service:{name}" / "agent:{name}" that invoked the asset, bounded.</summary>
+    public const string Callers = "Callers";
+}
+
+/// <summary>
+/// Columns of a usage row: what traces observed of a declared asset, kept beside it (RowKey "!usage~{asset RowKey}")
+/// so counters never touch the asset row a scan compares by content hash.
+/// </summary>
+public static class UsageColumns
+{
+    public const string Type = AssetColumns.Type;
+    public const string Id = AssetColumns.Id;
+    public const string Invocations = AssetColumns.Invocations;
+    public const string InputTokens = AssetColumns.InputTokens;
+    public const string OutputTokens = AssetColumns.OutputTokens;
+    public const string FirstInvoked = AssetColumns.FirstInvoked;
+    public const string LastInvoked = AssetColumns.LastInvoked;
+    public const string Callers = AssetColumns.Callers;
+    /// <summary>JSON array of the trace-derived identities ("{type}/{id}") resolved to this asset, bounded.</summary>
+    public const string Via = "Via";
+    /// <summary>The resolution rule that matched most recently.</summary>
+    public const string Rule = "Rule";
+}
+
+/// <summary>Columns of a finding row in the "findings" table (PartitionKey tenant, RowKey {kind}~{escaped subject}).</summary>
+public static class FindingColumns
+{
+    public const string Kind = "Kind";
+    public const string State = "State";
+    public const string SubjectType = "SubjectType";
+    public const string SubjectId = "SubjectId";
+    /// <summary>The instance whose outbox carries the finding's events: the trace instance for shadow, the declaring one for unused.</summary>
+    public const string Instance = "Instance";
+    public const string Reason = "Reason";
+    /// <summary>JSON object: services, hosts, first/last seen, counts.</summary>
+    public const string Evidence = "Evidence";
+    public const string OpenedAt = "OpenedAt";
+    public const string UpdatedAt = "UpdatedAt";
+    public const string ResolvedAt = "ResolvedAt";
 }
 
 /// <summary>Columns of an outbox row, kept beside the assets it belongs to (RowKey "!outbox~{first event id}").</summary>

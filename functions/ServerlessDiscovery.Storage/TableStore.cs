@@ -93,4 +93,5 @@ public static class TableNames
     public const string Webhooks = "webhooks";
     public const string Deliveries = "deliveries";
     public const string BomVersions = "bomversions";
+    public const string Findings = "findings";
 }

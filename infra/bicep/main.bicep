@@ -266,6 +266,8 @@ var appSettings = {
   Discovery__LastSeenRefresh: '01:00:00'
   Discovery__MaxAssetsPerScan: '200000'
   Discovery__VerifyTimeout: '00:00:30'
+  Discovery__UnusedAfter: '30.00:00:00'
+  Discovery__ResolutionIndexTtl: '00:01:00'
   Otlp__MaxBodyBytes: '16777216'
   Otlp__FlushInterval: '00:00:30'
   Otlp__MaxPendingAssets: '50000'

@@ -152,6 +152,15 @@ public sealed class TraceAssetExtractor(TraceAttributor attributor, TraceExtract
         {
             u.Invocations++;
             u.Observe(facts.Time);
+            if (facts.Service is { } service)
+            {
+                u.AddCaller("service:" + service);
+            }
+
+            if (facts.Agent is { } agent && agent != draft)
+            {
+                u.AddCaller("agent:" + agent.Name);
+            }
         }
     }
 

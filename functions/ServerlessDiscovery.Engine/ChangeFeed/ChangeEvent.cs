@@ -13,11 +13,13 @@ public static class ChangeEventTypes
     public const string AssetRestored = "ServerlessDiscovery.Asset.Restored";
     public const string ScanCompleted = "ServerlessDiscovery.Scan.Completed";
     public const string ScanFailed = "ServerlessDiscovery.Scan.Failed";
+    public const string FindingOpened = "ServerlessDiscovery.Finding.Opened";
+    public const string FindingResolved = "ServerlessDiscovery.Finding.Resolved";
 }
 
 /// <summary>
-/// One change, as a CloudEvent: source /tenants/{tenant}/instances/{instance}, subject assets/{type}/{id} or
-/// scans/{runId}. The id is deterministic (run id and sequence), so a redelivered event can be recognised.
+/// One change, as a CloudEvent: source /tenants/{tenant}/instances/{instance}, subject assets/{type}/{id},
+/// scans/{runId} or findings/{kind}/{type}/{id}. The id is deterministic (run id and sequence), so a redelivered event can be recognised.
 /// </summary>
 public sealed record ChangeEvent(string Id, string Type, string Source, string Subject, DateTimeOffset Time, JsonObject Data)
 {

@@ -53,9 +53,19 @@ public sealed partial class OutboxRelay(TableStore tables, IEventSink sink, ILog
 
                 for (int i = 0; i < page.Items.Count; i += TableQueries.MaxTransactionActions)
                 {
-                    await table.SubmitTransactionAsync(
-                        [.. page.Items.Skip(i).Take(TableQueries.MaxTransactionActions).Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All))],
-                        cancellationToken);
+                    TableEntity[] chunk = [.. page.Items.Skip(i).Take(TableQueries.MaxTransactionActions)];
+                    try
+                    {
+                        await table.SubmitTransactionAsync([.. chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All))], cancellationToken);
+                    }
+                    catch (TableTransactionFailedException ex) when (ex.Status == 404)
+                    {
+                        // Another host relayed some of these rows and deleted them first: delete the rest (a missing row answers 404, no exception).
+                        foreach (TableEntity row in chunk)
+                        {
+                            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+                        }
+                    }
                 }
 
                 published += events.Count;

@@ -43,6 +43,9 @@ public sealed record PluginInstance
 
     public bool Enabled { get; init; } = true;
 
+    /// <summary>The tenant states this source's traffic is traced: its declared assets with no observed use become <c>unused</c> findings.</summary>
+    public bool Traced { get; init; }
+
     public InstanceOwner Owner { get; init; } = InstanceOwner.Api;
 
     /// <summary>Who created it or last changed its configuration over the API (configuration-owned instances are the operator's).</summary>

@@ -39,9 +39,25 @@ internal static class AssetRows
         return row;
     }
 
-    /// <summary>The asset as the API and events show it.</summary>
-    public static JsonObject ToJson(TableEntity row)
+    /// <summary>A copy of a stored row to write back: every stored column, without the read-only service columns.</summary>
+    public static TableEntity Copy(TableEntity row)
     {
+        var next = new TableEntity(row.PartitionKey, row.RowKey);
+        foreach ((string name, object value) in row)
+        {
+            if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+            {
+                next[name] = value;
+            }
+        }
+
+        return next;
+    }
+
+    /// <summary>The asset as the API and events show it; <paramref name="usage"/> is its usage row when traces resolved to it.</summary>
+    public static JsonObject ToJson(TableEntity row, TableEntity? usage = null)
+    {
+        JsonObject attributes = JsonNode.Parse(LargeText.Read(row, AssetColumns.Attributes) ?? "{}") as JsonObject ?? [];
         var json = new JsonObject
         {
             ["type"] = row.GetString(AssetColumns.Type),
@@ -55,7 +71,10 @@ internal static class AssetRows
             ["first_seen"] = row.GetDateTimeOffset(AssetColumns.FirstSeen),
             ["last_seen"] = row.GetDateTimeOffset(AssetColumns.LastSeen),
             ["last_changed"] = row.GetDateTimeOffset(AssetColumns.LastChanged),
-            ["attributes"] = JsonNode.Parse(LargeText.Read(row, AssetColumns.Attributes) ?? "{}"),
+            ["attributes"] = attributes,
+            ["attribute_sources"] = Provenance.AttributeSources(row, attributes),
+            ["provenance"] = Provenance.Of(row, usage),
+            ["observed"] = Provenance.ObservedJson(row, usage),
         };
         if (row.GetInt64(AssetColumns.Invocations) is { } invocations)
         {

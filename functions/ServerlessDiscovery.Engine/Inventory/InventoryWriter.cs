@@ -181,16 +181,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
     private static (TableTransactionAction?, ChangeEvent?) Transition(
         ScanIdentity scan, string source, TableEntity row, string state, string reason, string eventType, int sequence, DateTimeOffset now)
     {
-        var next = new TableEntity(row.PartitionKey, row.RowKey);
-        foreach ((string name, object value) in row)
-        {
-            // The read-only service columns stay behind; every stored column is carried over.
-            if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
-            {
-                next[name] = value;
-            }
-        }
-
+        TableEntity next = AssetRows.Copy(row);
         next[AssetColumns.State] = state;
         next[AssetColumns.Reason] = reason;
         next[AssetColumns.StateChangedAt] = now;

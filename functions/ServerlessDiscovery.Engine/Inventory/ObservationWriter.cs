@@ -8,7 +8,15 @@ using ServerlessDiscovery.Storage;
 namespace ServerlessDiscovery.Engine.Inventory;
 
 /// <summary>An asset seen in telemetry since the last flush, with the usage counted for it in that time.</summary>
-public sealed record ObservedAsset(DiscoveredAsset Asset, long Invocations, long InputTokens, long OutputTokens, DateTimeOffset? LastInvoked);
+public sealed record ObservedAsset(DiscoveredAsset Asset, long Invocations, long InputTokens, long OutputTokens, DateTimeOffset? LastInvoked)
+{
+    public DateTimeOffset? FirstInvoked { get; init; }
+
+    /// <summary>"service:{name}" / "agent:{name}" that invoked it.</summary>
+    public IReadOnlyCollection<string> Callers { get; init; } = [];
+
+    public ObservedUsage Usage => new(Invocations, InputTokens, OutputTokens, FirstInvoked, LastInvoked, Callers);
+}
 
 /// <summary>
 /// Writes what telemetry observed since the last flush: new assets are created, attributes only ever gain keys (the
@@ -16,7 +24,7 @@ public sealed record ObservedAsset(DiscoveredAsset Asset, long Invocations, long
 /// changes bump the version and emit an event; counter-only changes are one merge per asset and no event. Every write
 /// is conditional on the row's ETag, so two hosts flushing the same asset never lose each other's counts.
 /// </summary>
-public sealed class ObservationWriter(TableStore tables, InventoryWriter writer, TimeProvider time)
+public sealed class ObservationWriter(TableStore tables, InventoryWriter writer, TimeProvider time, Resolution.ObservationResolver resolver)
 {
     private const int ChunkSize = 50;
     private const int MaxAttempts = 5;
@@ -24,6 +32,9 @@ public sealed class ObservationWriter(TableStore tables, InventoryWriter writer,
     /// <summary>Applies the observations; returns entity writes made.</summary>
     public async Task<int> ApplyAsync(string tenant, string instanceId, IReadOnlyCollection<ObservedAsset> observed, IReadOnlyCollection<DiscoveredEdge> edges, CancellationToken cancellationToken = default)
     {
+        // Identities that resolve to a declared asset count on it, not on a trace-derived duplicate.
+        Resolution.Diversion diversion = await resolver.DivertAsync(tenant, observed, cancellationToken);
+        (observed, edges) = (diversion.Unresolved, diversion.Rewrite(edges));
         TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
         string partition = StorageKeys.Partition(tenant, instanceId);
         string flushId = Scanning.ScanRun.NewRunId(time.GetUtcNow());
@@ -62,7 +73,7 @@ public sealed class ObservationWriter(TableStore tables, InventoryWriter writer,
         }
 
         (int edgeWrites, _) = await writer.WriteEdgesAsync(scan, edges, new Dictionary<string, string?>(), time.GetUtcNow(), cancellationToken);
-        return writes + edgeWrites;
+        return writes + edgeWrites + diversion.Writes;
     }
 
     private static (TableTransactionAction?, ChangeEvent?) Plan(ScanIdentity scan, string partition, string rowKey, ObservedAsset o, TableEntity? row, ref int sequence, DateTimeOffset now)
@@ -106,22 +117,7 @@ public sealed class ObservationWriter(TableStore tables, InventoryWriter writer,
             AssetRows.Event(scan, source, ++sequence, type, next, inactive ? ["state", .. added] : added, now));
     }
 
-    private static void SetUsage(TableEntity target, ObservedAsset o, TableEntity? stored)
-    {
-        target[AssetColumns.Invocations] = (stored?.GetInt64(AssetColumns.Invocations) ?? 0) + o.Invocations;
-        target[AssetColumns.InputTokens] = (stored?.GetInt64(AssetColumns.InputTokens) ?? 0) + o.InputTokens;
-        target[AssetColumns.OutputTokens] = (stored?.GetInt64(AssetColumns.OutputTokens) ?? 0) + o.OutputTokens;
-        DateTimeOffset? last = stored?.GetDateTimeOffset(AssetColumns.LastInvoked);
-        if (o.LastInvoked is { } invoked && (last is null || invoked > last))
-        {
-            last = invoked;
-        }
-
-        if (last is not null)
-        {
-            target[AssetColumns.LastInvoked] = last.Value;
-        }
-    }
+    private static void SetUsage(TableEntity target, ObservedAsset o, TableEntity? stored) => o.Usage.MergeInto(target, stored);
 
     private static async Task<Dictionary<string, TableEntity?>> ReadRowsAsync(TableClient table, string partition, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
     {

@@ -27,6 +27,12 @@ public sealed class DiscoveryOptions
 
     /// <summary>Time allowed for a connection check.</summary>
     public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A declared asset of a traced instance with no observed use for this long is an <c>unused</c> finding.</summary>
+    public TimeSpan UnusedAfter { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long a tenant's index of declared assets serves trace resolution before it is rebuilt from the store.</summary>
+    public TimeSpan ResolutionIndexTtl { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 internal sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOptions>
@@ -67,6 +73,16 @@ internal sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOpti
         if (o.VerifyTimeout <= TimeSpan.Zero)
         {
             failures.Add("Discovery__VerifyTimeout must be positive.");
+        }
+
+        if (o.UnusedAfter <= TimeSpan.Zero)
+        {
+            failures.Add("Discovery__UnusedAfter must be a positive time span such as 30.00:00:00.");
+        }
+
+        if (o.ResolutionIndexTtl < TimeSpan.Zero)
+        {
+            failures.Add("Discovery__ResolutionIndexTtl must not be negative.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -18,6 +18,7 @@ public sealed class DiscoveryScheduler(
     InstanceStore instances,
     ScanRunner runner,
     OutboxRelay relay,
+    Findings.FindingsEvaluator findings,
     IOptions<DiscoveryOptions> options,
     IHostApplicationLifetime lifetime)
 {
@@ -54,13 +55,21 @@ public sealed class DiscoveryScheduler(
             }
         }));
 
+        // Findings follow the scans just made and the traces flushed since the last tick; their events go out below.
+        int findingsChanged = 0;
+        foreach (string tenant in all.Select(i => i.Tenant).Distinct(StringComparer.Ordinal))
+        {
+            Findings.FindingChanges changes = await findings.EvaluateAsync(tenant, cancellationToken);
+            findingsChanged += changes.Opened + changes.Resolved;
+        }
+
         int relayed = 0;
         foreach (PluginInstance instance in all)
         {
             relayed += await relay.RelayAsync(instance.Tenant, instance.Id, cancellationToken);
         }
 
-        return new JsonObject { ["instances"] = all.Count, ["due"] = due.Length, ["scans"] = runs, ["events_relayed"] = relayed };
+        return new JsonObject { ["instances"] = all.Count, ["due"] = due.Length, ["scans"] = runs, ["events_relayed"] = relayed, ["findings_changed"] = findingsChanged };
     }
 
     /// <summary>Claims the instance and runs a scan in the background; null when a scan is already running.</summary>

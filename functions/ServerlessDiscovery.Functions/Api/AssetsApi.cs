@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Functions.Security;
 using ServerlessDiscovery.Storage;
@@ -32,19 +33,25 @@ internal static class AssetsApi
         api.MapGet("/assets/{type}/{**id}", GetAsync).WithTags("Assets");
         foreach ((string path, string key, string[] types) in TypeLists)
         {
-            api.MapGet(path, (HttpContext context, TableStore tables, string? instance, bool? include_deleted) =>
-                TypeListAsync(context, tables, key, types, instance, include_deleted ?? false)).WithTags("Assets");
+            api.MapGet(path, (HttpContext context, TableStore tables, TenantInventory inventory, string? instance, string? provenance, bool? include_deleted) =>
+                TypeListAsync(context, tables, inventory, key, types, instance, provenance, include_deleted ?? false)).WithTags("Assets");
         }
 
         api.MapGet("/lineage", LineageAsync).WithTags("Assets");
         api.MapPost("/export", ExportAsync).WithTags("Assets");
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, TableStore tables, string? type, string? instance, string? q, string? continuationToken, int? limit, bool? include_deleted)
+    private static async Task<IResult> ListAsync(
+        HttpContext context, TableStore tables, TenantInventory inventory, string? type, string? instance, string? q, string? provenance, string? continuationToken, int? limit, bool? include_deleted)
     {
         if (limit is < 1 or > 1000)
         {
             return ApiRequest.Invalid([("limit", "must be between 1 and 1000.")]);
+        }
+
+        if (InvalidProvenance(provenance) is { } invalid)
+        {
+            return invalid;
         }
 
         if (instance is not null && !Engine.Instances.InstanceIds.IsValid(instance))
@@ -69,11 +76,13 @@ internal static class AssetsApi
             {
                 TablePage<TableEntity> page = await table.QueryPageAsync<TableEntity>(filter, Math.Min(TableQueries.MaxPageSize, size * 2), token, cancellationToken: context.RequestAborted);
                 token = page.ContinuationToken;
+                var usage = await inventory.UsageAsync(page.Items.Where(r => !Provenance.IsTraceDerived(r)).Select(r => r.PartitionKey), context.RequestAborted);
                 foreach (TableEntity row in page.Items)
                 {
-                    if (Visible(row, include_deleted ?? false) && Matches(row, q))
+                    TableEntity? used = usage.GetValueOrDefault((row.PartitionKey, UsageRows.Prefix + row.RowKey));
+                    if (Visible(row, include_deleted ?? false) && Matches(row, q) && (provenance is null || Provenance.Of(row, used) == provenance))
                     {
-                        items.Add(AssetRows.ToJson(row));
+                        items.Add(AssetRows.ToJson(row, used));
                     }
                 }
             }
@@ -87,7 +96,7 @@ internal static class AssetsApi
         return TypedResults.Json<JsonNode>(new JsonObject { ["assets"] = items, ["count"] = items.Count, ["continuationToken"] = token });
     }
 
-    private static async Task<IResult> GetAsync(string type, string id, HttpContext context, TableStore tables)
+    private static async Task<IResult> GetAsync(string type, string id, HttpContext context, TableStore tables, TenantInventory inventory)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
         string tenant = context.User.GetCaller().Tenant;
@@ -103,9 +112,12 @@ internal static class AssetsApi
             return ApiRequest.NotFound($"No {type} asset '{id}' in this tenant.");
         }
 
-        // Newest change first: it supplies name and attributes; the others add their sightings.
-        rows.Sort((a, b) => Nullable.Compare(b.GetDateTimeOffset(AssetColumns.LastChanged), a.GetDateTimeOffset(AssetColumns.LastChanged)));
-        JsonObject merged = AssetRows.ToJson(rows[0]);
+        // Declared rows before trace-derived ones, then newest change first: that row supplies name and attributes; the others add their sightings.
+        rows.Sort((a, b) => Provenance.IsTraceDerived(a) != Provenance.IsTraceDerived(b) ? (Provenance.IsTraceDerived(a) ? 1 : -1)
+            : Nullable.Compare(b.GetDateTimeOffset(AssetColumns.LastChanged), a.GetDateTimeOffset(AssetColumns.LastChanged)));
+        var usage = await inventory.UsageAsync(rows.Where(r => !Provenance.IsTraceDerived(r)).Select(r => r.PartitionKey), context.RequestAborted);
+        TableEntity? used = usage.GetValueOrDefault((rows[0].PartitionKey, UsageRows.Prefix + rows[0].RowKey));
+        JsonObject merged = AssetRows.ToJson(rows[0], used);
         merged.Remove("instance");
         merged["first_seen"] = rows.Min(r => r.GetDateTimeOffset(AssetColumns.FirstSeen));
         merged["last_seen"] = rows.Max(r => r.GetDateTimeOffset(AssetColumns.LastSeen));
@@ -122,20 +134,37 @@ internal static class AssetsApi
         return TypedResults.Json<JsonNode>(merged);
     }
 
-    private static async Task<IResult> TypeListAsync(HttpContext context, TableStore tables, string key, string[] types, string? instance, bool includeDeleted)
+    private static async Task<IResult> TypeListAsync(
+        HttpContext context, TableStore tables, TenantInventory inventory, string key, string[] types, string? instance, string? provenance, bool includeDeleted)
     {
         if (instance is not null && !Engine.Instances.InstanceIds.IsValid(instance))
         {
             return ApiRequest.Invalid([("instance", "is not a valid instance id.")]);
         }
 
+        if (InvalidProvenance(provenance) is { } invalid)
+        {
+            return invalid;
+        }
+
         TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
-        var items = new JsonArray();
+        var rows = new List<TableEntity>();
         await foreach (TableEntity row in table.QueryAsync<TableEntity>(Filter(context.User.GetCaller().Tenant, instance, types), cancellationToken: context.RequestAborted))
         {
             if (Visible(row, includeDeleted))
             {
-                items.Add(AssetRows.ToJson(row));
+                rows.Add(row);
+            }
+        }
+
+        var usage = await inventory.UsageAsync(rows.Where(r => !Provenance.IsTraceDerived(r)).Select(r => r.PartitionKey), context.RequestAborted);
+        var items = new JsonArray();
+        foreach (TableEntity row in rows)
+        {
+            TableEntity? used = usage.GetValueOrDefault((row.PartitionKey, UsageRows.Prefix + row.RowKey));
+            if (provenance is null || Provenance.Of(row, used) == provenance)
+            {
+                items.Add(AssetRows.ToJson(row, used));
             }
         }
 
@@ -161,14 +190,14 @@ internal static class AssetsApi
         return TypedResults.Json<JsonNode>(new JsonObject { ["relationships"] = items, ["count"] = items.Count });
     }
 
-    private static async Task<IResult> ExportAsync(HttpContext context, TableStore tables, TimeProvider time)
+    private static async Task<IResult> ExportAsync(HttpContext context, TableStore tables, TenantInventory inventory, TimeProvider time)
     {
         string tenant = context.User.GetCaller().Tenant;
-        TableClient assets = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
+        TenantRows tenantRows = await inventory.LoadAsync(tenant, context.RequestAborted);
         var byType = new SortedDictionary<string, JsonArray>(StringComparer.Ordinal);
         int count = 0;
         bool truncated = false;
-        await foreach (TableEntity row in assets.QueryAsync<TableEntity>(Filter(tenant, null, null), cancellationToken: context.RequestAborted))
+        foreach (TableEntity row in tenantRows.Assets)
         {
             if (!Visible(row, includeDeleted: false))
             {
@@ -187,7 +216,7 @@ internal static class AssetsApi
                 byType[type] = list = [];
             }
 
-            list.Add(AssetRows.ToJson(row));
+            list.Add(AssetRows.ToJson(row, tenantRows.UsageOf(row)));
         }
 
         TableClient edges = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
@@ -213,6 +242,11 @@ internal static class AssetsApi
         };
         return TypedResults.Json<JsonNode>(export);
     }
+
+    private static ValidationProblem? InvalidProvenance(string? provenance) =>
+        provenance is null || Provenance.Values.Contains(provenance)
+            ? null
+            : ApiRequest.Invalid([("provenance", $"must be one of: {string.Join(", ", Provenance.Values)}.")]);
 
     private static bool Visible(TableEntity row, bool includeDeleted) =>
         includeDeleted || row.GetString(AssetColumns.State) != AssetState.Deleted;

@@ -79,6 +79,7 @@ internal static partial class InstancesApi
 
         string schedule = ReadSchedule(body, errors) ?? PluginInstance.DefaultSchedule;
         Check(ApiRequest.TryGetBool(body, "enabled", out bool? enabled, out string? e4), e4, "enabled", errors);
+        Check(ApiRequest.TryGetBool(body, "traced", out bool? traced, out string? e5), e5, "traced", errors);
         JsonObject? rawConfig = ReadConfig(body, errors);
         JsonObject? config = null;
         if (type is not null && rawConfig is not null)
@@ -103,6 +104,7 @@ internal static partial class InstancesApi
             DisplayName = displayName,
             Schedule = schedule,
             Enabled = enabled ?? true,
+            Traced = traced ?? false,
             Config = config!,
             ConfiguredBy = ConfiguredBy(context),
             CreatedAt = now,
@@ -145,6 +147,7 @@ internal static partial class InstancesApi
         Check(ApiRequest.TryGetString(body, "display_name", out string? displayName, out string? e1), e1, "display_name", errors);
         string? schedule = ReadSchedule(body, errors);
         Check(ApiRequest.TryGetBool(body, "enabled", out bool? enabled, out string? e2), e2, "enabled", errors);
+        Check(ApiRequest.TryGetBool(body, "traced", out bool? traced, out string? e3), e3, "traced", errors);
         JsonObject? config = instance.Config;
         JsonObject? rawConfig = body.ContainsKey("config") ? ReadConfig(body, errors) : null;
         IPluginType? type = catalog.Find(instance.PluginType);
@@ -177,6 +180,7 @@ internal static partial class InstancesApi
                 DisplayName = body.ContainsKey("display_name") ? displayName : instance.DisplayName,
                 Schedule = schedule ?? instance.Schedule,
                 Enabled = enabled ?? instance.Enabled,
+                Traced = traced ?? instance.Traced,
                 Config = config!,
                 // Whoever sets the configuration owns it: a tenant key's edit of an operator's instance takes away the host's identity.
                 ConfiguredBy = rawConfig is null ? instance.ConfiguredBy : ConfiguredBy(context),
@@ -449,6 +453,7 @@ internal static partial class InstancesApi
             ["config"] = config,
             ["schedule"] = i.Schedule,
             ["enabled"] = i.Enabled,
+            ["traced"] = i.Traced,
             ["owner"] = i.Owner == InstanceOwner.Configuration ? "configuration" : "api",
             ["configuration_owned"] = i.Owner == InstanceOwner.Configuration,
             ["host_identity_allowed"] = i.MayUseHostIdentity,

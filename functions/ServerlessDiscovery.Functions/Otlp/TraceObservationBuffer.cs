@@ -121,7 +121,9 @@ public sealed class TraceObservationBuffer(IOptions<OtlpOptions> options)
                     MergeAttributes(pending.Attributes, o.Asset.Attributes);
                 }
 
-                pending.Usage.Add(new AssetUsage { Invocations = o.Invocations, InputTokens = o.InputTokens, OutputTokens = o.OutputTokens, LastInvoked = o.LastInvoked });
+                var usage = new AssetUsage { Invocations = o.Invocations, InputTokens = o.InputTokens, OutputTokens = o.OutputTokens, FirstInvoked = o.FirstInvoked, LastInvoked = o.LastInvoked };
+                usage.Callers.UnionWith(o.Callers);
+                pending.Usage.Add(usage);
             }
 
             foreach (DiscoveredEdge edge in edges)
@@ -167,6 +169,10 @@ public sealed class TraceObservationBuffer(IOptions<OtlpOptions> options)
         public AssetUsage Usage { get; } = new();
 
         public ObservedAsset ToObserved() =>
-            new(asset with { Attributes = (JsonObject)Attributes.DeepClone() }, Usage.Invocations, Usage.InputTokens, Usage.OutputTokens, Usage.LastInvoked);
+            new(asset with { Attributes = (JsonObject)Attributes.DeepClone() }, Usage.Invocations, Usage.InputTokens, Usage.OutputTokens, Usage.LastInvoked)
+            {
+                FirstInvoked = Usage.FirstInvoked,
+                Callers = [.. Usage.Callers],
+            };
     }
 }

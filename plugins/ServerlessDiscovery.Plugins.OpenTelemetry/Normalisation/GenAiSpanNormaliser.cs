@@ -35,16 +35,23 @@ internal static class GenAiSpanNormaliser
             };
         }
 
-        // Model: (provider, model name).
-        string? modelName = a.Text(A.GenAiRequestModel) ?? a.Text(A.GenAiResponseModel) ?? a.Text(A.LlmRequestModel) ?? a.Text(A.LlmModel) ?? a.Text(A.LlmModelName);
+        // Model: (provider, model name). A SageMaker InvokeEndpoint call names no model: its endpoint is the model.
+        RouteHints route = RouteHints.Of(a);
+        string? modelName = a.Text(A.GenAiRequestModel) ?? a.Text(A.GenAiResponseModel) ?? a.Text(A.LlmRequestModel) ?? a.Text(A.LlmModel) ?? a.Text(A.LlmModelName)
+            ?? (route.Kind == RouteHints.SageMakerEndpoint ? route.EndpointName : null);
         if (modelName is not null)
         {
             string? declared = a.Text(A.GenAiProviderName) ?? a.Text(A.GenAiSystem) ?? a.Text(A.LlmProvider) ?? a.Text(A.LlmSystem);
-            string provider = ProviderNames.Canonical(declared, a.Text(A.ServerAddress));
+            string provider = declared is null && route.Kind == RouteHints.SageMakerEndpoint ? "aws.sagemaker" : ProviderNames.Canonical(declared, route.Host);
             facts ??= new SpanFacts();
+            string? responseModel = a.Text(A.GenAiResponseModel)?.Trim();
             facts.Model = new AssetDraft(AssetTypes.Model, AssetIds.Model(provider, modelName), modelName.Trim())
                 .With("provider", provider)
-                .With("model", modelName.Trim());
+                .With("inferred", declared is null ? "provider" : null)
+                .With("model", modelName.Trim())
+                .With("response_model", responseModel == modelName.Trim() ? null : responseModel)
+                .With(RouteHints.ServerAddressKey, route.Address)
+                .With(RouteHints.EndpointNameKey, route.EndpointName);
 
             // Agent and tool spans often carry the model and the run's aggregated tokens: count only the model call itself.
             facts.ModelInvoked = operation is not ("invoke_agent" or "create_agent" or "execute_tool") && !facts.AgentInvoked;
@@ -65,7 +72,9 @@ internal static class GenAiSpanNormaliser
         if (mcpServer is not null)
         {
             facts ??= new SpanFacts();
-            facts.McpServer = new AssetDraft(AssetTypes.McpServer, AssetIds.McpServer(mcpServer), mcpServer.Trim());
+            facts.McpServer = new AssetDraft(AssetTypes.McpServer, AssetIds.McpServer(mcpServer), mcpServer.Trim())
+                .With(RouteHints.ServerAddressKey, span.Kind == OtlpSpanKind.Server ? null : route.Address)
+                .With(RouteHints.UrlKey, span.Kind == OtlpSpanKind.Server ? null : route.Url);
             string? uri = mcpMethod == ResourcesRead ? a.Text(A.McpResourceUri) ?? NameAfter(span.Name, ResourcesRead) : null;
             if (uri is not null)
             {
@@ -92,6 +101,7 @@ internal static class GenAiSpanNormaliser
         if (facts is not null)
         {
             facts.ConversationId = a.Text(A.GenAiConversationId);
+            facts.Service = a.Text(A.ServiceName);
             ulong nanos = span.EndTimeUnixNano != 0 ? span.EndTimeUnixNano : span.StartTimeUnixNano;
             facts.Time = nanos == 0 ? null : DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100));
         }

@@ -51,5 +51,8 @@ internal sealed class SpanFacts
 
     public string? ConversationId { get; set; }
 
+    /// <summary>The calling service (resource service.name): a caller of every asset the span invokes.</summary>
+    public string? Service { get; set; }
+
     public DateTimeOffset? Time { get; set; }
 }

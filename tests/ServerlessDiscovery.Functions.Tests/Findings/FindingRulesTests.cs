@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using ServerlessDiscovery.Engine.Findings;
+using ServerlessDiscovery.Engine.Instances;
+using ServerlessDiscovery.Engine.Inventory;
+using ServerlessDiscovery.Engine.Resolution;
+using ServerlessDiscovery.Plugins;
+using ServerlessDiscovery.Storage;
+
+namespace ServerlessDiscovery.Functions.Tests.Findings;
+
+/// <summary>Which findings the evidence supports, evaluated on rows as the inventory stores them, at a fixed time.</summary>
+public sealed class FindingRulesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan UnusedAfter = TimeSpan.FromDays(30);
+    private const string Server = "http://mcp.internal:8080/mcp";
+
+    [Fact]
+    public void Evaluate_TracedInstance_IdleDeclaredToolIsUnused_UsedOneIsNot()
+    {
+        TableEntity idle = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:idle", firstSeen: Now.AddDays(-40));
+        TableEntity used = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:used", firstSeen: Now.AddDays(-40));
+        TableEntity young = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:young", firstSeen: Now.AddDays(-2));
+        TableEntity resource = Declared("mcp1", AssetTypes.McpResource, Server + "#resource:file:///a", firstSeen: Now.AddDays(-40));
+        TableEntity untraced = Declared("mcp2", AssetTypes.McpTool, "http://other:1/mcp#tool:idle", firstSeen: Now.AddDays(-40));
+        TableEntity usage = Usage(used, lastInvoked: Now.AddDays(-1));
+
+        IReadOnlyList<Finding> findings = Evaluate([idle, used, young, resource, untraced], [usage], Instance("mcp1", "mcp", traced: true), Instance("mcp2", "mcp", traced: false));
+
+        Finding unused = Assert.Single(findings);
+        Assert.Equal((FindingKinds.Unused, AssetTypes.McpTool, Server + "#tool:idle", "mcp1"), (unused.Kind, unused.SubjectType, unused.SubjectId, unused.Instance));
+        Assert.Equal(FindingRules.ReasonIdle, unused.Reason);
+        Assert.Equal(Now.AddDays(-40), unused.Evidence["idle_since"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public void Evaluate_TraceDerivedIdentities_ShadowReasonSaysWhetherTheProviderIsScanned()
+    {
+        TableEntity openAi = Trace(AssetTypes.Model, "openai/gpt-4o", new JsonObject { ["provider"] = "openai", ["model"] = "gpt-4o", ["server_address"] = "api.openai.com" });
+        TableEntity mcp = Trace(AssetTypes.McpServer, "10.0.0.9:7000", new JsonObject { ["server_address"] = "10.0.0.9:7000" });
+        TableEntity namedAgent = Trace(AssetTypes.Agent, "planner", []);
+        TableEntity tool = Trace(AssetTypes.Tool, "search", []);
+        TableEntity declared = Declared("mcp1", AssetTypes.McpServer, Server, firstSeen: Now);
+
+        IReadOnlyList<Finding> findings = Evaluate([openAi, mcp, namedAgent, tool, declared], [], Instance("mcp1", "mcp", traced: false), Instance("otlp", "opentelemetry", traced: false));
+
+        Assert.Equal(2, findings.Count);
+        Assert.Equal(FindingRules.ReasonNotScanned, findings.Single(f => f.SubjectId == "openai/gpt-4o").Reason);
+        Finding shadowServer = findings.Single(f => f.SubjectId == "10.0.0.9:7000");
+        Assert.Equal(FindingRules.ReasonUndeclared, shadowServer.Reason);
+        Assert.Equal(["mcp"], shadowServer.Evidence["scanned_by"]!.AsArray().Select(n => (string)n!));
+        Assert.All(findings, f => Assert.Equal("otlp", f.Instance));
+    }
+
+    [Fact]
+    public void Evaluate_TraceIdentityThatNowResolves_IsNoLongerShadow()
+    {
+        TableEntity mcp = Trace(AssetTypes.McpServer, "mcp.internal:8080", new JsonObject { ["server_address"] = "mcp.internal:8080" });
+        TableEntity declared = Declared("mcp1", AssetTypes.McpServer, Server, firstSeen: Now);
+
+        Assert.Empty(Evaluate([mcp, declared], [], Instance("mcp1", "mcp", traced: false)));
+    }
+
+    private static IReadOnlyList<Finding> Evaluate(TableEntity[] assets, TableEntity[] usage, params PluginInstance[] instances)
+    {
+        var rows = new TenantRows(assets, usage.ToDictionary(u => (u.PartitionKey, u.RowKey)));
+        return FindingRules.Evaluate(rows, instances, DeclaredIndexCache.Build(rows, instances), Now, UnusedAfter);
+    }
+
+    private static PluginInstance Instance(string id, string type, bool traced) => new() { Tenant = "t", Id = id, PluginType = type, Traced = traced };
+
+    private static TableEntity Declared(string instance, string type, string id, DateTimeOffset firstSeen) =>
+        Row(instance, new DiscoveredAsset(type, id, id, "mcp:server"), firstSeen);
+
+    private static TableEntity Trace(string type, string id, JsonObject attributes) =>
+        Row("otlp", new DiscoveredAsset(type, id, id, Provenance.TraceScope) { Attributes = attributes }, Now.AddDays(-1));
+
+    private static TableEntity Row(string instance, DiscoveredAsset asset, DateTimeOffset firstSeen) => AssetRows.Create(
+        StorageKeys.Partition("t", instance), StorageKeys.AssetRow(asset.Type, asset.Id), new ScanIdentity("t", instance, "run", false), asset,
+        "hash", 1, AssetState.Active, null, firstSeen, firstSeen, firstSeen);
+
+    private static TableEntity Usage(TableEntity asset, DateTimeOffset lastInvoked) => new(asset.PartitionKey, UsageRows.Prefix + asset.RowKey)
+    {
+        [UsageColumns.Invocations] = 3L,
+        [UsageColumns.LastInvoked] = lastInvoked,
+        [UsageColumns.FirstInvoked] = lastInvoked,
+    };
+}
