@@ -40,6 +40,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ScanStore>();
         services.AddSingleton<InventoryWriter>();
         services.AddSingleton<ObservationWriter>();
+        services.AddSingleton<Storage.Journal.QuarantineStore>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<HostIdentity>();
         services.AddSingleton<ScanRunner>();

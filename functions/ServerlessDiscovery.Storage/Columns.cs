@@ -25,6 +25,8 @@ public static class AssetColumns
     public const string InputTokens = "InputTokens";
     public const string OutputTokens = "OutputTokens";
     public const string LastInvoked = "LastInvoked";
+    /// <summary>Ids of the latest OTLP journal drains applied to the row (space-separated), so a re-applied drain is recognised.</summary>
+    public const string Drains = "Drains";
 }
 
 /// <summary>Columns of an outbox row, kept beside the assets it belongs to (RowKey "!outbox~{first event id}").</summary>

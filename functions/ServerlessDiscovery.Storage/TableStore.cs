@@ -92,4 +92,8 @@ public static class TableNames
     public const string Scans = "scans";
     public const string Webhooks = "webhooks";
     public const string Deliveries = "deliveries";
+    /// <summary>The OTLP write-ahead journal: each acknowledged request's observations until they are in the inventory.</summary>
+    public const string OtlpJournal = "otlpjournal";
+    /// <summary>What could not be written and was set aside (<see cref="Journal.QuarantineStore"/>).</summary>
+    public const string Quarantine = "quarantine";
 }
