@@ -110,7 +110,7 @@ public class OtlpIngestBenchmarks
     };
 
     /// <summary>OTLP JSON differs from protobuf's JSON mapping only in hex ids.</summary>
-    private static string ToOtlpJson(ExportTraceServiceRequest request)
+    internal static string ToOtlpJson(ExportTraceServiceRequest request)
     {
         foreach (Span span in request.ResourceSpans.SelectMany(r => r.ScopeSpans).SelectMany(s => s.Spans))
         {
