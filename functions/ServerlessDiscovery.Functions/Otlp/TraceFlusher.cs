@@ -41,6 +41,7 @@ public sealed partial class TraceFlusher(
 
     private const int ClaimBytes = 4 * 1024 * 1024;
     private const int MaxPasses = 8;
+    private const int MaxRowsPerPass = 5_000;
     private static readonly Meter Meter = new("ServerlessDiscovery.Otlp");
     private static readonly Counter<long> QuarantinedRows = Meter.CreateCounter<long>("sd.otlp.journal.quarantined", description: "OTLP journal rows set aside unread or after repeated failures");
     private readonly SemaphoreSlim _flushing = new(1, 1);
@@ -87,14 +88,17 @@ public sealed partial class TraceFlusher(
     private async Task<Dictionary<(string Tenant, string Drain), Drain>> ClaimAsync(string drainId, CancellationToken cancellationToken)
     {
         var drains = new Dictionary<(string, string), Drain>();
-        int assets = 0;
-        while (assets < options.Value.MaxPendingAssets)
+        int assets = 0, rows = 0;
+        // Bounded per pass (distinct assets and rows), so a pass ends under sustained load and memory stays flat.
+        while (assets < options.Value.MaxPendingAssets && rows < MaxRowsPerPass)
         {
             IReadOnlyList<JournalEntry> entries = await journal.ClaimAsync(drainId, Lease, ClaimBytes, cancellationToken);
             if (entries.Count == 0)
             {
                 break;
             }
+
+            rows += entries.Count;
 
             foreach (JournalEntry entry in entries)
             {
@@ -120,7 +124,7 @@ public sealed partial class TraceFlusher(
                     continue;
                 }
 
-                drain.Entries.Add(entry);
+                drain.Entries.Add(entry with { Payload = [] });
                 assets += drain.Aggregate.AssetCount - before;
             }
         }

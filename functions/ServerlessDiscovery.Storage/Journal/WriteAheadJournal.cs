@@ -89,39 +89,41 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
         string filter = TableClient.CreateQueryFilter($"LeaseUntil lt {now}");
         var claimed = new List<JournalEntry>();
         int bytes = 0;
-        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, maxPerPage: 32, cancellationToken: cancellationToken))
+        await foreach (Page<TableEntity> page in table.QueryAsync<TableEntity>(filter, maxPerPage: 32, cancellationToken: cancellationToken).AsPages(pageSizeHint: 32))
         {
-            string existing = row.GetString(JournalColumns.DrainId) ?? string.Empty;
-            int attempts = (row.GetInt32(JournalColumns.Attempts) ?? 0) + 1;
-            var claim = new TableEntity(row.PartitionKey, row.RowKey)
+            foreach (IGrouping<string, TableEntity> partition in page.Values.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
             {
-                [JournalColumns.LeaseUntil] = now + lease,
-                [JournalColumns.DrainId] = existing.Length > 0 ? existing : drainId,
-                [JournalColumns.Attempts] = attempts,
-            };
-            string token = Guid.NewGuid().ToString("N");
-            claim[JournalColumns.ClaimToken] = token;
-            ETag etag;
-            try
-            {
-                etag = (await table.UpdateEntityAsync(claim, row.ETag, TableUpdateMode.Merge, cancellationToken)).Headers.ETag ?? ETag.All;
-            }
-            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-            {
-                // Another drainer claimed or completed it first, or a retry of our own claim found it done: the token tells.
-                NullableResponse<TableEntity> current = await table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
-                if (!current.HasValue || current.Value!.GetString(JournalColumns.ClaimToken) != token)
+                TableEntity[] rows = [.. partition];
+                TableEntity[] claims = [.. rows.Select(r => Claim(r, drainId, now + lease))];
+                ETag?[] etags;
+                try
                 {
-                    continue;
+                    // One transaction claims a partition's rows of the page; any row taken meanwhile fails it, then row by row.
+                    Response<IReadOnlyList<Response>> result = await table.SubmitTransactionAsync(
+                        rows.Select((r, i) => new TableTransactionAction(TableTransactionActionType.UpdateMerge, claims[i], r.ETag)), cancellationToken);
+                    etags = [.. result.Value.Select(r => r.Headers.ETag)];
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
+                {
+                    etags = new ETag?[rows.Length];
+                    for (int i = 0; i < rows.Length; i++)
+                    {
+                        etags[i] = await ClaimOneAsync(table, rows[i], claims[i], cancellationToken);
+                    }
                 }
 
-                etag = current.Value.ETag;
+                for (int i = 0; i < rows.Length; i++)
+                {
+                    if (etags[i] is { } etag)
+                    {
+                        byte[] payload = Decompress(LargeBinary.Read(rows[i], JournalColumns.Payload) ?? []);
+                        claimed.Add(new JournalEntry(rows[i].GetString(JournalColumns.Tenant) ?? string.Empty, rows[i].RowKey, payload,
+                            (string)claims[i][JournalColumns.DrainId], (int)claims[i][JournalColumns.Attempts], etag));
+                        bytes += payload.Length;
+                    }
+                }
             }
 
-            byte[] payload = Decompress(LargeBinary.Read(row, JournalColumns.Payload) ?? []);
-            claimed.Add(new JournalEntry(row.GetString(JournalColumns.Tenant) ?? string.Empty, row.RowKey, payload,
-                (string)claim[JournalColumns.DrainId], attempts, etag));
-            bytes += payload.Length;
             if (bytes >= maxBytes)
             {
                 break;
@@ -131,15 +133,61 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
         return claimed;
     }
 
+    private static TableEntity Claim(TableEntity row, string drainId, DateTimeOffset leaseUntil)
+    {
+        string existing = row.GetString(JournalColumns.DrainId) ?? string.Empty;
+        return new TableEntity(row.PartitionKey, row.RowKey)
+        {
+            [JournalColumns.LeaseUntil] = leaseUntil,
+            [JournalColumns.DrainId] = existing.Length > 0 ? existing : drainId,
+            [JournalColumns.Attempts] = (row.GetInt32(JournalColumns.Attempts) ?? 0) + 1,
+            [JournalColumns.ClaimToken] = Guid.NewGuid().ToString("N"),
+        };
+    }
+
+    /// <summary>Claims one row; null when another drainer claimed or completed it first.</summary>
+    private static async Task<ETag?> ClaimOneAsync(TableClient table, TableEntity row, TableEntity claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await table.UpdateEntityAsync(claim, row.ETag, TableUpdateMode.Merge, cancellationToken)).Headers.ETag ?? ETag.All;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Another drainer claimed or completed it first, or a retry of our own claim found it done: the token tells.
+            NullableResponse<TableEntity> current = await table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
+            return current.HasValue && current.Value!.GetString(JournalColumns.ClaimToken) == (string)claim[JournalColumns.ClaimToken] ? current.Value.ETag : null;
+        }
+    }
+
     /// <summary>Deletes applied rows. A row another drainer has since claimed (its lease ran out) is left to that drainer.</summary>
     public async Task CompleteAsync(IEnumerable<JournalEntry> entries, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(tableName, cancellationToken);
+        foreach (IGrouping<string, JournalEntry> partition in entries.GroupBy(e => StorageKeys.Escape(e.Tenant), StringComparer.Ordinal))
+        {
+            foreach (JournalEntry[] chunk in partition.Chunk(TableQueries.MaxTransactionActions))
+            {
+                try
+                {
+                    // One transaction per 100 rows; every delete is conditional on the claim's ETag.
+                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition.Key, e.RowKey), e.ETag)), cancellationToken);
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
+                {
+                    await CompleteOneByOneAsync(table, partition.Key, chunk, cancellationToken);
+                }
+            }
+        }
+    }
+
+    private static async Task CompleteOneByOneAsync(TableClient table, string partition, IEnumerable<JournalEntry> entries, CancellationToken cancellationToken)
+    {
         foreach (JournalEntry entry in entries)
         {
             try
             {
-                await table.DeleteEntityAsync(StorageKeys.Escape(entry.Tenant), entry.RowKey, entry.ETag, cancellationToken);
+                await table.DeleteEntityAsync(partition, entry.RowKey, entry.ETag, cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
