@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end OTLP load: the app (Release, standalone) with a private Azurite, a load generator sending
 # protobuf batches of 512 GenAI spans over keep-alive HTTP for SECONDS (default 60) from SENDERS (default 8).
-# Prints spans/s, latency percentiles, the Table writes the app's flushes made, and the app's peak working set.
+# Every 200 is durable (its observations are in the OTLP journal table before the answer).
+# Prints spans/s, latency percentiles, the Table writes the app's journal drains made, and the app's working set.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
@@ -42,6 +43,7 @@ rss_kb=$(awk '/VmRSS/ { print $2 }' "/proc/$app_pid/status")
 kill -INT "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
 writes=$(grep -oE '[0-9]+ entity writes' "$work/app.log" | awk '{ s += $1 } END { print s + 0 }')
 flushes=$(grep -c 'entity writes' "$work/app.log" || true)
-echo "table writes by $flushes flushes (shutdown flush included): $writes"
+echo "table writes by $flushes drains (shutdown drain included): $writes"
+echo "journal: one entity write per acknowledged request (the 200s above) before its answer, and one delete after its drain"
 echo "app working set under load (after 10 s): $steady"
 echo "app working set: peak $((peak_kb / 1024)) MiB (VmHWM, start-up included), at end $((rss_kb / 1024)) MiB"

@@ -56,6 +56,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ObservationResolver>();
         services.AddSingleton<FindingStore>();
         services.AddSingleton<FindingsEvaluator>();
+        services.AddSingleton<Storage.Journal.QuarantineStore>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<HostIdentity>();
         services.AddSingleton<ScanRunner>();

@@ -29,6 +29,8 @@ public static class AssetColumns
     public const string FirstInvoked = "FirstInvoked";
     /// <summary>JSON array of "service:{name}" / "agent:{name}" that invoked the asset, bounded.</summary>
     public const string Callers = "Callers";
+    /// <summary>Ids of the latest OTLP journal drains applied to the row (space-separated), so a re-applied drain is recognised.</summary>
+    public const string Drains = "Drains";
 }
 
 /// <summary>
@@ -45,6 +47,7 @@ public static class UsageColumns
     public const string FirstInvoked = AssetColumns.FirstInvoked;
     public const string LastInvoked = AssetColumns.LastInvoked;
     public const string Callers = AssetColumns.Callers;
+    public const string Drains = AssetColumns.Drains;
     /// <summary>JSON array of the trace-derived identities ("{type}/{id}") resolved to this asset, bounded.</summary>
     public const string Via = "Via";
     /// <summary>The resolution rule that matched most recently.</summary>

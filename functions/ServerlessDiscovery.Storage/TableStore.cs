@@ -94,4 +94,8 @@ public static class TableNames
     public const string Deliveries = "deliveries";
     public const string BomVersions = "bomversions";
     public const string Findings = "findings";
+    /// <summary>The OTLP write-ahead journal: each acknowledged request's observations until they are in the inventory.</summary>
+    public const string OtlpJournal = "otlpjournal";
+    /// <summary>What could not be written and was set aside (<see cref="Journal.QuarantineStore"/>).</summary>
+    public const string Quarantine = "quarantine";
 }

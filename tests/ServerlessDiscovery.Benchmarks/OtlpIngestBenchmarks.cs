@@ -41,6 +41,13 @@ public class OtlpIngestBenchmarks
     [Benchmark(OperationsPerInvoke = SpansPerBatch)]
     public int Json() => Ingest(OtlpDecoder.DecodeTraces(_json, OtlpEncoding.Json));
 
+    /// <summary>Decoding alone (the streaming OTLP/JSON reader), without normalisation and extraction.</summary>
+    [Benchmark(OperationsPerInvoke = SpansPerBatch)]
+    public int JsonDecode() => OtlpDecoder.DecodeTraces(_json, OtlpEncoding.Json).Spans.Count;
+
+    [Benchmark(OperationsPerInvoke = SpansPerBatch)]
+    public int ProtobufDecode() => OtlpDecoder.DecodeTraces(_protobuf, OtlpEncoding.Protobuf).Spans.Count;
+
     // A tenant per round keeps every batch's traces new to the attributor, as with live traffic.
     private int Ingest(OtlpTraceBatch batch) => _extractor.Extract($"t{_round++ % 64}", batch.Spans).Assets.Count;
 
@@ -103,7 +110,7 @@ public class OtlpIngestBenchmarks
     };
 
     /// <summary>OTLP JSON differs from protobuf's JSON mapping only in hex ids.</summary>
-    private static string ToOtlpJson(ExportTraceServiceRequest request)
+    internal static string ToOtlpJson(ExportTraceServiceRequest request)
     {
         foreach (Span span in request.ResourceSpans.SelectMany(r => r.ScopeSpans).SelectMany(s => s.Spans))
         {

@@ -19,5 +19,10 @@ if (args.Length > 0 && args[0] == "otlp-load")
     return await OtlpLoadGenerator.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "otlp-decode")
+{
+    return OtlpDecodeCpuBenchmark.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

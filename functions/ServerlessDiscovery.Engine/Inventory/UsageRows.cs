@@ -22,8 +22,11 @@ public sealed class UsageRows(TableStore tables, TimeProvider time)
 
     public static string RowKey(string type, string id) => Prefix + StorageKeys.AssetRow(type, id);
 
-    /// <summary>Adds the usage onto the declared assets' usage rows; returns entity writes made.</summary>
-    public async Task<int> AddAsync(string tenant, IReadOnlyCollection<ResolvedUsage> usage, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds the usage onto the declared assets' usage rows; returns entity writes made. With a <paramref name="drainId"/>
+    /// (the OTLP journal's), rows that already record it are skipped, as on trace-derived asset rows.
+    /// </summary>
+    public async Task<int> AddAsync(string tenant, IReadOnlyCollection<ResolvedUsage> usage, string? drainId = null, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
         int writes = 0;
@@ -34,14 +37,14 @@ public sealed class UsageRows(TableStore tables, TimeProvider time)
             for (int start = 0; start < merged.Length; start += TableQueries.MaxTransactionActions - 1)
             {
                 var chunk = merged[start..Math.Min(merged.Length, start + TableQueries.MaxTransactionActions - 1)];
-                writes += await WriteChunkAsync(table, partition.Key, chunk, cancellationToken);
+                writes += await WriteChunkAsync(table, partition.Key, chunk, drainId, cancellationToken);
             }
         }
 
         return writes;
     }
 
-    private async Task<int> WriteChunkAsync(TableClient table, string partition, IGrouping<string, ResolvedUsage>[] chunk, CancellationToken cancellationToken)
+    private async Task<int> WriteChunkAsync(TableClient table, string partition, IGrouping<string, ResolvedUsage>[] chunk, string? drainId, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -50,7 +53,7 @@ public sealed class UsageRows(TableStore tables, TimeProvider time)
             for (int i = 0; i < chunk.Length; i++)
             {
                 TableEntity? stored = rows[i].HasValue ? rows[i].Value : null;
-                plan.Add((Plan(partition, chunk[i], stored), null));
+                plan.Add((Plan(partition, chunk[i], stored, drainId), null));
             }
 
             try
@@ -64,8 +67,14 @@ public sealed class UsageRows(TableStore tables, TimeProvider time)
         }
     }
 
-    private TableTransactionAction Plan(string partition, IGrouping<string, ResolvedUsage> group, TableEntity? stored)
+    private TableTransactionAction? Plan(string partition, IGrouping<string, ResolvedUsage> group, TableEntity? stored, string? drainId)
     {
+        string? drains = ObservationWriter.Remember(stored?.GetString(UsageColumns.Drains), drainId, out bool applied);
+        if (applied)
+        {
+            return null;
+        }
+
         ResolvedUsage first = group.First();
         var row = new TableEntity(partition, group.Key)
         {
@@ -81,6 +90,10 @@ public sealed class UsageRows(TableStore tables, TimeProvider time)
             group.Select(u => u.Usage.LastInvoked).Where(t => t is not null).DefaultIfEmpty().Max(),
             [.. group.SelectMany(u => u.Usage.Callers).Distinct(StringComparer.Ordinal)]);
         total.MergeInto(row, stored);
+        if (drains is not null)
+        {
+            row[UsageColumns.Drains] = drains;
+        }
         if (row.GetDateTimeOffset(AssetColumns.FirstInvoked) is null)
         {
             // Named by a span but not invoked (yet): the window starts when it was first seen.

@@ -11,7 +11,7 @@ namespace ServerlessDiscovery.Engine.Resolution;
 public sealed class ObservationResolver(DeclaredIndexCache indexes, UsageRows usage)
 {
     /// <summary>Writes the usage of resolved observations; returns the unresolved ones, the entity writes made, and what resolved to what.</summary>
-    public async Task<Diversion> DivertAsync(string tenant, IReadOnlyCollection<ObservedAsset> observed, CancellationToken cancellationToken = default)
+    public async Task<Diversion> DivertAsync(string tenant, IReadOnlyCollection<ObservedAsset> observed, string? drainId = null, CancellationToken cancellationToken = default)
     {
         if (observed.Count == 0)
         {
@@ -37,7 +37,7 @@ public sealed class ObservationResolver(DeclaredIndexCache indexes, UsageRows us
 
         return resolved.Count == 0
             ? new Diversion(observed, 0, targets)
-            : new Diversion(unresolved, await usage.AddAsync(tenant, resolved, cancellationToken), targets);
+            : new Diversion(unresolved, await usage.AddAsync(tenant, resolved, drainId, cancellationToken), targets);
     }
 }
 

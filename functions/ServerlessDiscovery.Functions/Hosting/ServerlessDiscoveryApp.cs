@@ -155,6 +155,7 @@ public static partial class ServerlessDiscoveryApp
         });
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<StorageOutageHandler>();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new() { Title = "ServerlessDiscovery API", Version = "v1", Description = "Inventory of an organisation's AI estate: plugin instances, scans, assets, lineage, webhooks and OTLP ingestion." };
@@ -178,7 +179,8 @@ public static partial class ServerlessDiscoveryApp
         // About 100 bytes a remembered span: 100,000 spans keep the attributor near 10 MB, inside the 150 MB working-set bar.
         services.AddSingleton(sp => new TraceAttributor(new TraceAttributorOptions { MaxSpans = 100_000 }, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TenantExtractors>();
-        services.AddSingleton<TraceObservationBuffer>();
+        services.AddSingleton<OtlpAdmission>();
+        services.AddSingleton<ServerlessDiscovery.Storage.Journal.WriteAheadJournal>();
         services.AddSingleton<TraceFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<TraceFlusher>());
         services.AddWebhooks(builder.Configuration, mode);

@@ -3,6 +3,8 @@ using ServerlessDiscovery.Functions.Security;
 using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Otlp.Decoding;
+using ServerlessDiscovery.Storage;
+using ServerlessDiscovery.Storage.Journal;
 using Microsoft.Extensions.Options;
 
 namespace ServerlessDiscovery.Functions.Otlp;
@@ -10,8 +12,10 @@ namespace ServerlessDiscovery.Functions.Otlp;
 /// <summary>
 /// POST /v1/traces and /v1/logs: OTLP/HTTP in protobuf or JSON, optionally gzip. 415 for other content types or
 /// encodings, 413 above Otlp__MaxBodyBytes (after decompression, so a gzip bomb stops at the limit), 400 for bodies
-/// that do not decode, 429/503 with Retry-After under overload, and the OTLP response (with partial_success when some
-/// spans were rejected) otherwise. Accepted requests are aggregated for the next flush and forwarded to webhooks.
+/// that do not decode, 503 with Retry-After under overload or while storage cannot take the data, and the OTLP
+/// response (with partial_success when some spans were rejected) otherwise. The response is sent only once what the
+/// request contributed (its bounded observations) is in the write-ahead journal, so an acknowledged request survives a
+/// crash; <see cref="TraceFlusher"/> drains the journal into the inventory. Accepted requests are forwarded to webhooks.
 /// </summary>
 internal static partial class OtlpEndpoints
 {
@@ -24,10 +28,11 @@ internal static partial class OtlpEndpoints
         string signal,
         HttpContext context,
         TenantExtractors extractors,
-        TraceObservationBuffer buffer,
+        OtlpAdmission admission,
+        WriteAheadJournal journal,
         IOptions<OtlpOptions> options,
         IServiceProvider services,
-        ILogger<TraceObservationBuffer> logger)
+        ILogger<OtlpAdmission> logger)
     {
         if (signal is not ("traces" or "logs"))
         {
@@ -48,7 +53,12 @@ internal static partial class OtlpEndpoints
             return TypedResults.Problem(statusCode: 415, title: "Unsupported content encoding", detail: $"Content-Encoding '{contentEncoding}' is not supported; use gzip or none.");
         }
 
-        if (!buffer.TryEnterRequest(options.Value.MaxConcurrentRequests))
+        if (admission.StorageDown(out int wait))
+        {
+            return StorageUnavailable(context, wait);
+        }
+
+        if (!admission.TryEnter(options.Value.MaxConcurrentRequests))
         {
             context.Response.Headers.RetryAfter = "1";
             return TypedResults.Problem(statusCode: 503, title: "Busy", detail: "Too many OTLP requests are being processed; retry shortly.");
@@ -91,12 +101,22 @@ internal static partial class OtlpEndpoints
                 return TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: "A JSON string in the body is not valid UTF-16 (a lone surrogate escape).");
             }
 
-            TraceAssetExtractor extractor = await extractors.ForTenantAsync(caller.Tenant, context.RequestAborted);
-            TraceExtraction extraction = extractor.Extract(caller.Tenant, spans);
-            if (!buffer.TryAdd(caller.Tenant, extraction))
+            try
             {
-                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(options.Value.FlushInterval.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return TypedResults.Problem(statusCode: 429, title: "Too many new assets", detail: "The buffer of assets waiting to be written is full; retry after the next flush.");
+                TraceAssetExtractor extractor = await extractors.ForTenantAsync(caller.Tenant, context.RequestAborted);
+                TraceExtraction extraction = ObservationBounds.Apply(extractor.Extract(caller.Tenant, spans));
+                if (extraction.Assets.Count > 0 || extraction.Edges.Count > 0)
+                {
+                    using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                    deadline.CancelAfter(JournalTimeout);
+                    await journal.AppendAsync(caller.Tenant, JournalPayload.Encode(extraction), deadline.Token);
+                }
+            }
+            catch (Exception ex) when (StorageFailures.IsOutage(ex, context.RequestAborted))
+            {
+                admission.StorageFailed();
+                LogStorageUnavailable(logger, caller.Tenant, ex.GetType().Name);
+                return StorageUnavailable(context, (int)OtlpAdmission.OutageHold.TotalSeconds);
             }
 
             if (services.GetService<IOtlpForwarder>() is { } forwarder)
@@ -116,8 +136,18 @@ internal static partial class OtlpEndpoints
         }
         finally
         {
-            buffer.ExitRequest();
+            admission.Exit();
         }
+    }
+
+    /// <summary>Longest wait for the journal before the request is answered 503 (storage's own retries included).</summary>
+    private static readonly TimeSpan JournalTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>503 with Retry-After: OTLP exporters retry 429, 502, 503 and 504 after the server's Retry-After (OTLP/HTTP spec, "Retryable response codes").</summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult StorageUnavailable(HttpContext context, int retryAfterSeconds)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: 503, title: "Storage unavailable", detail: "The observations cannot be stored durably right now; retry after the time in Retry-After.");
     }
 
     /// <summary>
@@ -226,6 +256,9 @@ internal static partial class OtlpEndpoints
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge(int limit) =>
         TypedResults.Problem(statusCode: 413, title: "Payload too large", detail: $"The request body is over Otlp__MaxBodyBytes ({limit} bytes) after decompression.");
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "An OTLP request of tenant {Tenant} answered 503: storage cannot take its observations ({ErrorType})")]
+    private static partial void LogStorageUnavailable(ILogger logger, string tenant, string errorType);
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Forwarding an OTLP request of tenant {Tenant} to webhooks failed ({ErrorType}: {Error})")]
     private static partial void LogForwardFailed(ILogger logger, string tenant, string errorType, string error);

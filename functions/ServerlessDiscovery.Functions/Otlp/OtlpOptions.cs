@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace ServerlessDiscovery.Functions.Otlp;
 
-/// <summary>Otlp__*: the OTLP/HTTP receiver's limits and how often trace-derived assets are written.</summary>
+/// <summary>Otlp__*: the OTLP/HTTP receiver's limits and how often the journal is drained into trace-derived assets.</summary>
 public sealed class OtlpOptions
 {
     public const string Section = "Otlp";
@@ -10,10 +10,10 @@ public sealed class OtlpOptions
     /// <summary>Largest request body, after gzip decoding; larger ones get 413.</summary>
     public int MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>How often buffered observations are written: at most one write per asset per interval.</summary>
+    /// <summary>How often journaled observations are drained into the inventory: at most one write per asset per interval.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Distinct assets held between flushes (all tenants); beyond it requests get 429 until the next flush.</summary>
+    /// <summary>Distinct assets one drain of the journal merges in memory (all tenants); the rest waits for the next pass.</summary>
     public int MaxPendingAssets { get; set; } = 50_000;
 
     /// <summary>Requests decoded at once; beyond it requests get 503 with Retry-After.</summary>

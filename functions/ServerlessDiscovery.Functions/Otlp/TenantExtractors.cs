@@ -9,11 +9,13 @@ namespace ServerlessDiscovery.Functions.Otlp;
 /// <summary>
 /// The extractor for a tenant: it applies the service_names filter of the tenant's opentelemetry instance (the one
 /// trace-derived assets are written to), re-read at most every <see cref="RefreshAfter"/>. All extractors share one
-/// attributor, so cross-batch attribution is unaffected.
+/// attributor, so cross-batch attribution is unaffected. When the lookup fails because storage is down, the last known
+/// extractor is kept for <see cref="RetryFailedAfter"/> more, so an outage does not make every request wait on storage.
 /// </summary>
 public sealed class TenantExtractors(TraceAttributor attributor, InstanceStore instances, TimeProvider time)
 {
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan RetryFailedAfter = TimeSpan.FromSeconds(5);
     private readonly TraceAssetExtractor _unfiltered = new(attributor);
     private readonly ConcurrentDictionary<string, (TraceAssetExtractor Extractor, DateTimeOffset Expires)> _byTenant = new(StringComparer.Ordinal);
 
@@ -25,8 +27,19 @@ public sealed class TenantExtractors(TraceAttributor attributor, InstanceStore i
             return cached.Extractor;
         }
 
+        IReadOnlyList<PluginInstance> tenantInstances;
+        try
+        {
+            tenantInstances = await instances.ListAsync(tenant, cancellationToken);
+        }
+        catch (Exception ex) when (cached.Extractor is not null && Storage.StorageFailures.IsOutage(ex, cancellationToken))
+        {
+            _byTenant[tenant] = (cached.Extractor, now + RetryFailedAfter);
+            return cached.Extractor;
+        }
+
         TraceAssetExtractor extractor = _unfiltered;
-        if (TraceFlusher.TraceInstance(await instances.ListAsync(tenant, cancellationToken)) is { } instance
+        if (TraceFlusher.TraceInstance(tenantInstances) is { } instance
             && PluginConfiguration.Validate(new OpenTelemetryPluginType(), instance.Config).Configuration is { } config)
         {
             TraceExtractionOptions options = OpenTelemetryPluginType.ExtractionOptions(config);

@@ -1,17 +1,25 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Plugins;
+using ServerlessDiscovery.Storage.Journal;
 
 namespace ServerlessDiscovery.Functions.Otlp;
 
 /// <summary>
-/// Writes the buffered trace observations every Otlp__FlushInterval (and once more at shutdown) into the tenant's
-/// opentelemetry instance, creating one named "otlp" if the tenant has none. A failed flush puts its data back.
+/// Drains the OTLP write-ahead journal every Otlp__FlushInterval (at start-up too, for what a previous process left,
+/// and once more at shutdown): claims the rows any host journaled, merges them per tenant into one write per distinct
+/// asset and applies them through <see cref="ObservationWriter"/> into the tenant's opentelemetry instance (creating one
+/// named "otlp" if the tenant has none), then deletes them. A tenant whose write fails keeps its rows for a later drain
+/// (its claim runs out after <see cref="Lease"/>) without holding back any other tenant; a row that cannot be read, or
+/// has failed <see cref="MaxAttempts"/> times, is quarantined.
 /// </summary>
 public sealed partial class TraceFlusher(
-    TraceObservationBuffer buffer,
+    WriteAheadJournal journal,
+    QuarantineStore quarantine,
     ObservationWriter writer,
     InstanceStore instances,
     OutboxRelay relay,
@@ -21,29 +29,51 @@ public sealed partial class TraceFlusher(
 {
     public const string PluginTypeId = "opentelemetry";
     public const string DefaultInstanceId = "otlp";
+
+    /// <summary>
+    /// How long a drain holds the rows it claimed: two flush intervals, at least 5 s. A host that dies mid-drain loses
+    /// them to another after this; a drain that overruns it is harmless (the rows' drain id makes the re-application a no-op).
+    /// </summary>
+    public TimeSpan Lease => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(5).Ticks, options.Value.FlushInterval.Ticks * 2));
+
+    /// <summary>Claims of one journal row before it is quarantined.</summary>
+    public const int MaxAttempts = 10;
+
+    private const int ClaimBytes = 4 * 1024 * 1024;
+    private const int MaxPasses = 8;
+    private const int MaxRowsPerPass = 5_000;
+    private static readonly Meter Meter = new("ServerlessDiscovery.Otlp");
+    private static readonly Counter<long> QuarantinedRows = Meter.CreateCounter<long>("sd.otlp.journal.quarantined", description: "OTLP journal rows set aside unread or after repeated failures");
     private readonly SemaphoreSlim _flushing = new(1, 1);
 
-    /// <summary>Writes everything buffered now; returns the entity writes made.</summary>
+    /// <summary>Drains the journal now; returns the entity writes made.</summary>
     public async Task<int> FlushAsync(CancellationToken cancellationToken = default)
     {
         await _flushing.WaitAsync(cancellationToken);
         try
         {
             int writes = 0;
-            foreach ((string tenant, (IReadOnlyList<ObservedAsset> assets, IReadOnlyList<DiscoveredEdge> edges)) in buffer.Drain())
+            for (int pass = 0; pass < MaxPasses; pass++)
             {
+                Dictionary<(string Tenant, string Drain), Drain> drains;
                 try
                 {
-                    string instanceId = await ResolveInstanceAsync(tenant, cancellationToken);
-                    int written = await writer.ApplyAsync(tenant, instanceId, assets, edges, cancellationToken);
-                    writes += written;
-                    LogFlushed(logger, tenant, assets.Count, edges.Count, written);
-                    await relay.RelayAsync(tenant, instanceId, cancellationToken);
+                    drains = await ClaimAsync($"{time.GetUtcNow().UtcTicks:D19}-{Guid.NewGuid():N}", cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    buffer.Restore(tenant, assets, edges);
-                    LogFlushFailed(logger, tenant, assets.Count, ex.GetType().Name, ex.Message);
+                    LogClaimFailed(logger, ex.GetType().Name, ex.Message);
+                    break;
+                }
+
+                if (drains.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (((string tenant, string drainId), Drain drain) in drains)
+                {
+                    writes += await ApplyAsync(tenant, drainId, drain, cancellationToken);
                 }
             }
 
@@ -55,8 +85,85 @@ public sealed partial class TraceFlusher(
         }
     }
 
+    private async Task<Dictionary<(string Tenant, string Drain), Drain>> ClaimAsync(string drainId, CancellationToken cancellationToken)
+    {
+        var drains = new Dictionary<(string, string), Drain>();
+        int assets = 0, rows = 0;
+        // Bounded per pass (distinct assets and rows), so a pass ends under sustained load and memory stays flat.
+        while (assets < options.Value.MaxPendingAssets && rows < MaxRowsPerPass)
+        {
+            IReadOnlyList<JournalEntry> entries = await journal.ClaimAsync(drainId, Lease, ClaimBytes, cancellationToken);
+            if (entries.Count == 0)
+            {
+                break;
+            }
+
+            rows += entries.Count;
+
+            foreach (JournalEntry entry in entries)
+            {
+                if (entry.Attempts > MaxAttempts)
+                {
+                    await QuarantineAsync(entry, $"not applied after {MaxAttempts} attempts", cancellationToken);
+                    continue;
+                }
+
+                if (!drains.TryGetValue((entry.Tenant, entry.DrainId), out Drain? drain))
+                {
+                    drains[(entry.Tenant, entry.DrainId)] = drain = new Drain();
+                }
+
+                int before = drain.Aggregate.AssetCount;
+                try
+                {
+                    JournalPayload.Decode(entry.Payload, drain.Aggregate);
+                }
+                catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NullReferenceException or ArgumentException)
+                {
+                    await QuarantineAsync(entry, $"unreadable journal payload ({ex.GetType().Name})", cancellationToken);
+                    continue;
+                }
+
+                drain.Entries.Add(entry with { Payload = [] });
+                assets += drain.Aggregate.AssetCount - before;
+            }
+        }
+
+        return drains;
+    }
+
+    private async Task<int> ApplyAsync(string tenant, string drainId, Drain drain, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ObservedAsset> assets = drain.Aggregate.Assets();
+        IReadOnlyList<DiscoveredEdge> edges = drain.Aggregate.Edges();
+        try
+        {
+            string instanceId = await ResolveInstanceAsync(tenant, cancellationToken);
+            int written = await writer.ApplyAsync(tenant, instanceId, assets, edges, drainId, cancellationToken);
+            await journal.CompleteAsync(drain.Entries, cancellationToken);
+            LogFlushed(logger, tenant, assets.Count, edges.Count, written);
+            await relay.RelayAsync(tenant, instanceId, cancellationToken);
+            return written;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogFlushFailed(logger, tenant, assets.Count, ex.GetType().Name, ex.Message);
+            return 0;
+        }
+    }
+
+    private async Task QuarantineAsync(JournalEntry entry, string reason, CancellationToken cancellationToken)
+    {
+        await quarantine.AddAsync(entry.Tenant, "otlp-journal-row", entry.RowKey, reason, cancellationToken);
+        await journal.CompleteAsync([entry], cancellationToken);
+        QuarantinedRows.Add(1);
+        LogRowQuarantined(logger, entry.Tenant, entry.RowKey, reason);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // What a previous process journaled but did not apply is drained first.
+        await FlushAsync(CancellationToken.None);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -75,10 +182,8 @@ public sealed partial class TraceFlusher(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (buffer.PendingAssets > 0)
-        {
-            await FlushAsync(cancellationToken);
-        }
+        // Best effort: what is not drained now stays in the journal for the next drain on any host.
+        await FlushAsync(cancellationToken);
     }
 
     public override void Dispose()
@@ -115,6 +220,20 @@ public sealed partial class TraceFlusher(
     [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Flushed tenant {Tenant}: {Assets} assets and {Edges} edges observed, {Writes} entity writes")]
     private static partial void LogFlushed(ILogger logger, string tenant, int assets, int edges, int writes);
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Writing {Count} trace-derived assets of tenant {Tenant} failed ({ErrorType}: {Error}); they are kept for the next flush")]
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Writing {Count} trace-derived assets of tenant {Tenant} failed ({ErrorType}: {Error}); they stay in the journal for a later drain")]
     private static partial void LogFlushFailed(ILogger logger, string tenant, int count, string errorType, string error);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Claiming OTLP journal rows failed ({ErrorType}: {Error}); the next drain tries again")]
+    private static partial void LogClaimFailed(ILogger logger, string errorType, string error);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Quarantined OTLP journal row {RowKey} of tenant {Tenant}: {Reason}")]
+    private static partial void LogRowQuarantined(ILogger logger, string tenant, string rowKey, string reason);
+
+    /// <summary>The journal rows of one tenant under one drain id, merged.</summary>
+    private sealed class Drain
+    {
+        public ObservationAggregate Aggregate { get; } = new();
+
+        public List<JournalEntry> Entries { get; } = [];
+    }
 }

@@ -1,55 +1,51 @@
 using System.Buffers.Binary;
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 
 namespace ServerlessDiscovery.Otlp.Decoding;
 
 /// <summary>
-/// The OTLP JSON encoding (application/json): trace and span ids as hex strings, lowerCamelCase field names (proto
-/// names accepted too), 64-bit integers as strings or numbers, enums as integers or names.
+/// The OTLP JSON encoding (application/json), read in one forward pass with <see cref="Utf8JsonReader"/> (no document
+/// is built): trace and span ids as hex strings (base64 tolerated), lowerCamelCase field names (proto names accepted
+/// too), 64-bit integers as strings or numbers, enums as integers or names, fields in any order. Only the attributes
+/// discovery knows (<see cref="SpanAttributeKeys"/>) are kept; every other value is still checked, as the protobuf
+/// decoder checks it.
 /// </summary>
 internal static class OtlpJsonDecoder
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+    private static readonly FrozenDictionary<string, SpanAttribute>.AlternateLookup<ReadOnlySpan<char>> KnownKeys =
+        SpanAttributeKeys.ByKey.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public static OtlpTraceBatch DecodeTraces(ReadOnlyMemory<byte> body)
     {
-        using JsonDocument document = Parse(body);
         var spans = new List<OtlpSpan>();
         var rejections = new Rejections();
-        foreach (JsonElement resourceSpans in Array(RootArray(document, "resourceSpans", "resource_spans"), "resourceSpans"))
+        var reader = new Utf8JsonReader(body.Span, ReaderOptions);
+        try
         {
-            Object(resourceSpans, "resourceSpans[]");
-            AttributeSet resource = AttributeSet.Empty;
-            JsonElement scopes = default;
-            foreach (JsonProperty p in resourceSpans.EnumerateObject())
+            StartRoot(ref reader);
+            while (NextProperty(ref reader))
             {
-                switch (p.Name)
+                if (Is(ref reader, "resourceSpans"u8, "resource_spans"u8))
                 {
-                    case "resource":
-                        resource = ResourceAttributes(p.Value);
-                        break;
-                    case "scopeSpans" or "scope_spans":
-                        scopes = p.Value;
-                        break;
+                    for (bool more = StartArray(ref reader, "resourceSpans"); more && NextItem(ref reader);)
+                    {
+                        ResourceSpans(ref reader, spans, ref rejections);
+                    }
+                }
+                else
+                {
+                    reader.Skip();
                 }
             }
 
-            foreach (JsonElement scopeSpans in Array(scopes, "scopeSpans"))
-            {
-                Object(scopeSpans, "scopeSpans[]");
-                foreach (JsonElement span in Array(Property(scopeSpans, "spans", "spans"), "spans"))
-                {
-                    if (DecodeSpan(span, resource, out string? problem) is { } decoded)
-                    {
-                        spans.Add(decoded);
-                    }
-                    else
-                    {
-                        rejections.Add(problem!);
-                    }
-                }
-            }
+            EndRoot(ref reader);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            throw Malformed(ex);
         }
 
         return new OtlpTraceBatch(spans, rejections.Count, rejections.Message);
@@ -57,74 +53,182 @@ internal static class OtlpJsonDecoder
 
     public static OtlpLogBatch DecodeLogs(ReadOnlyMemory<byte> body)
     {
-        using JsonDocument document = Parse(body);
         var records = new List<OtlpLogRecord>();
         var rejections = new Rejections();
-        foreach (JsonElement resourceLogs in Array(RootArray(document, "resourceLogs", "resource_logs"), "resourceLogs"))
+        var reader = new Utf8JsonReader(body.Span, ReaderOptions);
+        try
         {
-            Object(resourceLogs, "resourceLogs[]");
-            AttributeSet resource = Property(resourceLogs, "resource", "resource") is { ValueKind: not JsonValueKind.Undefined } r ? ResourceAttributes(r) : AttributeSet.Empty;
-            foreach (JsonElement scopeLogs in Array(Property(resourceLogs, "scopeLogs", "scope_logs"), "scopeLogs"))
+            StartRoot(ref reader);
+            while (NextProperty(ref reader))
             {
-                Object(scopeLogs, "scopeLogs[]");
-                foreach (JsonElement record in Array(Property(scopeLogs, "logRecords", "log_records"), "logRecords"))
+                if (Is(ref reader, "resourceLogs"u8, "resource_logs"u8))
                 {
-                    if (DecodeLogRecord(record, resource, out string? problem) is { } decoded)
+                    for (bool more = StartArray(ref reader, "resourceLogs"); more && NextItem(ref reader);)
                     {
-                        records.Add(decoded);
-                    }
-                    else
-                    {
-                        rejections.Add(problem!);
+                        ResourceLogs(ref reader, records, ref rejections);
                     }
                 }
+                else
+                {
+                    reader.Skip();
+                }
             }
+
+            EndRoot(ref reader);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            throw Malformed(ex);
         }
 
         return new OtlpLogBatch(records, rejections.Count, rejections.Message);
     }
 
-    private static OtlpSpan? DecodeSpan(JsonElement span, AttributeSet resource, out string? problem)
+    private static void ResourceSpans(ref Utf8JsonReader reader, List<OtlpSpan> spans, ref Rejections rejections)
     {
-        Object(span, "spans[]");
-        string? traceId = null, spanId = null, parentId = null, name = null, statusMessage = null;
+        RequireObject(ref reader, "resourceSpans[]");
+        // Filled when "resource" is read, which may come after the spans: each span falls back to it.
+        var resource = new AttributeSet(null);
+        while (NextProperty(ref reader))
+        {
+            if (Is(ref reader, "resource"u8, "resource"u8))
+            {
+                Resource(ref reader, resource);
+            }
+            else if (Is(ref reader, "scopeSpans"u8, "scope_spans"u8))
+            {
+                for (bool more = StartArray(ref reader, "scopeSpans"); more && NextItem(ref reader);)
+                {
+                    RequireObject(ref reader, "scopeSpans[]");
+                    while (NextProperty(ref reader))
+                    {
+                        if (Is(ref reader, "spans"u8, "spans"u8))
+                        {
+                            for (bool any = StartArray(ref reader, "spans"); any && NextItem(ref reader);)
+                            {
+                                if (Span(ref reader, resource, out string? problem) is { } span)
+                                {
+                                    spans.Add(span);
+                                }
+                                else
+                                {
+                                    rejections.Add(problem!);
+                                }
+                            }
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ResourceLogs(ref Utf8JsonReader reader, List<OtlpLogRecord> records, ref Rejections rejections)
+    {
+        RequireObject(ref reader, "resourceLogs[]");
+        var resource = new AttributeSet(null);
+        while (NextProperty(ref reader))
+        {
+            if (Is(ref reader, "resource"u8, "resource"u8))
+            {
+                Resource(ref reader, resource);
+            }
+            else if (Is(ref reader, "scopeLogs"u8, "scope_logs"u8))
+            {
+                for (bool more = StartArray(ref reader, "scopeLogs"); more && NextItem(ref reader);)
+                {
+                    RequireObject(ref reader, "scopeLogs[]");
+                    while (NextProperty(ref reader))
+                    {
+                        if (Is(ref reader, "logRecords"u8, "log_records"u8))
+                        {
+                            for (bool any = StartArray(ref reader, "logRecords"); any && NextItem(ref reader);)
+                            {
+                                if (LogRecord(ref reader, resource, out string? problem) is { } record)
+                                {
+                                    records.Add(record);
+                                }
+                                else
+                                {
+                                    rejections.Add(problem!);
+                                }
+                            }
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void Resource(ref Utf8JsonReader reader, AttributeSet into)
+    {
+        reader.Read();
+        RequireObject(ref reader, "resource");
+        while (NextProperty(ref reader))
+        {
+            if (Is(ref reader, "attributes"u8, "attributes"u8))
+            {
+                Attributes(ref reader, into);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static OtlpSpan? Span(ref Utf8JsonReader reader, AttributeSet resource, out string? problem)
+    {
+        RequireObject(ref reader, "spans[]");
+        Span<byte> traceBytes = stackalloc byte[16], spanBytes = stackalloc byte[16], parentBytes = stackalloc byte[16];
+        int traceLength = 0, spanLength = 0, parentLength = 0;
+        string? name = null, statusMessage = null;
         ulong start = 0, end = 0;
         OtlpSpanKind kind = OtlpSpanKind.Unspecified;
         OtlpStatusCode status = OtlpStatusCode.Unset;
         var attributes = new AttributeSet(resource);
-        foreach (JsonProperty p in span.EnumerateObject())
+        while (NextProperty(ref reader))
         {
-            switch (p.Name)
+            if (Is(ref reader, "traceId"u8, "trace_id"u8)) { traceLength = Id(ref reader, traceBytes, "traceId"); }
+            else if (Is(ref reader, "spanId"u8, "span_id"u8)) { spanLength = Id(ref reader, spanBytes, "spanId"); }
+            else if (Is(ref reader, "parentSpanId"u8, "parent_span_id"u8)) { parentLength = Id(ref reader, parentBytes, "parentSpanId"); }
+            else if (Is(ref reader, "name"u8, "name"u8)) { name = String(ref reader, "name"); }
+            else if (Is(ref reader, "kind"u8, "kind"u8)) { kind = (OtlpSpanKind)Enumeration(ref reader, "kind", "SPAN_KIND_", typeof(OtlpSpanKind)); }
+            else if (Is(ref reader, "startTimeUnixNano"u8, "start_time_unix_nano"u8)) { start = UInt64(ref reader, "startTimeUnixNano"); }
+            else if (Is(ref reader, "endTimeUnixNano"u8, "end_time_unix_nano"u8)) { end = UInt64(ref reader, "endTimeUnixNano"); }
+            else if (Is(ref reader, "attributes"u8, "attributes"u8)) { Attributes(ref reader, attributes); }
+            else if (Is(ref reader, "status"u8, "status"u8))
             {
-                case "traceId" or "trace_id": traceId = String(p.Value, "traceId"); break;
-                case "spanId" or "span_id": spanId = String(p.Value, "spanId"); break;
-                case "parentSpanId" or "parent_span_id": parentId = String(p.Value, "parentSpanId"); break;
-                case "name": name = String(p.Value, "name"); break;
-                case "kind": kind = (OtlpSpanKind)Enumeration(p.Value, "kind", "SPAN_KIND_", typeof(OtlpSpanKind)); break;
-                case "startTimeUnixNano" or "start_time_unix_nano": start = UInt64(p.Value, "startTimeUnixNano"); break;
-                case "endTimeUnixNano" or "end_time_unix_nano": end = UInt64(p.Value, "endTimeUnixNano"); break;
-                case "attributes": ReadAttributes(p.Value, attributes); break;
-                case "status":
-                    Object(p.Value, "status");
-                    foreach (JsonProperty s in p.Value.EnumerateObject())
-                    {
-                        if (s.Name == "code")
-                        {
-                            status = (OtlpStatusCode)Enumeration(s.Value, "status.code", "STATUS_CODE_", typeof(OtlpStatusCode));
-                        }
-                        else if (s.Name == "message")
-                        {
-                            statusMessage = String(s.Value, "status.message");
-                        }
-                    }
-
-                    break;
+                reader.Read();
+                RequireObject(ref reader, "status");
+                while (NextProperty(ref reader))
+                {
+                    if (Is(ref reader, "code"u8, "code"u8)) { status = (OtlpStatusCode)Enumeration(ref reader, "status.code", "STATUS_CODE_", typeof(OtlpStatusCode)); }
+                    else if (Is(ref reader, "message"u8, "message"u8)) { statusMessage = String(ref reader, "status.message"); }
+                    else { reader.Skip(); }
+                }
             }
+            else { reader.Skip(); }
         }
 
-        (int traceLength, UInt128 trace) = HexId128(traceId);
-        (int spanLength, ulong id) = HexId64(spanId);
-        (int parentLength, ulong parent) = HexId64(parentId);
+        UInt128 trace = traceLength == 16 ? BinaryPrimitives.ReadUInt128BigEndian(traceBytes) : UInt128.Zero;
+        ulong id = spanLength == 8 ? BinaryPrimitives.ReadUInt64BigEndian(spanBytes) : 0;
+        ulong parent = parentLength == 8 ? BinaryPrimitives.ReadUInt64BigEndian(parentBytes) : 0;
         problem = OtlpIds.SpanIdProblem(traceLength, trace, spanLength, id, parentLength);
         if (problem is not null)
         {
@@ -146,30 +250,28 @@ internal static class OtlpJsonDecoder
         };
     }
 
-    private static OtlpLogRecord? DecodeLogRecord(JsonElement record, AttributeSet resource, out string? problem)
+    private static OtlpLogRecord? LogRecord(ref Utf8JsonReader reader, AttributeSet resource, out string? problem)
     {
-        Object(record, "logRecords[]");
-        string? traceId = null, spanId = null, eventName = null;
+        RequireObject(ref reader, "logRecords[]");
+        Span<byte> traceBytes = stackalloc byte[16], spanBytes = stackalloc byte[16];
+        int traceLength = 0, spanLength = 0;
+        string? eventName = null;
         ulong time = 0, observed = 0;
         int severity = 0;
         var attributes = new AttributeSet(resource);
-        foreach (JsonProperty p in record.EnumerateObject())
+        while (NextProperty(ref reader))
         {
-            switch (p.Name)
-            {
-                case "traceId" or "trace_id": traceId = String(p.Value, "traceId"); break;
-                case "spanId" or "span_id": spanId = String(p.Value, "spanId"); break;
-                case "eventName" or "event_name": eventName = String(p.Value, "eventName"); break;
-                case "timeUnixNano" or "time_unix_nano": time = UInt64(p.Value, "timeUnixNano"); break;
-                case "observedTimeUnixNano" or "observed_time_unix_nano": observed = UInt64(p.Value, "observedTimeUnixNano"); break;
-                case "severityNumber" or "severity_number": severity = Enumeration(p.Value, "severityNumber", "SEVERITY_NUMBER_", null); break;
-                case "attributes": ReadAttributes(p.Value, attributes); break;
-                case "body": AnyValue(p.Value, "body"); break;
-            }
+            if (Is(ref reader, "traceId"u8, "trace_id"u8)) { traceLength = Id(ref reader, traceBytes, "traceId"); }
+            else if (Is(ref reader, "spanId"u8, "span_id"u8)) { spanLength = Id(ref reader, spanBytes, "spanId"); }
+            else if (Is(ref reader, "eventName"u8, "event_name"u8)) { eventName = String(ref reader, "eventName"); }
+            else if (Is(ref reader, "timeUnixNano"u8, "time_unix_nano"u8)) { time = UInt64(ref reader, "timeUnixNano"); }
+            else if (Is(ref reader, "observedTimeUnixNano"u8, "observed_time_unix_nano"u8)) { observed = UInt64(ref reader, "observedTimeUnixNano"); }
+            else if (Is(ref reader, "severityNumber"u8, "severity_number"u8)) { severity = Enumeration(ref reader, "severityNumber", "SEVERITY_NUMBER_", null); }
+            else if (Is(ref reader, "attributes"u8, "attributes"u8)) { Attributes(ref reader, attributes); }
+            else if (Is(ref reader, "body"u8, "body"u8)) { reader.Read(); AnyValue(ref reader, "body", keep: false); }
+            else { reader.Skip(); }
         }
 
-        (int traceLength, UInt128 trace) = HexId128(traceId);
-        (int spanLength, ulong id) = HexId64(spanId);
         problem = OtlpIds.LogIdProblem(traceLength, spanLength);
         if (problem is not null)
         {
@@ -178,8 +280,8 @@ internal static class OtlpJsonDecoder
 
         return new OtlpLogRecord
         {
-            TraceId = trace,
-            SpanId = id,
+            TraceId = traceLength == 16 ? BinaryPrimitives.ReadUInt128BigEndian(traceBytes) : UInt128.Zero,
+            SpanId = spanLength == 8 ? BinaryPrimitives.ReadUInt64BigEndian(spanBytes) : 0,
             TimeUnixNano = time != 0 ? time : observed,
             SeverityNumber = severity,
             EventName = string.IsNullOrEmpty(eventName) ? null : eventName,
@@ -187,184 +289,229 @@ internal static class OtlpJsonDecoder
         };
     }
 
-    private static JsonDocument Parse(ReadOnlyMemory<byte> body)
+    /// <summary>Reads the "attributes" array (the reader is on its property name) into <paramref name="into"/>: known keys only.</summary>
+    private static void Attributes(ref Utf8JsonReader reader, AttributeSet into)
     {
-        try
+        for (bool more = StartArray(ref reader, "attributes"); more && NextItem(ref reader);)
         {
-            return JsonDocument.Parse(body, DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new OtlpFormatException($"The body is not valid JSON: {ex.Message}", ex);
-        }
-    }
-
-    private static JsonElement RootArray(JsonDocument document, string camel, string snake)
-    {
-        Object(document.RootElement, "the request");
-        return Property(document.RootElement, camel, snake);
-    }
-
-    private static AttributeSet ResourceAttributes(JsonElement resource)
-    {
-        Object(resource, "resource");
-        var set = new AttributeSet(null);
-        if (Property(resource, "attributes", "attributes") is { ValueKind: not JsonValueKind.Undefined } attributes)
-        {
-            ReadAttributes(attributes, set);
-        }
-
-        return set;
-    }
-
-    private static void ReadAttributes(JsonElement attributes, AttributeSet into)
-    {
-        foreach (JsonElement kv in Array(attributes, "attributes"))
-        {
-            (string key, AttributeValue? value) = KeyValue(kv, "attributes[]");
-            if (value is { } scalar && SpanAttributeKeys.ByKey.TryGetValue(key, out SpanAttribute known))
+            (SpanAttribute? key, AttributeValue? value) = KeyValue(ref reader, "attributes[]", keepKnown: true);
+            if (key is { } known && value is { } scalar)
             {
                 into.Set(known, scalar);
             }
         }
     }
 
-    private static (string Key, AttributeValue? Value) KeyValue(JsonElement kv, string path)
+    /// <summary>A KeyValue object (the reader on its start): the known attribute it names, if any, and its scalar value.</summary>
+    private static (SpanAttribute? Key, AttributeValue? Value) KeyValue(ref Utf8JsonReader reader, string path, bool keepKnown)
     {
-        Object(kv, path);
-        string? key = null;
+        RequireObject(ref reader, path);
+        bool hasKey = false;
+        SpanAttribute? known = null;
         AttributeValue? value = null;
-        foreach (JsonProperty p in kv.EnumerateObject())
+        while (NextProperty(ref reader))
         {
-            if (p.Name == "key")
+            if (reader.ValueTextEquals("key"u8))
             {
-                key = String(p.Value, path + ".key");
+                reader.Read();
+                hasKey = reader.TokenType != JsonTokenType.Null;
+                known = !hasKey ? null : keepKnown ? KnownKey(ref reader, path + ".key") : SkipString(ref reader, path + ".key");
             }
-            else if (p.Name == "value")
+            else if (reader.ValueTextEquals("value"u8))
             {
-                value = AnyValue(p.Value, path + ".value");
+                reader.Read();
+                // The value is kept only for a known key (or when the key has not been read yet: fields come in any order).
+                value = AnyValue(ref reader, path + ".value", keep: keepKnown && (!hasKey || known is not null));
+            }
+            else
+            {
+                reader.Skip();
             }
         }
 
-        return (key ?? throw new OtlpFormatException($"{path} has no 'key'."), value);
+        if (!hasKey)
+        {
+            throw new OtlpFormatException($"{path} has no 'key'.");
+        }
+
+        return (known, value);
     }
 
-    /// <summary>Decodes (and so validates) an AnyValue of any kind; returns it when it is a scalar.</summary>
-    private static AttributeValue? AnyValue(JsonElement value, string path)
+    private static SpanAttribute? KnownKey(ref Utf8JsonReader reader, string path)
     {
-        if (value.ValueKind == JsonValueKind.Null)
+        RequireString(ref reader, path);
+        int length = reader.ValueSpan.Length;
+        if (length > 128)
+        {
+            return null; // Longer than any known key (escapes only make the text shorter).
+        }
+
+        Span<char> key = stackalloc char[128];
+        int written = reader.CopyString(key);
+        return KnownKeys.TryGetValue(key[..written], out SpanAttribute attribute) ? attribute : null;
+    }
+
+    private static SpanAttribute? SkipString(ref Utf8JsonReader reader, string path)
+    {
+        RequireString(ref reader, path);
+        return null;
+    }
+
+    /// <summary>Checks an AnyValue of any kind (the reader on its first token); returns it when it is a scalar and <paramref name="keep"/>.</summary>
+    private static AttributeValue? AnyValue(ref Utf8JsonReader reader, string path, bool keep)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
         }
 
-        Object(value, path);
+        RequireObject(ref reader, path);
         AttributeValue? scalar = null;
-        foreach (JsonProperty p in value.EnumerateObject())
+        while (NextProperty(ref reader))
         {
-            switch (p.Name)
+            if (Is(ref reader, "stringValue"u8, "string_value"u8))
             {
-                case "stringValue" or "string_value":
-                    scalar = AttributeValue.FromText(String(p.Value, path + ".stringValue") ?? string.Empty);
-                    break;
-                case "boolValue" or "bool_value":
-                    scalar = p.Value.ValueKind switch
-                    {
-                        JsonValueKind.True => AttributeValue.FromText("true"),
-                        JsonValueKind.False => AttributeValue.FromText("false"),
-                        _ => throw new OtlpFormatException($"{path}.boolValue must be true or false."),
-                    };
-                    break;
-                case "intValue" or "int_value":
-                    scalar = AttributeValue.FromInteger(Int64(p.Value, path + ".intValue"));
-                    break;
-                case "doubleValue" or "double_value":
-                    scalar = AttributeValue.FromText(Double(p.Value, path + ".doubleValue").ToString("R", CultureInfo.InvariantCulture));
-                    break;
-                case "bytesValue" or "bytes_value":
-                    string base64 = String(p.Value, path + ".bytesValue") ?? string.Empty;
-                    if (!IsBase64(base64))
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    scalar = keep ? AttributeValue.FromText(string.Empty) : null;
+                }
+                else
+                {
+                    RequireString(ref reader, path + ".stringValue");
+                    scalar = keep ? AttributeValue.FromText(reader.GetString()!) : null;
+                }
+            }
+            else if (Is(ref reader, "boolValue"u8, "bool_value"u8))
+            {
+                reader.Read();
+                scalar = reader.TokenType switch
+                {
+                    JsonTokenType.True => AttributeValue.FromText("true"),
+                    JsonTokenType.False => AttributeValue.FromText("false"),
+                    _ => throw new OtlpFormatException($"{path}.boolValue must be true or false."),
+                };
+            }
+            else if (Is(ref reader, "intValue"u8, "int_value"u8))
+            {
+                reader.Read();
+                scalar = AttributeValue.FromInteger(Int64(ref reader, path + ".intValue"));
+            }
+            else if (Is(ref reader, "doubleValue"u8, "double_value"u8))
+            {
+                reader.Read();
+                double d = Double(ref reader, path + ".doubleValue");
+                scalar = keep ? AttributeValue.FromText(d.ToString("R", CultureInfo.InvariantCulture)) : null;
+            }
+            else if (Is(ref reader, "bytesValue"u8, "bytes_value"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Null)
+                {
+                    RequireString(ref reader, path + ".bytesValue");
+                    if (!IsBase64(ref reader))
                     {
                         throw new OtlpFormatException($"{path}.bytesValue is not base64.");
                     }
-
-                    break;
-                case "arrayValue" or "array_value":
-                    Object(p.Value, path + ".arrayValue");
-                    foreach (JsonElement item in Array(Property(p.Value, "values", "values"), path + ".arrayValue.values"))
+                }
+            }
+            else if (Is(ref reader, "arrayValue"u8, "array_value"u8) || Is(ref reader, "kvlistValue"u8, "kvlist_value"u8))
+            {
+                bool list = Is(ref reader, "kvlistValue"u8, "kvlist_value"u8);
+                string inner = path + (list ? ".kvlistValue" : ".arrayValue");
+                reader.Read();
+                RequireObject(ref reader, inner);
+                while (NextProperty(ref reader))
+                {
+                    if (reader.ValueTextEquals("values"u8))
                     {
-                        AnyValue(item, path + ".arrayValue.values[]");
+                        for (bool more = StartArray(ref reader, inner + ".values"); more && NextItem(ref reader);)
+                        {
+                            if (list)
+                            {
+                                KeyValue(ref reader, inner + ".values[]", keepKnown: false);
+                            }
+                            else
+                            {
+                                AnyValue(ref reader, inner + ".values[]", keep: false);
+                            }
+                        }
                     }
-
-                    break;
-                case "kvlistValue" or "kvlist_value":
-                    Object(p.Value, path + ".kvlistValue");
-                    foreach (JsonElement item in Array(Property(p.Value, "values", "values"), path + ".kvlistValue.values"))
+                    else
                     {
-                        KeyValue(item, path + ".kvlistValue.values[]");
+                        reader.Skip();
                     }
-
-                    break;
+                }
+            }
+            else
+            {
+                reader.Skip();
             }
         }
 
         return scalar;
     }
 
-    private static bool IsBase64(string text)
+    private static bool IsBase64(ref Utf8JsonReader reader)
     {
-        if (text.Length == 0)
+        if (!reader.ValueIsEscaped)
         {
-            return true;
+            return System.Buffers.Text.Base64.IsValid(reader.ValueSpan);
         }
 
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(text.Length);
-        try
-        {
-            return Convert.TryFromBase64String(text, buffer, out _);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
+        string text = reader.GetString()!;
+        return System.Buffers.Text.Base64.IsValid(text);
     }
 
-    private static JsonElement Property(JsonElement obj, string camel, string snake)
+    /// <summary>Decodes an id (hex, or base64 as some exporters send the protobuf JSON default) into <paramref name="bytes"/>; returns its byte length, -1 when it is neither.</summary>
+    private static int Id(ref Utf8JsonReader reader, scoped Span<byte> bytes, string path)
     {
-        if (obj.TryGetProperty(camel, out JsonElement value) || (snake != camel && obj.TryGetProperty(snake, out value)))
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
         {
-            return value;
+            return 0;
         }
 
-        return default;
-    }
-
-    private static void Object(JsonElement element, string path)
-    {
-        if (element.ValueKind != JsonValueKind.Object)
+        RequireString(ref reader, path);
+        if (reader.ValueSpan.Length > 64)
         {
-            throw new OtlpFormatException($"{path} must be a JSON object, not {element.ValueKind}.");
+            return -1;
         }
+
+        Span<char> text = stackalloc char[64];
+        int length = reader.CopyString(text);
+        text = text[..length];
+        if (length == 0)
+        {
+            return 0;
+        }
+
+        if (length % 2 == 0 && length <= 32 && Convert.FromHexString(text, bytes, out _, out int written) == System.Buffers.OperationStatus.Done)
+        {
+            return written;
+        }
+
+        return length is 12 or 24 && Convert.TryFromBase64Chars(text, bytes, out written) ? written : -1;
     }
 
-    /// <summary>A repeated field: an array, or absent/null for none.</summary>
-    private static JsonElement.ArrayEnumerator Array(JsonElement element, string path) => element.ValueKind switch
+    private static string? String(ref Utf8JsonReader reader, string path)
     {
-        JsonValueKind.Array => element.EnumerateArray(),
-        JsonValueKind.Undefined or JsonValueKind.Null => default,
-        _ => throw new OtlpFormatException($"{path} must be a JSON array, not {element.ValueKind}."),
-    };
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
 
-    private static string? String(JsonElement element, string path) => element.ValueKind switch
-    {
-        JsonValueKind.String => element.GetString(),
-        JsonValueKind.Null => null,
-        _ => throw new OtlpFormatException($"{path} must be a string, not {element.ValueKind}."),
-    };
+        RequireString(ref reader, path);
+        return reader.GetString();
+    }
 
-    private static ulong UInt64(JsonElement element, string path)
+    private static ulong UInt64(ref Utf8JsonReader reader, string path)
     {
-        if ((element.ValueKind == JsonValueKind.Number && element.TryGetUInt64(out ulong n))
-            || (element.ValueKind == JsonValueKind.String && ulong.TryParse(element.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out n)))
+        reader.Read();
+        if ((reader.TokenType == JsonTokenType.Number && reader.TryGetUInt64(out ulong n))
+            || (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && ulong.TryParse(reader.ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out n))
+            || (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped && ulong.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out n)))
         {
             return n;
         }
@@ -372,10 +519,11 @@ internal static class OtlpJsonDecoder
         throw new OtlpFormatException($"{path} must be an unsigned 64-bit integer (number or decimal string).");
     }
 
-    private static long Int64(JsonElement element, string path)
+    private static long Int64(ref Utf8JsonReader reader, string path)
     {
-        if ((element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out long n))
-            || (element.ValueKind == JsonValueKind.String && long.TryParse(element.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n)))
+        if ((reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long n))
+            || (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && long.TryParse(reader.ValueSpan, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n))
+            || (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped && long.TryParse(reader.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n)))
         {
             return n;
         }
@@ -383,16 +531,16 @@ internal static class OtlpJsonDecoder
         throw new OtlpFormatException($"{path} must be a 64-bit integer (number or decimal string).");
     }
 
-    private static double Double(JsonElement element, string path)
+    private static double Double(ref Utf8JsonReader reader, string path)
     {
-        if (element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out double d))
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double d))
         {
             return d;
         }
 
-        if (element.ValueKind == JsonValueKind.String)
+        if (reader.TokenType == JsonTokenType.String)
         {
-            switch (element.GetString())
+            switch (reader.GetString())
             {
                 case "NaN": return double.NaN;
                 case "Infinity": return double.PositiveInfinity;
@@ -405,14 +553,15 @@ internal static class OtlpJsonDecoder
     }
 
     /// <summary>An enum as its integer or its proto name (e.g. SPAN_KIND_SERVER); unknown integers pass (proto3 open enums).</summary>
-    private static int Enumeration(JsonElement element, string path, string prefix, Type? enumType)
+    private static int Enumeration(ref Utf8JsonReader reader, string path, string prefix, Type? enumType)
     {
-        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out int n))
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int n))
         {
             return n;
         }
 
-        if (element.ValueKind == JsonValueKind.String && element.GetString() is { } name && name.StartsWith(prefix, StringComparison.Ordinal))
+        if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } name && name.StartsWith(prefix, StringComparison.Ordinal))
         {
             string member = name[prefix.Length..].Replace("_", string.Empty, StringComparison.Ordinal);
             if (enumType is not null && Enum.TryParse(enumType, member, ignoreCase: true, out object? value))
@@ -450,34 +599,85 @@ internal static class OtlpJsonDecoder
         return null;
     }
 
-    /// <summary>A hex id (base64 tolerated, as some exporters send the protobuf JSON default): (byte length, value).</summary>
-    private static (int Length, UInt128 Value) HexId128(string? text)
+    private static void StartRoot(ref Utf8JsonReader reader)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        int length = IdBytes(text, bytes);
-        return (length, length == 16 ? BinaryPrimitives.ReadUInt128BigEndian(bytes) : UInt128.Zero);
-    }
-
-    private static (int Length, ulong Value) HexId64(string? text)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        int length = IdBytes(text, bytes);
-        return (length, length == 8 ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0);
-    }
-
-    /// <summary>Decodes into <paramref name="bytes"/> and returns the byte length; -1 when the text is neither hex nor base64 of up to 16 bytes.</summary>
-    private static int IdBytes(string? text, Span<byte> bytes)
-    {
-        if (string.IsNullOrEmpty(text))
+        if (!reader.Read())
         {
-            return 0;
+            throw new OtlpFormatException("The body is not valid JSON: it is empty.");
         }
 
-        if (text.Length % 2 == 0 && text.Length <= 32 && Convert.FromHexString(text, bytes, out _, out int written) == System.Buffers.OperationStatus.Done)
-        {
-            return written;
-        }
-
-        return text.Length is 12 or 24 && Convert.TryFromBase64String(text, bytes, out written) ? written : -1;
+        RequireObject(ref reader, "the request");
     }
+
+    private static void EndRoot(ref Utf8JsonReader reader)
+    {
+        if (reader.Read())
+        {
+            throw new OtlpFormatException("The body is not valid JSON: there is more after the top-level object.");
+        }
+    }
+
+    /// <summary>Moves to the next property name of the current object; false at its end.</summary>
+    private static bool NextProperty(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return reader.TokenType == JsonTokenType.PropertyName;
+    }
+
+    /// <summary>Moves to the next item of the current array (its first token); false at its end.</summary>
+    private static bool NextItem(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return reader.TokenType != JsonTokenType.EndArray;
+    }
+
+    /// <summary>Reads a repeated field's value (the reader on its property name): true for an array, false for null (none).</summary>
+    private static bool StartArray(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.StartArray => true,
+            JsonTokenType.Null => false,
+            _ => throw new OtlpFormatException($"{path} must be a JSON array, not {Kind(reader.TokenType)}."),
+        };
+    }
+
+    private static bool Is(ref Utf8JsonReader reader, ReadOnlySpan<byte> camel, ReadOnlySpan<byte> snake) =>
+        reader.ValueTextEquals(camel) || (!camel.SequenceEqual(snake) && reader.ValueTextEquals(snake));
+
+    private static void RequireObject(ref Utf8JsonReader reader, string path)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new OtlpFormatException($"{path} must be a JSON object, not {Kind(reader.TokenType)}.");
+        }
+    }
+
+    private static void RequireString(ref Utf8JsonReader reader, string path)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new OtlpFormatException($"{path} must be a string, not {Kind(reader.TokenType)}.");
+        }
+    }
+
+    private static string Kind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "Object",
+        JsonTokenType.StartArray => "Array",
+        JsonTokenType.String => "String",
+        JsonTokenType.Number => "Number",
+        JsonTokenType.True => "True",
+        JsonTokenType.False => "False",
+        JsonTokenType.Null => "Null",
+        _ => token.ToString(),
+    };
+
+    private static OtlpFormatException Malformed(Exception ex) => ex switch
+    {
+        // A string the reader cannot turn into text (invalid UTF-8, a lone surrogate escape) is bad input too.
+        InvalidOperationException or ArgumentException => new OtlpFormatException($"The body holds a string that is not valid text: {ex.Message}", ex),
+        _ => new OtlpFormatException($"The body is not valid JSON: {ex.Message}", ex),
+    };
 }

@@ -1,0 +1,64 @@
+using Azure.Data.Tables;
+
+namespace ServerlessDiscovery.Storage.Journal;
+
+/// <summary>
+/// Records what could not be written (an asset the table refused, a journal row that cannot be read or keeps failing),
+/// so it is set aside, visible and never holds back anything else. One row per case in the "quarantine" table
+/// (PartitionKey the escaped tenant, RowKey {ticks}-{id}).
+/// </summary>
+public sealed class QuarantineStore(TableStore tables, TimeProvider time)
+{
+    /// <summary>Longest identity or reason kept in a quarantine row (well under a string property's 32K characters).</summary>
+    public const int MaxTextChars = 4096;
+
+    public async Task AddAsync(string tenant, string kind, string subject, string reason, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Quarantine, cancellationToken);
+        DateTimeOffset now = time.GetUtcNow();
+        await table.AddEntityAsync(new TableEntity(StorageKeys.Escape(tenant), $"{now.UtcTicks:D19}-{Guid.NewGuid():N}")
+        {
+            [QuarantineColumns.Tenant] = Bound(tenant),
+            [QuarantineColumns.Kind] = Bound(kind),
+            [QuarantineColumns.Subject] = Bound(subject),
+            [QuarantineColumns.Reason] = Bound(reason),
+            [QuarantineColumns.At] = now,
+        }, cancellationToken);
+    }
+
+    /// <summary>The quarantine rows of a tenant, oldest first.</summary>
+    public async Task<IReadOnlyList<QuarantineRecord>> ListAsync(string tenant, int max = 1000, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Quarantine, cancellationToken);
+        var records = new List<QuarantineRecord>();
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition(StorageKeys.Escape(tenant)), cancellationToken: cancellationToken))
+        {
+            records.Add(new QuarantineRecord(
+                row.GetString(QuarantineColumns.Kind) ?? string.Empty,
+                row.GetString(QuarantineColumns.Subject) ?? string.Empty,
+                row.GetString(QuarantineColumns.Reason) ?? string.Empty,
+                row.GetDateTimeOffset(QuarantineColumns.At) ?? DateTimeOffset.MinValue));
+            if (records.Count == max)
+            {
+                break;
+            }
+        }
+
+        return records;
+    }
+
+    private static string Bound(string text) => text.Length <= MaxTextChars ? text : text[..MaxTextChars] + $"…[truncated {text.Length - MaxTextChars} chars]";
+}
+
+/// <summary>One quarantined item: what kind (asset, journal row), which one, why, and when.</summary>
+public sealed record QuarantineRecord(string Kind, string Subject, string Reason, DateTimeOffset At);
+
+/// <summary>Columns of a quarantine row.</summary>
+public static class QuarantineColumns
+{
+    public const string Tenant = "Tenant";
+    public const string Kind = "Kind";
+    public const string Subject = "Subject";
+    public const string Reason = "Reason";
+    public const string At = "At";
+}

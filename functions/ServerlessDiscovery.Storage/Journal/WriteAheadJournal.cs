@@ -1,0 +1,257 @@
+using System.IO.Compression;
+using Azure;
+using Azure.Data.Tables;
+
+namespace ServerlessDiscovery.Storage.Journal;
+
+/// <summary>One journal row handed to a drainer: its payload and the claim that lets it be completed.</summary>
+/// <param name="Tenant">The tenant the payload belongs to.</param>
+/// <param name="RowKey">The row's key within the tenant's partition.</param>
+/// <param name="Payload">The payload as appended (decompressed).</param>
+/// <param name="DrainId">
+/// The id of the drain applying this row: kept from an earlier claim whose lease ran out, so that a drain re-applied
+/// after a crash is recognised by the rows it already wrote.
+/// </param>
+/// <param name="Attempts">How many times the row has been claimed, this claim included.</param>
+/// <param name="ETag">The row's ETag after the claim; completing with it fails quietly if another drainer took the row over.</param>
+public sealed record JournalEntry(string Tenant, string RowKey, byte[] Payload, string DrainId, int Attempts, ETag ETag);
+
+/// <summary>
+/// A write-ahead journal in Table Storage: each append is durable before it returns, so an acknowledgement given after
+/// it survives a crash. Drainers on any host claim rows with a lease (an ETag-conditional update, so two hosts never
+/// claim the same row), apply them, then complete (delete) them; a row whose drainer died is claimed again once its
+/// lease has run out. Payloads are compressed and split across binary properties (<see cref="LargeBinary"/>), so each row
+/// stays under the 1 MiB entity limit.
+/// </summary>
+public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, string tableName = TableNames.OtlpJournal)
+{
+    /// <summary>Largest compressed payload of one row (what <see cref="LargeBinary"/> fits in one entity).</summary>
+    public const int MaxPayloadBytes = LargeBinary.MaxBytes;
+
+    // An entity group transaction carries at most 4 MiB; keep a margin for keys and envelopes.
+    private const int MaxTransactionBytes = 3 * 1024 * 1024;
+    private static readonly DateTimeOffset Unleased = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Appends payloads of one tenant, each as its own row, in entity group transactions (all rows of an ordinary request
+    /// in one, so they are stored together or not at all). Throws when storage does not take them.
+    /// </summary>
+    public async Task AppendAsync(string tenant, IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenant);
+        TableClient table = await tables.GetTableAsync(tableName, cancellationToken);
+        string partition = StorageKeys.Escape(tenant);
+        string batch = $"{time.GetUtcNow().UtcTicks:D19}-{Guid.NewGuid():N}";
+        var actions = new List<TableTransactionAction>();
+        int bytes = 0;
+        for (int i = 0; i < payloads.Count; i++)
+        {
+            byte[] compressed = Compress(payloads[i].Span);
+            if (compressed.Length > MaxPayloadBytes)
+            {
+                throw new ArgumentException($"Journal payload {i} is {compressed.Length} bytes compressed; at most {MaxPayloadBytes} fit in one row.", nameof(payloads));
+            }
+
+            if (actions.Count > 0 && (actions.Count == TableQueries.MaxTransactionActions || bytes + compressed.Length > MaxTransactionBytes))
+            {
+                await SubmitAsync(table, actions, cancellationToken);
+                actions.Clear();
+                bytes = 0;
+            }
+
+            var row = new TableEntity(partition, $"{batch}-{i:D4}")
+            {
+                [JournalColumns.Tenant] = tenant,
+                [JournalColumns.LeaseUntil] = Unleased,
+                [JournalColumns.Attempts] = 0,
+            };
+            LargeBinary.Write(row, JournalColumns.Payload, compressed);
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+            bytes += compressed.Length;
+        }
+
+        if (actions.Count > 0)
+        {
+            await SubmitAsync(table, actions, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Claims rows nobody holds (never claimed, or their lease ran out) for <paramref name="lease"/>, up to about
+    /// <paramref name="maxBytes"/> of payload, for the drain <paramref name="drainId"/> (a row claimed before keeps its
+    /// earlier drain's id). Rows another host claimed first are skipped.
+    /// </summary>
+    public async Task<IReadOnlyList<JournalEntry>> ClaimAsync(string drainId, TimeSpan lease, int maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(drainId);
+        TableClient table = await tables.GetTableAsync(tableName, cancellationToken);
+        DateTimeOffset now = time.GetUtcNow();
+        string filter = TableClient.CreateQueryFilter($"LeaseUntil lt {now}");
+        var claimed = new List<JournalEntry>();
+        int bytes = 0;
+        await foreach (Page<TableEntity> page in table.QueryAsync<TableEntity>(filter, maxPerPage: 32, cancellationToken: cancellationToken).AsPages(pageSizeHint: 32))
+        {
+            foreach (IGrouping<string, TableEntity> partition in page.Values.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+            {
+                TableEntity[] rows = [.. partition];
+                TableEntity[] claims = [.. rows.Select(r => Claim(r, drainId, now + lease))];
+                ETag?[] etags;
+                try
+                {
+                    // One transaction claims a partition's rows of the page; any row taken meanwhile fails it, then row by row.
+                    Response<IReadOnlyList<Response>> result = await table.SubmitTransactionAsync(
+                        rows.Select((r, i) => new TableTransactionAction(TableTransactionActionType.UpdateMerge, claims[i], r.ETag)), cancellationToken);
+                    etags = [.. result.Value.Select(r => r.Headers.ETag)];
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
+                {
+                    etags = new ETag?[rows.Length];
+                    for (int i = 0; i < rows.Length; i++)
+                    {
+                        etags[i] = await ClaimOneAsync(table, rows[i], claims[i], cancellationToken);
+                    }
+                }
+
+                for (int i = 0; i < rows.Length; i++)
+                {
+                    if (etags[i] is { } etag)
+                    {
+                        byte[] payload = Decompress(LargeBinary.Read(rows[i], JournalColumns.Payload) ?? []);
+                        claimed.Add(new JournalEntry(rows[i].GetString(JournalColumns.Tenant) ?? string.Empty, rows[i].RowKey, payload,
+                            (string)claims[i][JournalColumns.DrainId], (int)claims[i][JournalColumns.Attempts], etag));
+                        bytes += payload.Length;
+                    }
+                }
+            }
+
+            if (bytes >= maxBytes)
+            {
+                break;
+            }
+        }
+
+        return claimed;
+    }
+
+    private static TableEntity Claim(TableEntity row, string drainId, DateTimeOffset leaseUntil)
+    {
+        string existing = row.GetString(JournalColumns.DrainId) ?? string.Empty;
+        return new TableEntity(row.PartitionKey, row.RowKey)
+        {
+            [JournalColumns.LeaseUntil] = leaseUntil,
+            [JournalColumns.DrainId] = existing.Length > 0 ? existing : drainId,
+            [JournalColumns.Attempts] = (row.GetInt32(JournalColumns.Attempts) ?? 0) + 1,
+            [JournalColumns.ClaimToken] = Guid.NewGuid().ToString("N"),
+        };
+    }
+
+    /// <summary>Claims one row; null when another drainer claimed or completed it first.</summary>
+    private static async Task<ETag?> ClaimOneAsync(TableClient table, TableEntity row, TableEntity claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await table.UpdateEntityAsync(claim, row.ETag, TableUpdateMode.Merge, cancellationToken)).Headers.ETag ?? ETag.All;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Another drainer claimed or completed it first, or a retry of our own claim found it done: the token tells.
+            NullableResponse<TableEntity> current = await table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
+            return current.HasValue && current.Value!.GetString(JournalColumns.ClaimToken) == (string)claim[JournalColumns.ClaimToken] ? current.Value.ETag : null;
+        }
+    }
+
+    /// <summary>Deletes applied rows. A row another drainer has since claimed (its lease ran out) is left to that drainer.</summary>
+    public async Task CompleteAsync(IEnumerable<JournalEntry> entries, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(tableName, cancellationToken);
+        foreach (IGrouping<string, JournalEntry> partition in entries.GroupBy(e => StorageKeys.Escape(e.Tenant), StringComparer.Ordinal))
+        {
+            foreach (JournalEntry[] chunk in partition.Chunk(TableQueries.MaxTransactionActions))
+            {
+                try
+                {
+                    // One transaction per 100 rows; every delete is conditional on the claim's ETag.
+                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition.Key, e.RowKey), e.ETag)), cancellationToken);
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
+                {
+                    await CompleteOneByOneAsync(table, partition.Key, chunk, cancellationToken);
+                }
+            }
+        }
+    }
+
+    private static async Task CompleteOneByOneAsync(TableClient table, string partition, IEnumerable<JournalEntry> entries, CancellationToken cancellationToken)
+    {
+        foreach (JournalEntry entry in entries)
+        {
+            try
+            {
+                await table.DeleteEntityAsync(partition, entry.RowKey, entry.ETag, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Already completed, or re-claimed after the lease ran out: the new holder completes it.
+            }
+        }
+    }
+
+    /// <summary>Rows in the journal, claimed or not (for tests and diagnostics; reads keys only).</summary>
+    public async Task<int> CountAsync(CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(tableName, cancellationToken);
+        int count = 0;
+        await foreach (TableEntity _ in table.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static async Task SubmitAsync(TableClient table, List<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        if (actions.Count == 1)
+        {
+            await table.AddEntityAsync((TableEntity)actions[0].Entity, cancellationToken);
+        }
+        else
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken);
+        }
+    }
+
+    private static byte[] Compress(ReadOnlySpan<byte> data)
+    {
+        using var output = new MemoryStream(data.Length / 4 + 64);
+        using (var zlib = new ZLibStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            zlib.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Decompress(byte[] data)
+    {
+        using var input = new MemoryStream(data);
+        using var zlib = new ZLibStream(input, CompressionMode.Decompress);
+        using var output = new MemoryStream(data.Length * 4);
+        zlib.CopyTo(output);
+        return output.ToArray();
+    }
+}
+
+/// <summary>Columns of a journal row (PartitionKey the escaped tenant, RowKey {ticks}-{append id}-{index}).</summary>
+public static class JournalColumns
+{
+    public const string Tenant = "Tenant";
+    /// <summary>Zlib-compressed payload, split by <see cref="LargeBinary"/>.</summary>
+    public const string Payload = "Payload";
+    /// <summary>Until when the row's current drainer holds it; a past time means anyone may claim it.</summary>
+    public const string LeaseUntil = "LeaseUntil";
+    public const string DrainId = "DrainId";
+    public const string Attempts = "Attempts";
+    /// <summary>A value unique to each claim, so a claim whose reply was lost (and whose retry found the ETag changed) is still recognised as ours.</summary>
+    public const string ClaimToken = "ClaimToken";
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Google.Protobuf;
+using ServerlessDiscovery.Otlp.Decoding;
+
+namespace ServerlessDiscovery.Benchmarks;
+
+/// <summary>
+/// OTLP decoding per core measured in CPU time rather than wall time, so a busy shared machine does not distort it:
+/// decodes the benchmark request (512 GenAI spans) as protobuf and as OTLP/JSON for a fixed number of rounds on one
+/// thread and reports spans per CPU-second of the process (JIT and GC included).
+/// </summary>
+internal static class OtlpDecodeCpuBenchmark
+{
+    public static int Run(string[] args)
+    {
+        int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
+        var request = OtlpIngestBenchmarks.Build();
+        byte[] protobuf = request.ToByteArray();
+        byte[] json = Encoding.UTF8.GetBytes(OtlpIngestBenchmarks.ToOtlpJson(request));
+        Console.WriteLine($"request: {OtlpIngestBenchmarks.SpansPerBatch} spans, protobuf {protobuf.Length} bytes, OTLP/JSON {json.Length} bytes, {rounds} rounds each");
+        Measure("protobuf", () => OtlpDecoder.DecodeTraces(protobuf, OtlpEncoding.Protobuf).Spans.Count, rounds);
+        Measure("json", () => OtlpDecoder.DecodeTraces(json, OtlpEncoding.Json).Spans.Count, rounds);
+        return 0;
+    }
+
+    private static void Measure(string name, Func<int> decode, int rounds)
+    {
+        for (int i = 0; i < Math.Max(50, rounds / 10); i++)
+        {
+            decode();
+        }
+
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        TimeSpan before = process.TotalProcessorTime;
+        long spans = 0;
+        for (int i = 0; i < rounds; i++)
+        {
+            spans += decode();
+        }
+
+        process.Refresh();
+        double cpu = (process.TotalProcessorTime - before).TotalSeconds;
+        Console.WriteLine($"{name} decode: {spans / cpu:0} spans per CPU-second ({spans} spans in {cpu:0.00} CPU-s)");
+    }
+}

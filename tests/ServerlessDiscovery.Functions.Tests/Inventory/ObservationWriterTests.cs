@@ -1,0 +1,53 @@
+using ServerlessDiscovery.Engine.Inventory;
+using ServerlessDiscovery.Plugins;
+using ServerlessDiscovery.Storage.Journal;
+using ServerlessDiscovery.Testing;
+
+namespace ServerlessDiscovery.Functions.Tests.Inventory;
+
+/// <summary>The observation writer against Azurite: drains are applied once, and an asset the table refuses is quarantined alone.</summary>
+public sealed class ObservationWriterTests : IAsyncLifetime
+{
+    private EngineApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await EngineApp.StartAsync(new Dictionary<string, string?> { ["Otlp:FlushInterval"] = "01:00:00" });
+
+    public Task DisposeAsync() => _app.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task ApplyAsync_SameDrainTwice_CountsOnce_AnotherDrainAddsUp()
+    {
+        ObservationWriter writer = _app.App.Get<ObservationWriter>();
+        ObservedAsset[] observed = [new(Model("gpt-4o"), 3, 30, 5, null)];
+
+        await writer.ApplyAsync("drains", "otlp", observed, [], drainId: "d1");
+        // A crash between the inventory write and the journal delete: the same drain is applied again.
+        int again = await writer.ApplyAsync("drains", "otlp", observed, [], drainId: "d1");
+        await writer.ApplyAsync("drains", "otlp", observed, [], drainId: "d2");
+        Dictionary<string, Azure.Data.Tables.TableEntity> rows = await _app.AssetRowsAsync("otlp", "drains");
+
+        Assert.Equal(0, again);
+        Assert.Equal(6, rows.Values.Single().GetInt64("Invocations"));
+        Assert.Equal(60, rows.Values.Single().GetInt64("InputTokens"));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_AssetTheTableRefuses_IsQuarantined_OthersAreWritten()
+    {
+        ObservationWriter writer = _app.App.Get<ObservationWriter>();
+        // Not bounded (the OTLP endpoint bounds values first): a name over the entity's 1 MiB.
+        DiscoveredAsset huge = Model("huge") with { Name = new string('h', 600_000) };
+
+        await writer.ApplyAsync("poison", "otlp", [new(Model("a-fine"), 1, 0, 0, null), new(huge, 1, 0, 0, null), new(Model("z-fine"), 1, 0, 0, null)], []);
+        Dictionary<string, Azure.Data.Tables.TableEntity> rows = await _app.AssetRowsAsync("otlp", "poison");
+        IReadOnlyList<QuarantineRecord> quarantined = await _app.App.Get<QuarantineStore>().ListAsync("poison");
+
+        Assert.Equal(["model~openai%2Fa-fine", "model~openai%2Fz-fine"], rows.Keys.Order(StringComparer.Ordinal));
+        QuarantineRecord record = Assert.Single(quarantined);
+        Assert.Equal("asset", record.Kind);
+        Assert.Equal("model/openai/huge", record.Subject);
+        Assert.Contains("ObservationWriter", _app.Logs.Text, StringComparison.Ordinal);
+    }
+
+    private static DiscoveredAsset Model(string name) => new("model", "openai/" + name, name, "opentelemetry");
+}
