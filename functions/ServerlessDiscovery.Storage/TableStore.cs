@@ -92,4 +92,5 @@ public static class TableNames
     public const string Scans = "scans";
     public const string Webhooks = "webhooks";
     public const string Deliveries = "deliveries";
+    public const string Changes = "changes";
 }

@@ -12,6 +12,7 @@ internal static class ApiEndpoints
         api.MapInstancesApi();
         api.MapAssetsApi();
         api.MapWebhooksApi();
+        api.MapChangesApi();
         return api;
     }
 
