@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging;
+using ServerlessDiscovery.Plugins;
+using ServerlessDiscovery.Plugins.Configuration;
+
+namespace ServerlessDiscovery.Engine.Scanning;
+
+/// <summary>Hears a one-shot scan as it goes (the `sd scan` progress display). Messages are already scrubbed of secrets.</summary>
+public interface IScanObserver
+{
+    /// <summary>The plugin reported one more asset.</summary>
+    void AssetFound(string type);
+
+    /// <summary>The plugin reported a scope: completed, failed, incomplete or unavailable, with its error, warning or reason.</summary>
+    void ScopeReported(string scope, string outcome, string? message);
+}
+
+/// <summary>What a one-shot scan found, before anything is compared or stored.</summary>
+public sealed record DetachedScanResult
+{
+    /// <summary>Set when the plugin failed or overran; then nothing else is evidence and nothing may be deleted.</summary>
+    public string? Error { get; init; }
+
+    public IReadOnlyCollection<DiscoveredAsset> Assets { get; init; } = [];
+
+    public IReadOnlyCollection<DiscoveredEdge> Edges { get; init; } = [];
+
+    /// <summary>Scope to null (fully observed) or its error, as the inventory takes them (incomplete scopes are not fully observed).</summary>
+    public IReadOnlyDictionary<string, string?> Scopes { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Scopes reported incomplete or unavailable, scrubbed.</summary>
+    public IReadOnlyDictionary<string, ScopeNote> Notes { get; init; } = new Dictionary<string, ScopeNote>();
+
+    public int Rejected { get; init; }
+}
+
+/// <summary>
+/// Runs one plugin instance once, with no store: the service's own plugin start (<see cref="PluginScan"/>), sink
+/// rules (<see cref="CollectingSink"/>) and secret scrubbing, for `sd scan`. Comparing the result with an earlier one
+/// is <see cref="Inventory.SnapshotInventory"/>'s job.
+/// </summary>
+public sealed class DetachedScan(IHttpClientFactory httpClientFactory, TimeProvider time, ILoggerFactory loggerFactory)
+{
+    public async Task<DetachedScanResult> RunAsync(
+        IPluginType type, PluginConfiguration configuration, string tenant, string instanceId, DiscoveryOptions options, IScanObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        var collected = new CollectingSink(options.MaxAssetsPerScan);
+        IDiscoverySink sink = observer is null ? collected : new ObservedSink(collected, observer, configuration);
+        var context = new PluginContext(tenant, instanceId, httpClientFactory, time, loggerFactory);
+        string? failure = await PluginScan.RunAsync(type, configuration, context, sink, options.ScanTimeout, "--timeout", cancellationToken);
+        if (failure is null && collected.Overflowed)
+        {
+            failure = $"The plugin reported more than {options.MaxAssetsPerScan} assets; nothing was kept.";
+        }
+
+        if (failure is not null)
+        {
+            return new DetachedScanResult { Error = ScanRunner.Scrub(failure, configuration) };
+        }
+
+        IReadOnlyDictionary<string, string?> observed = collected.ObservedScopes();
+        return new DetachedScanResult
+        {
+            Assets = collected.Assets,
+            Edges = collected.Edges,
+            Scopes = observed.ToDictionary(s => s.Key, s => ScanRunner.Scrub(s.Value, configuration), StringComparer.Ordinal),
+            Notes = collected.Notes.ToDictionary(
+                n => n.Key, n => n.Value.With(n.Value.Messages.Select(m => ScanRunner.Scrub(m, configuration)), n.Value.Dropped), StringComparer.Ordinal),
+            Rejected = collected.Rejected.Count,
+        };
+    }
+
+    /// <summary>Passes every finding on to the collecting sink and tells the observer, scrubbed.</summary>
+    private sealed class ObservedSink(CollectingSink inner, IScanObserver observer, PluginConfiguration configuration) : IDiscoverySink
+    {
+        public async ValueTask AddAssetAsync(DiscoveredAsset asset, CancellationToken cancellationToken = default)
+        {
+            await inner.AddAssetAsync(asset, cancellationToken);
+            observer.AssetFound(asset?.Type ?? string.Empty);
+        }
+
+        public ValueTask AddEdgeAsync(DiscoveredEdge edge, CancellationToken cancellationToken = default) => inner.AddEdgeAsync(edge, cancellationToken);
+
+        public void ScopeCompleted(string scope)
+        {
+            inner.ScopeCompleted(scope);
+            observer.ScopeReported(scope, "completed", null);
+        }
+
+        public void ScopeFailed(string scope, string error)
+        {
+            inner.ScopeFailed(scope, error);
+            observer.ScopeReported(scope, "failed", ScanRunner.Scrub(error, configuration));
+        }
+
+        public void ScopeIncomplete(string scope, string warning)
+        {
+            inner.ScopeIncomplete(scope, warning);
+            observer.ScopeReported(scope, ScopeNote.Incomplete, ScanRunner.Scrub(warning, configuration));
+        }
+
+        public void ScopeUnavailable(string scope, string reason)
+        {
+            inner.ScopeUnavailable(scope, reason);
+            observer.ScopeReported(scope, ScopeNote.Unavailable, ScanRunner.Scrub(reason, configuration));
+        }
+    }
+}
