@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using ServerlessDiscovery.Cli.Remote;
 using ServerlessDiscovery.Cli.Scan;
 using Spectre.Console;
@@ -27,9 +28,9 @@ internal static class SdApp
         ParseResult parse = CreateRoot(terminal).Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
+            foreach (ParseError error in parse.Errors)
             {
-                terminal.Fail(error.Message);
+                terminal.Fail(OptionOf(error) is { } option ? $"{option}: {error.Message}" : error.Message);
             }
 
             terminal.Error.WriteLine("Run sd --help for the commands and their options.");
@@ -57,4 +58,12 @@ internal static class SdApp
             return ExitCodes.Failed;
         }
     }
+
+    /// <summary>The option an error is about, so the message names it.</summary>
+    private static string? OptionOf(ParseError error) => error.SymbolResult switch
+    {
+        OptionResult option => option.Option.Name,
+        ArgumentResult { Parent: OptionResult option } => option.Option.Name,
+        _ => null,
+    };
 }
