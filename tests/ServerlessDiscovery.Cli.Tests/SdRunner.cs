@@ -13,7 +13,7 @@ public sealed record SdResult(int ExitCode, string Stdout, string Stderr)
 public static class SdRunner
 {
     public static async Task<SdResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
-        await RunAsync(environment, new TestConsole().Width(200), new TestConsole().Width(200), CancellationToken.None, args);
+        await RunAsync(environment, new TestConsole().Width(400), new TestConsole().Width(400), CancellationToken.None, args);
 
     public static async Task<SdResult> RunAsync(
         IReadOnlyDictionary<string, string>? environment, TestConsole stdout, TestConsole stderr, CancellationToken cancellationToken, params string[] args)

@@ -144,8 +144,18 @@ internal static class RemoteCommands
             bool following = parse.GetValue(follow);
             while (true)
             {
-                JsonObject reply = await session.GetAsync("api/v1/changes" + Query(
-                    ("cursor", next), ("asset", parse.GetValue(asset)), ("limit", parse.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
+                JsonObject reply;
+                try
+                {
+                    reply = await session.GetAsync("api/v1/changes" + Query(
+                        ("cursor", next), ("asset", parse.GetValue(asset)), ("limit", parse.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
+                }
+                catch (OperationCanceledException) when (following && ct.IsCancellationRequested)
+                {
+                    session.Terminal.Error.MarkupLine($"Next: sd changes --cursor {Markup.Escape(next ?? string.Empty)}");
+                    return ExitCodes.Ok;
+                }
+
                 next = JsonTables.Text(reply["cursor"]);
                 JsonArray events = reply["events"]?.AsArray() ?? [];
                 if (session.Json)
@@ -176,7 +186,16 @@ internal static class RemoteCommands
                     return ExitCodes.Ok;
                 }
 
-                await Task.Delay(parse.GetValue(interval), ct);
+                try
+                {
+                    await Task.Delay(parse.GetValue(interval), ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // Ctrl-C is how a follower stops: say where to pick up again.
+                    session.Terminal.Error.MarkupLine($"Next: sd changes --cursor {Markup.Escape(next)}");
+                    return ExitCodes.Ok;
+                }
             }
         });
     }
