@@ -11,8 +11,11 @@ using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.ChangeFeed;
 
-/// <summary>One read of the change log: events in the order they were recorded, and the cursor to read on from.</summary>
-public sealed record ChangeLogPage(IReadOnlyList<ChangeEvent> Events, string Cursor);
+/// <summary>
+/// One read of the change log: events in the order they were recorded, the cursor to read on from, and whether more
+/// is there already (the read stopped at its limit, or at its bound on rows scanned for an asset filter).
+/// </summary>
+public sealed record ChangeLogPage(IReadOnlyList<ChangeEvent> Events, string Cursor, bool More);
 
 /// <summary>
 /// The change log behind GET /api/v1/changes: every event the outbox relay publishes, kept per tenant for
@@ -114,20 +117,20 @@ public sealed class ChangeLog(TableStore tables, TimeProvider time, IOptions<Cha
                     events.Add(ChangeEvent.FromCloudEventJson(stored[i]!.AsObject()));
                     if (events.Count == limit)
                     {
-                        return new ChangeLogPage(events, EncodeCursor(row.RowKey, i + 1));
+                        return new ChangeLogPage(events, EncodeCursor(row.RowKey, i + 1), More: true);
                     }
                 }
 
                 if (++rows == MaxRowsPerRead)
                 {
-                    return new ChangeLogPage(events, EncodeCursor(row.RowKey, stored.Count));
+                    return new ChangeLogPage(events, EncodeCursor(row.RowKey, stored.Count), More: true);
                 }
             }
         }
         while (token is not null);
 
         // Everything before the settle bound was read; rows written from now on are keyed at or after it.
-        return new ChangeLogPage(events, EncodeCursor(until, 0));
+        return new ChangeLogPage(events, EncodeCursor(until, 0), More: false);
     }
 
     private async Task PruneIfDueAsync(TableClient table, string tenant, DateTimeOffset now, CancellationToken cancellationToken)

@@ -9,7 +9,8 @@ namespace ServerlessDiscovery.Functions.Api;
 /// <summary>
 /// The change log: the caller's tenant's CloudEvents (the ones the change feed carries), oldest first, from an opaque
 /// cursor, optionally about one asset (<c>?asset={type}/{id}</c>). A reply's cursor reads on from where it ended,
-/// also when it returned nothing, so a client follows the log by calling again with the last cursor.
+/// also when it returned nothing, so a client follows the log by calling again with the last cursor; <c>more</c> says
+/// whether there is more to read right away.
 /// </summary>
 internal static class ChangesApi
 {
@@ -60,15 +61,16 @@ internal static class ChangesApi
 
         CloudEventReply[] events = [.. page.Events.Select(e => new CloudEventReply(
             "1.0", e.Id, e.Type, e.Source, e.Subject, e.Time, "application/json", e.Data))];
-        return TypedResults.Ok(new ChangeLogReply(events, events.Length, page.Cursor));
+        return TypedResults.Ok(new ChangeLogReply(events, events.Length, page.Cursor, page.More));
     }
 }
 
-/// <summary>A page of the change log and the cursor to read on from.</summary>
+/// <summary>A page of the change log, the cursor to read on from, and whether more can be read at once (else: call again later).</summary>
 internal sealed record ChangeLogReply(
     [property: JsonPropertyName("events")] IReadOnlyList<CloudEventReply> Events,
     [property: JsonPropertyName("count")] int Count,
-    [property: JsonPropertyName("cursor")] string Cursor);
+    [property: JsonPropertyName("cursor")] string Cursor,
+    [property: JsonPropertyName("more")] bool More);
 
 /// <summary>A change event in CloudEvents 1.0 structured JSON, as the change feed carries it.</summary>
 internal sealed record CloudEventReply(

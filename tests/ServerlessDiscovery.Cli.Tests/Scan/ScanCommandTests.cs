@@ -53,7 +53,7 @@ public sealed class ScanCommandTests
     }
 
     [Fact]
-    public async Task Scan_ScopeFailsOnSecondRun_ExitsOneMarksItsAssetsStaleAndDeletesNothing()
+    public async Task Scan_ScopeFailsThenRecovers_ExitsOneMarksItsAssetsStaleDeletesNothingThenRestoresThem()
     {
         await using ScanSandbox sandbox = await ScanSandbox.StartAsync();
         string proxy = sandbox.Proxy.Host;
@@ -80,6 +80,14 @@ public sealed class ScanCommandTests
         Assert.Equal(1, still.ExitCode);
         Assert.Empty(Changes(JsonNode.Parse(still.Stdout)!["sources"]![0]!));
         Assert.Contains($"{proxy}/keys/hash-aaa", File.ReadAllText(sandbox.StateFile), StringComparison.Ordinal);
+
+        // Readable again: the key is restored, nothing else changes.
+        sandbox.KeysForbidden = false;
+        SdResult back = await sandbox.ScanAsync("--output", "json", "--state", sandbox.StateFile);
+        Assert.Equal(0, back.ExitCode);
+        JsonObject restored = Assert.Single(Changes(JsonNode.Parse(back.Stdout)!["sources"]![0]!));
+        Assert.Equal(("restored", $"{proxy}/keys/hash-aaa"), ((string)restored["change"]!, (string)restored["id"]!));
+        Assert.Contains("state", restored["fields"]!.AsArray().Select(f => (string)f!));
     }
 
     [Fact]

@@ -58,12 +58,15 @@ public sealed class ChangesApiTests
         {
             JsonObject page = await GetAsync(a, "api/v1/changes?limit=2" + (cursor is null ? string.Empty : "&cursor=" + cursor));
             paged.AddRange(Ids(page));
+            Assert.Equal(i < 2, page["more"]!.GetValue<bool>()); // a page that ends at the limit says more, even when the next is empty
             cursor = page["cursor"]!.GetValue<string>();
         }
 
         Assert.Equal(Ids(all), paged);
+        Assert.False(all["more"]!.GetValue<bool>());
         JsonObject end = await GetAsync(a, "api/v1/changes?cursor=" + cursor);
         Assert.Equal(0, end["count"]!.GetValue<int>());
+        Assert.False(end["more"]!.GetValue<bool>());
 
         // A change after the cursor: only the new events.
         source.Put(AssetTypes.Model, "m1", "s", "m1", new JsonObject { ["v"] = 2 });
@@ -98,6 +101,20 @@ public sealed class ChangesApiTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         JsonObject problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.NotNull(problem["errors"]![field]);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheChangeLogReply()
+    {
+        await using EngineApp app = await EngineApp.StartAsync();
+        JsonObject document = (await app.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
+        JsonObject get = document["paths"]!["/api/v1/changes"]!["get"]!.AsObject();
+        Assert.Equal(["asset", "cursor", "limit"], get["parameters"]!.AsArray().Select(p => (string)p!["name"]!).Order());
+        Assert.NotNull(get["responses"]!["200"]!["content"]!["application/json"]!["schema"]);
+        Assert.NotNull(get["responses"]!["400"]);
+        string schemas = document["components"]!["schemas"]!.ToJsonString();
+        Assert.Contains("\"cursor\"", schemas, StringComparison.Ordinal);
+        Assert.Contains("\"specversion\"", schemas, StringComparison.Ordinal);
     }
 
     [Fact]

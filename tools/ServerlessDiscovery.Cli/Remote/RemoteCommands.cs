@@ -175,7 +175,7 @@ internal static class RemoteCommands
                     }
                 }
 
-                if (events.Count > 0 && events.Count == parse.GetValue(limit))
+                if (reply["more"]?.GetValue<bool>() == true)
                 {
                     continue;
                 }

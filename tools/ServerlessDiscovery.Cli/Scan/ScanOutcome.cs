@@ -35,19 +35,7 @@ internal sealed record ScanOutcome(ScanSource Source, DetachedScanResult Result,
         json.Remove("forced");
         json["counts"]!.AsObject().Remove("entity_writes");
         json["plugin_type"] = Source.Type.Metadata.TypeId;
-        json["assets"] = new JsonArray([.. Snapshot.Assets.Select(a => (JsonNode?)new JsonObject
-        {
-            ["type"] = a.Type,
-            ["id"] = a.Id,
-            ["name"] = a.Name,
-            ["scope"] = a.Scope,
-            ["state"] = a.State,
-            ["reason"] = a.Reason,
-            ["version"] = a.Version,
-            ["first_seen"] = a.FirstSeen,
-            ["last_seen"] = a.LastSeen,
-            ["attributes"] = a.Attributes.DeepClone(),
-        })]);
+        json["assets"] = new JsonArray([.. Snapshot.Assets.Select(a => (JsonNode?)StateFile.ToJson(a))]);
         json["edges"] = new JsonArray([.. Result.Edges
             .OrderBy(e => e.SourceId, StringComparer.Ordinal).ThenBy(e => e.TargetId, StringComparer.Ordinal).ThenBy(e => e.Relationship, StringComparer.Ordinal)
             .Select(e => (JsonNode?)new JsonObject

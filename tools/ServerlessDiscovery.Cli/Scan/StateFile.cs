@@ -47,7 +47,7 @@ internal static class StateFile
         var instances = new JsonObject();
         foreach ((string instance, IReadOnlyList<SnapshotAsset> assets) in state.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            instances[instance] = new JsonArray([.. assets.Select(a => (JsonNode?)Write(a))]);
+            instances[instance] = new JsonArray([.. assets.Select(a => (JsonNode?)ToJson(a))]);
         }
 
         var root = new JsonObject { ["version"] = FormatVersion, ["instances"] = instances };
@@ -57,7 +57,8 @@ internal static class StateFile
         File.Move(temporary, full, overwrite: true);
     }
 
-    private static JsonObject Write(SnapshotAsset a) => new()
+    /// <summary>An asset as the state file and `--output json` hold it.</summary>
+    public static JsonObject ToJson(SnapshotAsset a) => new()
     {
         ["type"] = a.Type,
         ["id"] = a.Id,
