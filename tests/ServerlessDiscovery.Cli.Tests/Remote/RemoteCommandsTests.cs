@@ -77,7 +77,10 @@ public sealed class RemoteCommandsTests : IAsyncLifetime
             ["ServerlessDiscovery.Asset.Created", "ServerlessDiscovery.Asset.Created", "ServerlessDiscovery.Scan.Completed"],
             changes.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => (string)JsonNode.Parse(l)!["type"]!));
         Assert.Contains("Next: sd changes --cursor ", changes.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain(Key, refresh.All + instances.All + assets.All + asset.All + changes.All, StringComparison.Ordinal);
+        SdResult readable = await SdRunner.RunAsync(Environment, "changes", "--asset", "model/m1");
+        Assert.Matches(@"Asset\.Created\s+assets/model/m1\s+/tenants/default/instances/fake1", readable.Stdout);
+        Assert.DoesNotContain("assets/endpoint", readable.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, refresh.All + instances.All + assets.All + asset.All + changes.All + readable.All, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -142,62 +142,52 @@ internal static class RemoteCommands
         {
             string? next = parse.GetValue(cursor);
             bool following = parse.GetValue(follow);
-            while (true)
+            try
             {
-                JsonObject reply;
-                try
+                while (true)
                 {
-                    reply = await session.GetAsync("api/v1/changes" + Query(
+                    JsonObject reply = await session.GetAsync("api/v1/changes" + Query(
                         ("cursor", next), ("asset", parse.GetValue(asset)), ("limit", parse.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture))), ct);
-                }
-                catch (OperationCanceledException) when (following && ct.IsCancellationRequested)
-                {
-                    session.Terminal.Error.MarkupLine($"Next: sd changes --cursor {Markup.Escape(next ?? string.Empty)}");
-                    return ExitCodes.Ok;
-                }
-
-                next = JsonTables.Text(reply["cursor"]);
-                JsonArray events = reply["events"]?.AsArray() ?? [];
-                if (session.Json)
-                {
-                    // One CloudEvent a line, so a follower's output can be piped into a script as it comes.
-                    foreach (JsonNode? e in events)
+                    next = JsonTables.Text(reply["cursor"]);
+                    PrintEvents(session, reply["events"]?.AsArray() ?? []);
+                    if (reply["more"]?.GetValue<bool>() == true)
                     {
-                        session.Terminal.WriteRaw(e!.ToJsonString() + Environment.NewLine);
+                        continue;
                     }
-                }
-                else
-                {
-                    foreach (JsonNode? e in events)
+
+                    if (!following)
                     {
-                        session.Terminal.Out.MarkupLine(
-                            $"{Markup.Escape(JsonTables.Text(e?["time"]))}  [bold]{Markup.Escape(JsonTables.Text(e?["type"]).Replace("ServerlessDiscovery.", string.Empty, StringComparison.Ordinal))}[/]  {Markup.Escape(JsonTables.Text(e?["subject"]))}  [grey]{Markup.Escape(JsonTables.Text(e?["source"]))}[/]");
+                        break;
                     }
-                }
 
-                if (reply["more"]?.GetValue<bool>() == true)
-                {
-                    continue;
-                }
-
-                if (!following)
-                {
-                    session.Terminal.Error.MarkupLine($"Next: sd changes --cursor {Markup.Escape(next)}");
-                    return ExitCodes.Ok;
-                }
-
-                try
-                {
                     await Task.Delay(parse.GetValue(interval), ct);
                 }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    // Ctrl-C is how a follower stops: say where to pick up again.
-                    session.Terminal.Error.MarkupLine($"Next: sd changes --cursor {Markup.Escape(next)}");
-                    return ExitCodes.Ok;
-                }
             }
+            catch (OperationCanceledException) when (following && ct.IsCancellationRequested)
+            {
+                // Ctrl-C is how a follower stops.
+            }
+
+            session.Terminal.Error.MarkupLine($"Next: sd changes --cursor {Markup.Escape(next ?? string.Empty)}");
+            return ExitCodes.Ok;
         });
+    }
+
+    private static void PrintEvents(RemoteSession session, JsonArray events)
+    {
+        foreach (JsonNode? e in events)
+        {
+            if (session.Json)
+            {
+                // One CloudEvent a line, so a follower's output can be piped into a script as it comes.
+                session.Terminal.WriteRaw(e!.ToJsonString() + Environment.NewLine);
+            }
+            else
+            {
+                session.Terminal.Out.MarkupLine(
+                    $"{Markup.Escape(JsonTables.Text(e?["time"]))}  [bold]{Markup.Escape(JsonTables.Text(e?["type"]).Replace("ServerlessDiscovery.", string.Empty, StringComparison.Ordinal))}[/]  {Markup.Escape(JsonTables.Text(e?["subject"]))}  [grey]{Markup.Escape(JsonTables.Text(e?["source"]))}[/]");
+            }
+        }
     }
 
     private static async Task<JsonObject?> WaitAsync(RemoteSession session, string instance, string runId, TimeSpan timeout, TimeSpan interval, CancellationToken cancellationToken)
