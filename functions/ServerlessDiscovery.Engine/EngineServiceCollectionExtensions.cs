@@ -38,6 +38,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<DiscoveryOptions>, DiscoveryOptionsValidator>();
         services.AddOptions<EventGridOptions>().BindConfiguration(EventGridOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EventGridOptions>, EventGridOptionsValidator>();
+        services.AddOptions<ChangeLogOptions>().BindConfiguration(ChangeLogOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChangeLogOptions>, ChangeLogOptionsValidator>();
         services.AddOptions<ConfiguredInstancesValidator.Marker>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConfiguredInstancesValidator.Marker>, ConfiguredInstancesValidator>();
 
@@ -57,6 +59,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<FindingStore>();
         services.AddSingleton<FindingsEvaluator>();
         services.AddSingleton<Storage.Journal.QuarantineStore>();
+        services.AddSingleton<ChangeLog>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<HostIdentity>();
         services.AddSingleton<ScanRunner>();

@@ -79,6 +79,18 @@ public static class OutboxColumns
     public const string Events = "Events";
 }
 
+/// <summary>
+/// Columns of a change log row in the "changes" table (PartitionKey {tenant}, RowKey {relay time ticks, 19 digits}~{n}~{instance}):
+/// the events of one relayed outbox row.
+/// </summary>
+public static class ChangeLogColumns
+{
+    public const string Instance = AssetColumns.Instance;
+    public const string Count = OutboxColumns.Count;
+    /// <summary>A JSON array of CloudEvents, split by <see cref="LargeText"/>.</summary>
+    public const string Events = OutboxColumns.Events;
+}
+
 /// <summary>Columns of a lineage row in the "edges" table (PartitionKey {tenant}~{instance}).</summary>
 public static class EdgeColumns
 {

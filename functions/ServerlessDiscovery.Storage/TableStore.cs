@@ -98,4 +98,5 @@ public static class TableNames
     public const string OtlpJournal = "otlpjournal";
     /// <summary>What could not be written and was set aside (<see cref="Journal.QuarantineStore"/>).</summary>
     public const string Quarantine = "quarantine";
+    public const string Changes = "changes";
 }

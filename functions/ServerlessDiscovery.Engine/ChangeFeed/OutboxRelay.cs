@@ -8,10 +8,10 @@ namespace ServerlessDiscovery.Engine.ChangeFeed;
 
 /// <summary>
 /// Moves events from an instance's outbox (rows "!outbox~..." beside its assets) to the event sink, oldest first,
-/// deleting each row only after the sink accepted it. If the sink is down the rows stay and the next tick retries:
+/// deleting each row only after the sink accepted it. Each row is copied into the <see cref="ChangeLog"/> before it is published. If the sink is down the rows stay and the next tick retries:
 /// events are delivered at least once and never lost.
 /// </summary>
-public sealed partial class OutboxRelay(TableStore tables, IEventSink sink, ILogger<OutboxRelay> logger) : IDisposable
+public sealed partial class OutboxRelay(TableStore tables, IEventSink sink, ChangeLog changeLog, ILogger<OutboxRelay> logger) : IDisposable
 {
     private const int PageSize = 20;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -39,6 +39,16 @@ public sealed partial class OutboxRelay(TableStore tables, IEventSink sink, ILog
                 foreach (TableEntity row in page.Items)
                 {
                     events.AddRange(InventoryWriter.ReadOutbox(row));
+                }
+
+                try
+                {
+                    await changeLog.AppendAsync(tenant, instanceId, page.Items, cancellationToken);
+                }
+                catch (RequestFailedException ex)
+                {
+                    LogChangeLogFailed(logger, tenant, instanceId, events.Count, ex.Status, ex.ErrorCode);
+                    return published;
                 }
 
                 try
@@ -86,4 +96,8 @@ public sealed partial class OutboxRelay(TableStore tables, IEventSink sink, ILog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
         Message = "Publishing {Count} events of {Tenant}/{Instance} to {Sink} failed ({ErrorType}: {Error}); they stay in the outbox for the next tick")]
     private static partial void LogPublishFailed(ILogger logger, string sink, string tenant, string instance, int count, string errorType, string error);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
+        Message = "Recording {Count} events of {Tenant}/{Instance} in the change log failed ({Status} {ErrorCode}); they stay in the outbox for the next tick")]
+    private static partial void LogChangeLogFailed(ILogger logger, string tenant, string instance, int count, int status, string? errorCode);
 }

@@ -119,7 +119,6 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
                 AssetRows.Event(scan, source, ++sequence, eventType, newRow, changes, now)));
         }
 
-        var failedScopes = scopes.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!, StringComparer.Ordinal);
         int activeBefore = existing.Values.Count(r => r.GetString(AssetColumns.State) != AssetState.Deleted);
         foreach ((string rowKey, TableEntity row) in existing.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -129,17 +128,17 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
             }
 
             string scope = row.GetString(AssetColumns.Scope) ?? string.Empty;
-            string? state = row.GetString(AssetColumns.State);
-            if (state != AssetState.Deleted && scopes.TryGetValue(scope, out string? error) && error is null)
+            string? next = InventoryRules.MissingAssetState(row.GetString(AssetColumns.State), scope, scopes);
+            if (next == AssetState.Deleted)
             {
                 deleted++;
                 string reason = $"Not found in fully observed scope '{scope}' by scan {scan.RunId}.";
                 plan.Add(Transition(scan, source, row, AssetState.Deleted, reason, ChangeEventTypes.AssetDeleted, ++sequence, now));
             }
-            else if (state == AssetState.Active && failedScopes.TryGetValue(scope, out string? failure))
+            else if (next == AssetState.Stale)
             {
                 stale++;
-                string reason = $"Scope '{scope}' could not be read by scan {scan.RunId}: {failure}";
+                string reason = $"Scope '{scope}' could not be read by scan {scan.RunId}: {scopes[scope]}";
                 plan.Add(Transition(scan, source, row, AssetState.Stale, reason, ChangeEventTypes.AssetStale, ++sequence, now));
             }
         }
@@ -191,37 +190,13 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
             AssetRows.Event(scan, source, sequence, eventType, next, ["state"], now));
     }
 
-    private static List<string> Diff(TableEntity row, DiscoveredAsset asset, bool includeState)
-    {
-        var changes = new List<string>();
-        if (includeState)
-        {
-            changes.Add("state");
-        }
-
-        if (row.GetString(AssetColumns.Name) != asset.Name)
-        {
-            changes.Add("name");
-        }
-
-        if (row.GetString(AssetColumns.Scope) != asset.Scope)
-        {
-            changes.Add("scope");
-        }
-
-        JsonObject before = JsonNode.Parse(LargeText.Read(row, AssetColumns.Attributes) ?? "{}") as JsonObject ?? [];
-        foreach (string key in before.Select(p => p.Key).Union(asset.Attributes.Select(p => p.Key)).Order(StringComparer.Ordinal))
-        {
-            string old = ContentHash.Canonical(before[key]);
-            string now = ContentHash.Canonical(asset.Attributes[key]);
-            if (old != now || before.ContainsKey(key) != asset.Attributes.ContainsKey(key))
-            {
-                changes.Add("attributes." + key);
-            }
-        }
-
-        return changes;
-    }
+    private static List<string> Diff(TableEntity row, DiscoveredAsset asset, bool includeState) =>
+        InventoryRules.Changes(
+            row.GetString(AssetColumns.Name),
+            row.GetString(AssetColumns.Scope),
+            JsonNode.Parse(LargeText.Read(row, AssetColumns.Attributes) ?? "{}") as JsonObject ?? [],
+            asset,
+            includeState);
 
     private static async Task<Dictionary<string, TableEntity>> LoadAsync(TableClient table, string partition, CancellationToken cancellationToken)
     {

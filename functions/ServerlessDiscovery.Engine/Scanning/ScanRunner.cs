@@ -152,23 +152,11 @@ public sealed partial class ScanRunner(
     {
         var redactor = SecretRedactor.For(configuration);
         var sink = new CollectingSink(options.Value.MaxAssetsPerScan, redactor);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.ScanTimeout);
-        try
+        string? failure = await PluginScan.RunAsync(
+            catalog.Find(instance.PluginType)!, configuration, CreateContext(instance, redactor), sink, options.Value.ScanTimeout, "Discovery__ScanTimeout", cancellationToken);
+        if (failure is not null)
         {
-            await using IPlugin plugin = catalog.Find(instance.PluginType)!.Create(configuration, CreateContext(instance, redactor));
-
-            // The plugin runs on its own task so that one which blocks without awaiting cannot hold the timeout hostage.
-            Task discovery = Task.Run(() => plugin.DiscoverAsync(sink, timeout.Token), timeout.Token);
-            await discovery.WaitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return run with { Status = ScanStatus.Failed, Error = $"The scan did not finish within Discovery__ScanTimeout ({options.Value.ScanTimeout}); nothing was written." };
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            return run with { Status = ScanStatus.Failed, Error = $"The plugin failed: {ex.GetType().Name}: {ex.Message}. Nothing was written." };
+            return run with { Status = ScanStatus.Failed, Error = redactor.Redact(failure) };
         }
 
         if (sink.Overflowed)

@@ -14,6 +14,7 @@ internal static class ApiEndpoints
         api.MapBomApi();
         api.MapFindingsApi();
         api.MapWebhooksApi();
+        api.MapChangesApi();
         return api;
     }
 

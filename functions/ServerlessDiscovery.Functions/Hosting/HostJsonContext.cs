@@ -12,4 +12,5 @@ namespace ServerlessDiscovery.Functions.Hosting;
 [JsonSerializable(typeof(PluginTypeList))]
 [JsonSerializable(typeof(WebhookList))]
 [JsonSerializable(typeof(WebhookCreatedReply))]
+[JsonSerializable(typeof(ChangeLogReply))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

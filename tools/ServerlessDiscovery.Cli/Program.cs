@@ -1,0 +1,3 @@
+using ServerlessDiscovery.Cli;
+
+return await SdApp.RunAsync(args, SdTerminal.FromProcess());
