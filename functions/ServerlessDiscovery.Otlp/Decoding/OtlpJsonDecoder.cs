@@ -379,7 +379,15 @@ internal static class OtlpJsonDecoder
                 else
                 {
                     RequireString(ref reader, path + ".stringValue");
-                    scalar = keep ? AttributeValue.FromText(reader.GetString()!) : null;
+                    if (keep)
+                    {
+                        scalar = AttributeValue.FromText(reader.GetString()!);
+                    }
+                    else if (reader.ValueIsEscaped)
+                    {
+                        // A value not kept is still checked: an escape may hide a lone surrogate, which only unescaping finds.
+                        _ = reader.GetString();
+                    }
                 }
             }
             else if (Is(ref reader, "boolValue"u8, "bool_value"u8))
