@@ -135,8 +135,17 @@ internal sealed class BomExporter(TableStore tables, TimeProvider time)
         string filter = scope.AgentId is null ? scope.AssetFilter : BomScope.ForTenant(scope.Tenant).AssetFilter;
         TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
         var assets = new SortedDictionary<string, BomAsset>(StringComparer.Ordinal);
+
+        // A declared asset's observed use lives in its usage row, which sorts before the asset in the same partition.
+        var usage = new Dictionary<(string Partition, string RowKey), TableEntity>();
         await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, TableQueries.MaxPageSize, cancellationToken: cancellationToken))
         {
+            if (row.RowKey.StartsWith(UsageRows.Prefix, StringComparison.Ordinal))
+            {
+                usage[(row.PartitionKey, row.RowKey[UsageRows.Prefix.Length..])] = row;
+                continue;
+            }
+
             string? type = row.GetString(AssetColumns.Type);
             string? id = row.GetString(AssetColumns.Id);
             if (type is null || id is null || row.GetString(AssetColumns.State) == AssetState.Deleted || BomMapper.KindOf(type) == BomElementKind.Excluded
@@ -145,7 +154,7 @@ internal sealed class BomExporter(TableStore tables, TimeProvider time)
                 continue;
             }
 
-            BomAsset asset = BomAsset.From(AssetRows.ToJson(row));
+            BomAsset asset = BomAsset.From(AssetRows.ToJson(row, usage.GetValueOrDefault((row.PartitionKey, row.RowKey))));
             if (assets.TryGetValue(asset.Ref, out BomAsset? seen))
             {
                 seen.Merge(asset);

@@ -30,8 +30,8 @@ internal sealed record BomScope
 
     public static BomScope ForAgent(string tenant, string agentId) => new(tenant, null, agentId);
 
-    /// <summary>The asset-table filter for this scope's partitions (outbox rows, which sort before 'a', excluded).</summary>
-    public string AssetFilter => TableQueries.And(Partitions, "RowKey ge 'a'");
+    /// <summary>The asset-table filter for this scope's partitions: assets and the usage rows beside them (outbox rows excluded).</summary>
+    public string AssetFilter => TableQueries.And(Partitions, $"(RowKey ge 'a') or ({TableQueries.Range("RowKey", Inventory.UsageRows.Prefix)})");
 
     /// <summary>The edge-table filter for this scope's partitions.</summary>
     public string Partitions => Instance is null

@@ -141,6 +141,16 @@ public sealed class ProviderResolutionTests : IAsyncLifetime
         using HttpResponseMessage duplicate = await _app.Client.GetAsync($"api/v1/assets/{c.TraceIdentity.Type}/{c.TraceIdentity.Id}");
         Assert.Equal(HttpStatusCode.NotFound, duplicate.StatusCode);
 
+        // The AI-BOM says the same: the declared element carries its provenance and observed use, and no duplicate.
+        JsonObject bom = (await _app.Client.GetFromJsonAsync<JsonObject>("api/v1/bom"))!;
+        JsonObject[] elements = [.. (bom["components"]?.AsArray() ?? []).Concat(bom["services"]?.AsArray() ?? []).Select(n => n!.AsObject())];
+        JsonObject element = Assert.Single(elements, e => (string?)e["bom-ref"] == $"{c.Target.Type}/{c.Target.Id}");
+        Dictionary<string, string?> properties = element["properties"]!.AsArray()
+            .GroupBy(p => (string)p!["name"]!).ToDictionary(g => g.Key, g => (string?)g.First()!["value"]);
+        Assert.Equal("both", properties["serverlessdiscovery:provenance"]);
+        Assert.Equal("3", properties["serverlessdiscovery:observed:invocations"]);
+        Assert.DoesNotContain(elements, e => (string?)e["bom-ref"] == $"{c.TraceIdentity.Type}/{c.TraceIdentity.Id}");
+
         // Counting again adds onto the same declared asset; the scan's row is untouched, so a re-scan still writes nothing.
         Export(c.SpanName, c.Span, times: 1, service: "billing-api");
         await _app.App.Get<TraceFlusher>().FlushAsync();
