@@ -84,6 +84,45 @@ public sealed class RemoteCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BomAndFindings_ExportTheScannedEstateAndListFindings()
+    {
+        Assert.Equal(0, (await SdRunner.RunAsync(Environment, "refresh", "fake1", "--wait", "--poll-interval", "00:00:00.05")).ExitCode);
+        string file = Path.Combine(Path.GetTempPath(), $"sd-bom-{Guid.NewGuid():N}.json");
+        SdResult written;
+        try
+        {
+            written = await SdRunner.RunAsync(Environment, "bom", "--out", file);
+            Assert.True(written.ExitCode == 0, written.All);
+            Assert.Contains("1 components, 1 services, version 1", written.Stderr, StringComparison.Ordinal);
+            JsonObject bom = JsonNode.Parse(await File.ReadAllTextAsync(file))!.AsObject();
+            Assert.Equal(("CycloneDX", "1.7"), ((string)bom["bomFormat"]!, (string)bom["specVersion"]!));
+            Assert.Equal("model/m1", (string?)Assert.Single(bom["components"]!.AsArray())!["bom-ref"]);
+            Assert.Equal("endpoint/https://host/endpoints/e1", (string?)Assert.Single(bom["services"]!.AsArray())!["bom-ref"]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        SdResult older = await SdRunner.RunAsync(Environment, "bom", "--instance", "fake1", "--spec-version", "1.6");
+        Assert.True(older.ExitCode == 0, older.All);
+        Assert.Equal("1.6", (string?)JsonNode.Parse(older.Stdout)!["specVersion"]);
+        SdResult unsupported = await SdRunner.RunAsync(Environment, "bom", "--spec-version", "2.0");
+        Assert.Equal(1, unsupported.ExitCode);
+        Assert.Contains("specVersion", unsupported.Stderr, StringComparison.Ordinal);
+
+        SdResult findings = await SdRunner.RunAsync(Environment, "findings", "--json");
+        Assert.True(findings.ExitCode == 0, findings.All);
+        Assert.Equal(0, (int)JsonNode.Parse(findings.Stdout)!["count"]!);
+        SdResult table = await SdRunner.RunAsync(Environment, "findings", "--state", "open");
+        Assert.Contains("Findings", table.Stdout, StringComparison.Ordinal);
+        SdResult badKind = await SdRunner.RunAsync(Environment, "findings", "--kind", "rogue");
+        Assert.Equal(1, badKind.ExitCode);
+        Assert.Contains("kind", badKind.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, written.All + older.All + findings.All + badKind.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RefreshWait_ScanFails_ExitsOneWithTheRunsError()
     {
         _source.Throw = "provider exploded";

@@ -5,8 +5,8 @@ using Spectre.Console;
 namespace ServerlessDiscovery.Cli.Remote;
 
 /// <summary>
-/// The commands that drive a running service: instances, assets, asset, lineage, scans, refresh (--wait) and changes
-/// (--follow). Each takes --url (or SD_URL) and --json; the key comes from SD_API_KEY.
+/// The commands that drive a running service: instances, assets, asset, lineage, scans, refresh (--wait), changes
+/// (--follow), findings and bom. Each takes --url (or SD_URL) and --json; the key comes from SD_API_KEY.
 /// </summary>
 internal static class RemoteCommands
 {
@@ -23,6 +23,47 @@ internal static class RemoteCommands
         yield return Scans(terminal);
         yield return Refresh(terminal);
         yield return Changes(terminal);
+        yield return Findings(terminal);
+        yield return Bom(terminal);
+    }
+
+    private static Command Findings(SdTerminal terminal)
+    {
+        var kind = new Option<string?>("--kind") { Description = "shadow or unused." };
+        var state = new Option<string?>("--state") { Description = "open or resolved." };
+        return Remote(terminal, new Command("findings", "List shadow and unused AI findings, newest first.") { kind, state }, async (session, parse, ct) =>
+        {
+            JsonObject reply = await session.GetAsync("api/v1/findings" + Query(("kind", parse.GetValue(kind)), ("state", parse.GetValue(state))), ct);
+            Show(session, reply, () => JsonTables.Create("Findings", reply["findings"]?.AsArray(),
+                ("Kind", "kind"), ("State", "state"), ("Type", "subject.type"), ("Subject", "subject.id"), ("Reason", "reason"), ("Opened", "opened_at"), ("Resolved", "resolved_at")));
+            return ExitCodes.Ok;
+        });
+    }
+
+    private static Command Bom(SdTerminal terminal)
+    {
+        var agent = new Option<string?>("--agent") { Description = "Only this agent (its asset id) and everything it depends on." };
+        var instance = new Option<string?>("--instance") { Description = "Only what this instance saw." };
+        var spec = new Option<string>("--spec-version") { Description = "CycloneDX 1.7 or 1.6.", DefaultValueFactory = _ => "1.7" };
+        var outFile = new Option<FileInfo?>("--out") { Description = "Write the BOM to this file instead of stdout." };
+        return Remote(terminal, new Command("bom", "Export the CycloneDX AI-BOM (JSON) of the tenant, one instance or one agent.") { agent, instance, spec, outFile }, async (session, parse, ct) =>
+        {
+            JsonObject bom = await session.GetAsync("api/v1/bom" + Query(
+                ("agent", parse.GetValue(agent)), ("instance", parse.GetValue(instance)), ("specVersion", parse.GetValue(spec))), ct);
+            if (parse.GetValue(outFile) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, bom.ToJsonString() + Environment.NewLine, ct);
+                session.Terminal.Error.MarkupLine(
+                    $"Wrote {Markup.Escape(file.FullName)}: {bom["components"]?.AsArray().Count ?? 0} components, {bom["services"]?.AsArray().Count ?? 0} services, version {Markup.Escape(JsonTables.Text(bom["version"]))}.");
+            }
+            else
+            {
+                // The document is the output whatever --json says: it is JSON by definition.
+                session.WriteJson(bom);
+            }
+
+            return ExitCodes.Ok;
+        });
     }
 
     private static Command Instances(SdTerminal terminal)

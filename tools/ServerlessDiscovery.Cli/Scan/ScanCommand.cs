@@ -47,7 +47,7 @@ internal static class ScanCommand
     {
         if (output == "cyclonedx")
         {
-            throw new SdConfigurationException("--output cyclonedx is not available yet: the CycloneDX AI-BOM is still being built. Use --output table or json.");
+            throw new SdConfigurationException("--output cyclonedx is not built yet for a one-shot scan: use --output table or json here, or `sd bom` against a running service.");
         }
 
         if (timeout <= TimeSpan.Zero || timeout > TimeSpan.FromHours(24))
