@@ -49,14 +49,21 @@ internal sealed class BomExporter(TableStore tables, TimeProvider time)
 
         string hash = ContentHash(scope, subject, assets, graph);
         BomRevision revision = await _versions.RecordAsync(scope, hash, time.GetUtcNow(), cancellationToken);
-        var document = new CycloneDxBom(
+        CycloneDxBom document = Compose(scope, subject, assets, graph, spec, hash, revision.Version, revision.Since);
+        return new BomExport(document, assets.Count + (subject is null ? 0 : 1));
+    }
+
+    /// <summary>The document for assets and edges already read: the one mapping both the API and one-shot scans use.</summary>
+    internal static CycloneDxBom Compose(
+        BomScope scope, BomAsset? subject, SortedDictionary<string, BomAsset> assets, BomGraph graph, BomSpecVersion spec, string hash, long version, DateTimeOffset since) =>
+        new(
             spec.SchemaUri,
             "CycloneDX",
             spec.Version,
             SerialNumber(scope, hash),
-            revision.Version,
+            version,
             new BomMetadata(
-                revision.Since,
+                since,
                 new BomTools([new BomComponent("application", "serverlessdiscovery:tool", ToolName) { Version = ToolVersion }]),
                 Subject(scope, subject, spec),
                 [
@@ -67,11 +74,9 @@ internal sealed class BomExporter(TableStore tables, TimeProvider time)
             Components(assets, spec),
             Services(assets),
             Dependencies(subject, assets, graph));
-        return new BomExport(document, assets.Count + (subject is null ? 0 : 1));
-    }
 
     /// <summary>SHA-256 of the content (subject, components, services, dependencies) as CycloneDX 1.7 writes it, so 1.6 and 1.7 exports share serial and version.</summary>
-    private static string ContentHash(BomScope scope, BomAsset? subject, SortedDictionary<string, BomAsset> assets, BomGraph graph)
+    internal static string ContentHash(BomScope scope, BomAsset? subject, SortedDictionary<string, BomAsset> assets, BomGraph graph)
     {
         BomSpecVersion spec = BomSpecVersion.V1_7;
         var content = new BomContent(Subject(scope, subject, spec), Components(assets, spec), Services(assets), Dependencies(subject, assets, graph));

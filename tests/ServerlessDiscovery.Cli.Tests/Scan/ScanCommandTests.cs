@@ -128,6 +128,30 @@ public sealed class ScanCommandTests
     }
 
     [Fact]
+    public async Task Scan_OutputCycloneDx_IsAValidAiBomOfWhatWasFound_AndStableAcrossRuns()
+    {
+        await using ScanSandbox sandbox = await ScanSandbox.StartAsync();
+        SdResult json = await sandbox.ScanAsync("--output", "json");
+        Assert.True(json.ExitCode == 0, json.All);
+        string[] found = [.. JsonNode.Parse(json.Stdout)!["sources"]!.AsArray()
+            .SelectMany(s => s!["assets"]!.AsArray()).Select(a => $"{a!["type"]}/{a["id"]}").Distinct()];
+
+        SdResult first = await sandbox.ScanAsync("--output", "cyclonedx", "--state", sandbox.StateFile);
+        SdResult second = await sandbox.ScanAsync("--output", "cyclonedx", "--state", sandbox.StateFile);
+
+        Assert.True(first.ExitCode == 0, first.All);
+        JsonObject bom = JsonNode.Parse(first.Stdout)!.AsObject();
+        Assert.Empty(ServerlessDiscovery.Functions.Tests.Bom.CycloneDxSchemas.Validate(bom, "1.7"));
+        string[] refs = [.. (bom["components"]?.AsArray() ?? []).Concat(bom["services"]?.AsArray() ?? []).Select(e => (string)e!["bom-ref"]!)];
+        Assert.NotEmpty(refs);
+        Assert.All(refs, r => Assert.Contains(r, found));
+        Assert.Contains(bom["components"]!.AsArray(), e => (string?)e!["type"] == "machine-learning-model");
+        JsonObject again = JsonNode.Parse(second.Stdout)!.AsObject();
+        Assert.Equal((string?)bom["serialNumber"], (string?)again["serialNumber"]);
+        ScanSandbox.AssertNoSecret(first.All);
+    }
+
+    [Fact]
     public async Task Scan_FromPluginsSettingsInTheEnvironment_ScansThemAsTheServiceWould()
     {
         await using ScanSandbox sandbox = await ScanSandbox.StartAsync();
@@ -183,7 +207,6 @@ public sealed class ScanCommandTests
     }
 
     [Theory]
-    [InlineData("--output", "cyclonedx")]
     [InlineData("--output", "xml")]
     [InlineData("--timeout", "-00:00:01")]
     public async Task Scan_UnsupportedOption_ExitsTwo(string option, string value)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ServerlessDiscovery.Engine.Bom;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Scanning;
@@ -45,11 +46,6 @@ internal static class ScanCommand
     private static async Task<int> RunAsync(
         SdTerminal terminal, FileInfo? sourcesFile, string output, FileInfo? outFile, FileInfo? stateFile, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (output == "cyclonedx")
-        {
-            throw new SdConfigurationException("--output cyclonedx is not built yet for a one-shot scan: use --output table or json here, or `sd bom` against a running service.");
-        }
-
         if (timeout <= TimeSpan.Zero || timeout > TimeSpan.FromHours(24))
         {
             throw new SdConfigurationException("--timeout must be between 00:00:01 and 24:00:00.");
@@ -122,6 +118,28 @@ internal static class ScanCommand
 
     private static void Write(SdTerminal terminal, IReadOnlyList<ScanOutcome> outcomes, string output, FileInfo? outFile, bool stateKept)
     {
+        if (output == "cyclonedx")
+        {
+            // The inventory as the state now holds it (a failed source keeps what it had), as GET /api/v1/bom maps it.
+            using var bom = new MemoryStream();
+            LocalBom.Write(
+                bom,
+                outcomes.SelectMany(o => o.Snapshot.Assets.Select(a => (o.Source.InstanceId, a))),
+                outcomes.SelectMany(o => o.Result.Edges),
+                outcomes.Count == 0 ? DateTimeOffset.UnixEpoch : outcomes.Max(o => o.CompletedAt));
+            string text = System.Text.Encoding.UTF8.GetString(bom.ToArray()) + Environment.NewLine;
+            if (outFile is null)
+            {
+                terminal.WriteRaw(text);
+            }
+            else
+            {
+                File.WriteAllText(outFile.FullName, text);
+            }
+
+            return;
+        }
+
         if (output == "json")
         {
             string json = ScanReport.Json(outcomes, stateKept);
