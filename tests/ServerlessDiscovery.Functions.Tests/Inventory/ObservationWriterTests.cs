@@ -32,6 +32,25 @@ public sealed class ObservationWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UsageRows_SameDrainTwice_CountsOnce_AnotherDrainAddsUp()
+    {
+        // Usage resolved to a declared asset lands in the usage row beside it, under the same drain rule.
+        UsageRows usage = _app.App.Get<UsageRows>();
+        var target = new Engine.Resolution.DeclaredRef("declaring", "deployment", "acct/gpt-4o", "azure-openai");
+        ResolvedUsage[] resolved = [new(target, "model/azure.openai/gpt-4o", new ObservedUsage(3, 30, 5, null, null, []))];
+
+        await usage.AddAsync("drains", resolved, drainId: "d1");
+        int again = await usage.AddAsync("drains", resolved, drainId: "d1");
+        await usage.AddAsync("drains", resolved, drainId: "d2");
+        Azure.Data.Tables.TableEntity row = (await _app.App.Table(Storage.TableNames.Assets)
+            .GetEntityAsync<Azure.Data.Tables.TableEntity>(Storage.StorageKeys.Partition("drains", "declaring"), UsageRows.RowKey(target.Type, target.Id))).Value;
+
+        Assert.Equal(0, again);
+        Assert.Equal(6, row.GetInt64("Invocations"));
+        Assert.Equal(60, row.GetInt64("InputTokens"));
+    }
+
+    [Fact]
     public async Task ApplyAsync_AssetTheTableRefuses_IsQuarantined_OthersAreWritten()
     {
         ObservationWriter writer = _app.App.Get<ObservationWriter>();
