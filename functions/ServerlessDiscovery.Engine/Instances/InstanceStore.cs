@@ -121,12 +121,20 @@ public sealed class InstanceStore(TableStore tables, SecretProtector protector, 
     private PluginInstance FromRow(TableEntity row)
     {
         var config = JsonNode.Parse(row.GetString("Config") ?? "{}") as JsonObject ?? [];
+        bool secretsUnreadable = false;
         if (row.GetString("Secrets") is { } sealedSecrets)
         {
-            string json = protector.Unprotect(sealedSecrets, SecretContext(row.PartitionKey, row.RowKey));
-            foreach ((string name, JsonNode? value) in JsonNode.Parse(json)!.AsObject())
+            try
             {
-                config[name] = value?.DeepClone();
+                string json = protector.Unprotect(sealedSecrets, SecretContext(row.PartitionKey, row.RowKey));
+                foreach ((string name, JsonNode? value) in JsonNode.Parse(json)!.AsObject())
+                {
+                    config[name] = value?.DeepClone();
+                }
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or FormatException or System.Text.Json.JsonException)
+            {
+                secretsUnreadable = true;
             }
         }
 
@@ -142,6 +150,7 @@ public sealed class InstanceStore(TableStore tables, SecretProtector protector, 
             Owner = Enum.TryParse(row.GetString("Owner"), out InstanceOwner owner) ? owner : InstanceOwner.Api,
             ConfiguredBy = Enum.TryParse(row.GetString("ConfiguredBy"), out InstanceConfiguredBy configuredBy) ? configuredBy : InstanceConfiguredBy.TenantKey,
             Config = config,
+            SecretsUnreadable = secretsUnreadable,
             CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
             UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
             LeaseOwner = row.GetString("LeaseOwner"),
@@ -159,6 +168,11 @@ public sealed class InstanceStore(TableStore tables, SecretProtector protector, 
     /// <summary>The instance's configuration validated against its type, or the errors.</summary>
     public (PluginConfiguration? Configuration, IReadOnlyList<ConfigError> Errors) Validate(PluginInstance instance)
     {
+        if (instance.SecretsUnreadable)
+        {
+            return (null, [new ConfigError("config", "the stored secrets cannot be decrypted with the current Secrets__EncryptionKey (was the key changed?); set the instance's secret fields again.")]);
+        }
+
         IPluginType? type = catalog.Find(instance.PluginType);
         return type is null
             ? (null, [new ConfigError("plugin_type", $"'{instance.PluginType}' is not a known plugin type.")])

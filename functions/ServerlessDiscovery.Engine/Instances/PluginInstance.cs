@@ -56,6 +56,12 @@ public sealed record PluginInstance
 
     public JsonObject Config { get; init; } = [];
 
+    /// <summary>
+    /// The stored secrets could not be decrypted (Secrets__EncryptionKey changed): the instance is listed without them,
+    /// and validating it names the problem instead of failing every read of the tenant's instances.
+    /// </summary>
+    public bool SecretsUnreadable { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }

@@ -151,6 +151,38 @@ public sealed class InstancesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SecretsUndecryptable_InstancesStillList_AndVerifyNamesTheKey()
+    {
+        // As after Secrets__EncryptionKey changed: the sealed secrets no longer open with the current key.
+        using (HttpResponseMessage created = await _app.Client.PostAsJsonAsync("api/v1/instances", new JsonObject
+        {
+            ["plugin_type"] = FakePluginType.TypeId,
+            ["instance_id"] = "rekeyed",
+            ["config"] = new JsonObject { ["source"] = "rekeyed-source", ["api_key"] = Secret },
+        }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        Azure.Data.Tables.TableClient table = _app.App.Table(ServerlessDiscovery.Storage.TableNames.Instances);
+        Azure.Data.Tables.TableEntity row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("default", "rekeyed")).Value;
+        char[] sealedSecrets = row.GetString("Secrets")!.ToCharArray();
+        sealedSecrets[^3] = sealedSecrets[^3] == 'A' ? 'B' : 'A';
+        row["Secrets"] = new string(sealedSecrets);
+        await table.UpdateEntityAsync(row, row.ETag);
+
+        using HttpResponseMessage list = await _app.Client.GetAsync("api/v1/instances");
+        using HttpResponseMessage verify = await _app.Client.PostAsync("api/v1/instances/rekeyed/verify", null);
+        string answers = await list.Content.ReadAsStringAsync() + await verify.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Contains("\"rekeyed\"", answers, StringComparison.Ordinal);
+        Assert.True((int)verify.StatusCode is >= 200 and < 500, $"verify answered {(int)verify.StatusCode}");
+        Assert.Contains("Secrets__EncryptionKey", answers, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, answers, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartStop_TogglesEnabled()
     {
         await _app.CreateFakeInstanceAsync("toggle", FakeSource.Create());
