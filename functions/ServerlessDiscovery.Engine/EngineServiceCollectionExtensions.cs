@@ -45,6 +45,8 @@ public static class EngineServiceCollectionExtensions
 
         services.AddSingleton<TableStore>();
         services.AddSingleton<SecretProtector>();
+        services.AddOptions<PluginPackagesOptions>().BindConfiguration(PluginPackagesOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PluginPackagesOptions>, PluginPackagesOptionsValidator>();
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<ConfiguredInstances>();
         services.AddSingleton<InstanceStore>();

@@ -16,7 +16,7 @@ internal static class PluginTypesApi
 
     private static Ok<PluginTypeList> List(PluginCatalog catalog)
     {
-        PluginTypeReply[] types = [.. catalog.Types.OrderBy(t => t.Metadata.TypeId, StringComparer.Ordinal).Select(t => ToReply(t.Metadata))];
+        PluginTypeReply[] types = [.. catalog.Types.OrderBy(t => t.Metadata.TypeId, StringComparer.Ordinal).Select(t => ToReply(t.Metadata) with { Origin = PluginOriginReply.From(catalog.OriginOf(t.Metadata.TypeId)) })];
         return TypedResults.Ok(new PluginTypeList(types, types.Length));
     }
 
@@ -53,7 +53,25 @@ internal sealed record PluginTypeReply(
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("asset_types")] IReadOnlyList<string> AssetTypes,
     [property: JsonPropertyName("config_fields")] IReadOnlyList<ConfigFieldReply> ConfigFields,
-    [property: JsonPropertyName("env_vars")] IReadOnlyList<string> EnvVars);
+    [property: JsonPropertyName("env_vars")] IReadOnlyList<string> EnvVars)
+{
+    /// <summary>Where the type came from (additive: built in, or the plugin package it was loaded from).</summary>
+    [JsonPropertyName("origin")]
+    public PluginOriginReply? Origin { get; init; }
+}
+
+/// <summary>
+/// <c>source</c> is "built-in" or the path of the plugin package; <c>version</c> its assembly's version;
+/// <c>sdk_range</c> the SDK versions it declares (for built-in types, the host's SDK version).
+/// </summary>
+internal sealed record PluginOriginReply(
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("package")] string? Package,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("sdk_range")] string SdkRange)
+{
+    public static PluginOriginReply From(PluginOrigin o) => new(o.Source, o.Package, o.AssemblyVersion, o.SdkRange);
+}
 
 /// <summary>One config field; <c>type</c> is string, integer, boolean, url, list or map.</summary>
 internal sealed record ConfigFieldReply(
