@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ServerlessDiscovery.Plugins.Configuration;
+using ServerlessDiscovery.Plugins.Validation;
 using Xunit;
 
 namespace ServerlessDiscovery.Plugins.Conformance;
@@ -9,7 +9,7 @@ namespace ServerlessDiscovery.Plugins.Conformance;
 /// The contract every plugin type keeps. A plugin's test project derives one class from this and supplies
 /// configurations; every test here then runs against that plugin.
 /// </summary>
-public abstract partial class PluginConformanceTests<TPluginType>
+public abstract class PluginConformanceTests<TPluginType>
     where TPluginType : IPluginType, new()
 {
     /// <summary>A value put in every secret field; it must never come back out of the plugin.</summary>
@@ -33,36 +33,15 @@ public abstract partial class PluginConformanceTests<TPluginType>
     [Fact]
     public void Metadata_IsComplete()
     {
-        PluginMetadata m = PluginType.Metadata;
-        Assert.Matches(TypeIdPattern(), m.TypeId);
-        Assert.False(string.IsNullOrWhiteSpace(m.Name));
-        Assert.False(string.IsNullOrWhiteSpace(m.Description));
-        Assert.Matches(@"^\d+\.\d+\.\d+", m.Version);
-        Assert.NotEmpty(m.AssetTypes);
-        Assert.All(m.AssetTypes, t => Assert.True(AssetTypes.IsKnown(t), $"Asset type '{t}' is not a known type."));
-        Assert.Equal(m.ConfigFields.Count, m.ConfigFields.Select(f => f.Name).Distinct(StringComparer.Ordinal).Count());
-        Assert.All(m.ConfigFields, f =>
-        {
-            Assert.Matches("^[a-z][a-z0-9_]*$", f.Name);
-            Assert.False(string.IsNullOrWhiteSpace(f.Label));
-            if (f.Default is not null)
-            {
-                (PluginConfiguration? c, IReadOnlyList<ConfigError> errors) = PluginConfiguration.Validate([f], new JsonObject());
-                Assert.True(c is not null, $"The default of '{f.Name}' does not pass its own type: {string.Join("; ", errors.Select(e => e.Message))}");
-            }
-        });
+        IReadOnlyList<string> problems = PluginChecks.MetadataProblems(PluginType);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]
     public void Metadata_SecretLookingFields_AreFlaggedSecret()
     {
-        foreach (ConfigField field in PluginType.Metadata.ConfigFields)
-        {
-            if (SecretName().IsMatch(field.Name))
-            {
-                Assert.True(field.Secret, $"Field '{field.Name}' looks like a credential but is not flagged Secret.");
-            }
-        }
+        IReadOnlyList<string> problems = PluginChecks.UnflaggedSecrets(PluginType);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]
@@ -189,10 +168,4 @@ public abstract partial class PluginConformanceTests<TPluginType>
         Assert.True(config is not null, string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")));
         return config;
     }
-
-    [GeneratedRegex(@"^[a-z][a-z0-9]*([._-][a-z0-9]+)*$")]
-    private static partial Regex TypeIdPattern();
-
-    [GeneratedRegex("(secret|password|token|api_key|apikey|master_key|access_key|private_key|credential)", RegexOptions.IgnoreCase)]
-    private static partial Regex SecretName();
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using ServerlessDiscovery.Cli.PluginPackages;
 using ServerlessDiscovery.Cli.Remote;
 using ServerlessDiscovery.Cli.Scan;
 using Spectre.Console;
@@ -14,6 +15,7 @@ internal static class SdApp
         var root = new RootCommand("sd: inventory an organisation's AI estate. `sd scan` runs sources once on this machine; the other commands drive a ServerlessDiscovery service.")
         {
             ScanCommand.Create(terminal),
+            PluginCommands.Create(terminal),
         };
         foreach (Command command in RemoteCommands.Create(terminal))
         {

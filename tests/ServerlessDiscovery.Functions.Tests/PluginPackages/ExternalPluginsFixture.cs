@@ -8,7 +8,7 @@ namespace ServerlessDiscovery.Functions.Tests.PluginPackages;
 /// What a plugin author outside the repository does, once for <see cref="ExternalPluginsTests"/>: pack the SDK, the
 /// conformance suite and the template into a local feed (scripts/pack-plugin-sdk.sh), install the template into a private
 /// hive, `dotnet new sd-plugin`, run the generated tests, `dotnet pack` the plugin into a plugin folder beside three
-/// plugins that must be refused (<see cref="BadPlugins"/>), and start the real built app on that folder against Azurite.
+/// plugins that must be refused (<see cref="TestPlugins"/>), and start the real built app on that folder against Azurite.
 /// </summary>
 public sealed class ExternalPluginsFixture : IAsyncLifetime
 {
@@ -48,7 +48,7 @@ public sealed class ExternalPluginsFixture : IAsyncLifetime
 
         await StepAsync("dotnet pack (plugin)", () => cli.RunAsync(source, "dotnet", ["pack", PluginName, "-c", "Release", "-o", PluginFolder, "-nologo"]));
         watch.Restart();
-        BadPlugins.WriteTo(PluginFolder);
+        TestPlugins.WriteRefused(PluginFolder);
         _timings.AppendLine($"compile the three refused plugins (Roslyn): {watch.Elapsed.TotalSeconds:F1} s");
 
         watch.Restart();

@@ -81,9 +81,9 @@ public sealed partial class ExternalPluginsTests(ExternalPluginsFixture fixture,
     public async Task RefusedPlugins_AreLoggedByNameWithTheirReason_WhileBuiltInPluginsKeepWorking()
     {
         string log = fixture.App.Output;
-        Assert.Contains($"Plugin '{BadPlugins.FutureSdk}' refused: it was built for SDK {BadPlugins.FutureRange} ({BadPlugins.FutureSdk}); this host's SDK is {PluginSdk.Version}.", log, StringComparison.Ordinal);
-        Assert.Contains($"Plugin '{BadPlugins.ThrowingConstructor}' refused: it cannot create plugin type {BadPlugins.ThrowingConstructor}.BadPluginType: its constructor or metadata threw InvalidOperationException: {BadPlugins.ConstructorMessage}.", log, StringComparison.Ordinal);
-        Assert.Contains($"Plugin '{BadPlugins.DuplicateTypeId}' refused: it declares type id 'litellm' ({BadPlugins.DuplicateTypeId}.BadPluginType), which built-in ServerlessDiscovery.Plugins.LiteLlm already provides.", log, StringComparison.Ordinal);
+        Assert.Contains($"Plugin '{TestPlugins.FutureSdk}' refused: it was built for SDK {TestPlugins.FutureRange} ({TestPlugins.FutureSdk}); this host's SDK is {PluginSdk.Version}.", log, StringComparison.Ordinal);
+        Assert.Contains($"Plugin '{TestPlugins.ThrowingConstructor}' refused: it cannot create plugin type {TestPlugins.ThrowingConstructor}.TestPluginType: its constructor or metadata threw InvalidOperationException: {TestPlugins.ConstructorMessage}.", log, StringComparison.Ordinal);
+        Assert.Contains($"Plugin '{TestPlugins.DuplicateTypeId}' refused: it declares type id 'litellm' ({TestPlugins.DuplicateTypeId}.TestPluginType), which built-in ServerlessDiscovery.Plugins.LiteLlm already provides.", log, StringComparison.Ordinal);
 
         using HttpClient client = Client();
         using HttpResponseMessage created = await client.PostAsJsonAsync("api/v1/instances", new JsonObject
