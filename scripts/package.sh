@@ -6,7 +6,10 @@
 # runtime identifier, no executable bit to keep.
 # It publishes from the project's own Release build (no runtime identifier, so the same restore and obj/ as
 # `dotnet build -c Release`): after scripts/test.sh or a Release build it only copies and zips.
-# Environment: SD_PACKAGE_OUT (zip path, default artifacts/serverlessdiscovery.zip).
+# Plugins built outside the repository ride in the package: every .nupkg and folder of SD_PLUGIN_PACKAGES is copied
+# into plugins/ at the zip's root, the folder the app loads plugin packages from when PluginPackages__Path is unset.
+# Environment: SD_PACKAGE_OUT (zip path, default artifacts/serverlessdiscovery.zip); SD_PLUGIN_PACKAGES (a folder of
+# plugin packages, optional).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -35,6 +38,16 @@ for required in host.json functions.metadata worker.config.json .azurefunctions;
     exit 1
   fi
 done
+
+if [ -n "${SD_PLUGIN_PACKAGES:-}" ]; then
+  if [ ! -d "$SD_PLUGIN_PACKAGES" ]; then
+    echo "SD_PLUGIN_PACKAGES '$SD_PLUGIN_PACKAGES' is not a folder of plugin packages (.nupkg files or unpacked folders)." >&2
+    exit 1
+  fi
+  mkdir -p "$stage/plugins"
+  cp -R "$SD_PLUGIN_PACKAGES"/. "$stage/plugins/"
+  echo "   plugins: $(ls -1 "$stage/plugins" | tr '\n' ' ')"
+fi
 
 mkdir -p "$(dirname "$out")"
 rm -f "$out"

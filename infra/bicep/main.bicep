@@ -260,6 +260,9 @@ var appSettings = {
   Secrets__EncryptionKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${encryptionKeySecretName})'
   EventGrid__MaxBatchBytes: '1000000'
   Discovery__MaxConcurrentScans: string(maxConcurrentScans)
+  // Empty: the plugins/ folder of the deployment package (scripts/package.sh, SD_PLUGIN_PACKAGES), if it has one.
+  PluginPackages__Path: ''
+  PluginPackages__MaxUnpackedBytes: '268435456'
   Discovery__ScanTimeout: scanTimeout
   Discovery__LeaseDuration: leaseDuration
   Discovery__DeletionGuardRatio: deletionGuardRatio
