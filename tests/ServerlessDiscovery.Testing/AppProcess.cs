@@ -77,6 +77,10 @@ public sealed class AppProcess : IAsyncDisposable
             catch (HttpRequestException)
             {
             }
+            catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
+            {
+                // One probe outlived its 5 s on a loaded machine: the app is still starting; the deadline bounds the wait.
+            }
 
             await Task.Delay(100, deadline.Token);
         }
