@@ -2,9 +2,11 @@
 // by type; tapping a node opens the asset. A table lists the same relationships for the keyboard and screen readers.
 import { getJson } from '../api.js';
 import { assetHref, h, table } from '../dom.js';
-import { TYPE_COLORS, draw, elements } from '../graph.js';
+import { TYPE_COLORS, arrange, draw, elements } from '../graph.js';
 
 const MAX_TABLE_ROWS = 500;
+/** Beyond this many nodes the graph starts with its most numerous types hidden (the filter shows them). */
+const MAX_DRAWN_NODES = 1500;
 
 export default {
   id: 'lineage',
@@ -26,33 +28,48 @@ export default {
       return null;
     }
 
-    const cy = draw(container, elements(relationships), { onOpen: (type, id) => navigate(assetHref(type, id)) });
-    const apply = () => {
+    const els = elements(relationships);
+    if (!params.has('hide')) hideLargest(els, hidden);
+    const cy = draw(container, els, { hiddenTypes: hidden, onOpen: (type, id) => navigate(assetHref(type, id)) });
+    const apply = relayout => {
       cy.batch(() => {
         cy.nodes().forEach(n => n.toggleClass('hidden', hidden.has(n.data('type'))));
       });
+      if (relayout) arrange(cy);
       const visible = relationships.filter(r => !hidden.has(r.source_type) && !hidden.has(r.target_type));
-      status.textContent = `${cy.nodes(':visible').length} assets, ${visible.length} relationships shown.`;
-      listing.replaceChildren(table([
+      status.textContent = `${cy.nodes(':visible').length} assets, ${visible.length} relationships shown.${hidden.size ? ` Hidden: ${[...hidden].join(', ')}.` : ''}`;
+      listing.replaceChildren(h('details', {}, h('summary', { text: `${visible.length} relationships` }), table([
         { label: 'From', value: r => h('a', { href: assetHref(r.source_type, r.source_id), text: `${r.source_type}/${r.source_id}` }) },
         { label: 'Relationship', value: r => r.relationship },
         { label: 'To', value: r => h('a', { href: assetHref(r.target_type, r.target_id), text: `${r.target_type}/${r.target_id}` }) },
         { label: 'Source', value: r => r.instance ?? '' },
       ], visible.slice(0, MAX_TABLE_ROWS), 'No relationships among the types shown.',
-      visible.length > MAX_TABLE_ROWS ? `The first ${MAX_TABLE_ROWS} of ${visible.length}` : null));
+      visible.length > MAX_TABLE_ROWS ? `The first ${MAX_TABLE_ROWS} of ${visible.length}` : null)));
     };
     for (const type of types) {
       const box = h('input', { type: 'checkbox', id: `show-${type}`, checked: !hidden.has(type), onchange: e => {
         if (e.target.checked) hidden.delete(type); else hidden.add(type);
         history.replaceState(null, '', `#/lineage${hidden.size ? `?hide=${[...hidden].join(',')}` : ''}`);
-        apply();
+        apply(true);
       } });
       const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
       swatch.style.background = TYPE_COLORS[type] ?? '#8a8f98';
       legend.append(h('label', { for: `show-${type}` }, box, swatch, type));
     }
-    apply();
+    apply(false);
     delete container.dataset.loading;
     return () => cy.destroy();
   },
 };
+
+/** Hides the most numerous node types until what is left can be drawn. */
+function hideLargest(els, hidden) {
+  const byType = new Map();
+  for (const e of els) if (!e.data.source) byType.set(e.data.type, (byType.get(e.data.type) ?? 0) + 1);
+  let shown = [...byType.values()].reduce((a, b) => a + b, 0);
+  for (const [type, n] of [...byType.entries()].sort((a, b) => b[1] - a[1])) {
+    if (shown <= MAX_DRAWN_NODES) break;
+    hidden.add(type);
+    shown -= n;
+  }
+}

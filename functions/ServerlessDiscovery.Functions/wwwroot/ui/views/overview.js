@@ -23,7 +23,7 @@ export default {
     const scans = section('Last scans', h('p', { class: 'muted', text: 'Loading…' }));
     const changes = section('Recent changes', h('p', { class: 'muted', text: 'Loading…' }));
     for (const card of [findings, scans, changes]) card.dataset.loading = 'true';
-    main.append(h('h1', { text: 'Overview' }), h('div', { class: 'cards' }, assets, sources, provenance, findings, scans), changes);
+    main.append(h('h1', { text: 'Overview' }), h('div', { class: 'cards' }, assets, sources, provenance, findings), scans, changes);
 
     await Promise.all([
       loadCounts(signal, { total, byType, bySource, byProvenance }).finally(() => { delete assets.dataset.loading; }),
