@@ -7,6 +7,7 @@ namespace ServerlessDiscovery.Ui.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class LineageTests(DashboardApp app, Chromium chromium)
 {
+    private const string Shown = "(g, id) => g.cy.getElementById(id).nonempty() && g.cy.getElementById(id).visible()";
     private const string EdgesScript = "g => g.cy.edges().map(e => [e.source().id(), e.data('relationship'), e.target().id()])";
 
     [Fact]
@@ -26,14 +27,14 @@ public sealed class LineageTests(DashboardApp app, Chromium chromium)
         Assert.Contains(edges, e => e[0] == tool && e[2].StartsWith("downstream_system|", StringComparison.Ordinal));
         await tab.ScreenshotAsync("graph");
 
-        // Hiding tools hides the tool node (and so its edges); showing them again brings it back.
+        // Hiding tools takes the tool node (and so its edges) out of the graph; showing them again brings it back.
         await tab.Page.GetByLabel("tool", new() { Exact = true }).UncheckAsync();
-        Assert.False(await graph.EvaluateAsync<bool>("(g, id) => g.cy.getElementById(id).visible()", tool));
-        Assert.True(await graph.EvaluateAsync<bool>("(g, id) => g.cy.getElementById(id).visible()", agent));
+        Assert.False(await graph.EvaluateAsync<bool>(Shown, tool));
+        Assert.True(await graph.EvaluateAsync<bool>(Shown, agent));
         Assert.Contains("hide=tool", tab.Page.Url, StringComparison.Ordinal);
         await tab.ScreenshotAsync("without-tools");
         await tab.Page.GetByLabel("tool", new() { Exact = true }).CheckAsync();
-        Assert.True(await graph.EvaluateAsync<bool>("(g, id) => g.cy.getElementById(id).visible()", tool));
+        Assert.True(await graph.EvaluateAsync<bool>(Shown, tool));
 
         // A real click on the agent's node, where cytoscape drew it, opens the agent.
         JsonElement at = await graph.EvaluateAsync<JsonElement>(

@@ -40,22 +40,22 @@ function shorten(id) {
   return id.length > 40 ? `${id.slice(0, 18)}…${id.slice(-18)}` : id;
 }
 
-/** Lays out the visible elements: force-directed while that stays quick and readable, in rings by degree beyond. */
-export function arrange(cy) {
-  const visible = cy.elements(':visible');
-  const nodes = visible.nodes().length;
+/** Lays out the elements: force-directed while that stays quick and readable, in rings by degree beyond. */
+function arrange(cy) {
+  const all = cy.elements();
+  const nodes = all.nodes().length;
   const options = nodes <= 300
     ? { name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 70 }
     : { name: 'concentric', animate: false, concentric: n => n.degree(), levelWidth: () => 2, minNodeSpacing: 6 };
-  visible.layout(options).run();
-  cy.fit(visible, 20);
+  all.layout(options).run();
+  cy.fit(all, 20);
 }
 
 /**
- * Draws the graph in container (which keeps the instance as container.cy, for tests and the view), nodes of
- * hiddenTypes hidden, and calls onOpen(type, id) when a node is tapped. Answers the cytoscape instance.
+ * Draws the graph in container (which keeps the instance as container.cy, for tests and the view) and calls
+ * onOpen(type, id) when a node is tapped. Answers the cytoscape instance.
  */
-export function draw(container, els, { onOpen, highlight, hiddenTypes = new Set() } = {}) {
+export function draw(container, els, { onOpen, highlight } = {}) {
   const text = getComputedStyle(document.documentElement).getPropertyValue('--text').trim() || '#222';
   const muted = getComputedStyle(document.documentElement).getPropertyValue('--muted').trim() || '#888';
   const cy = cytoscape({
@@ -67,12 +67,10 @@ export function draw(container, els, { onOpen, highlight, hiddenTypes = new Set(
       { selector: 'node[type = "tool"], node[type = "mcp_tool"]', style: { shape: 'diamond' } },
       { selector: 'node.focus', style: { 'border-width': 4, 'border-color': text } },
       { selector: 'edge', style: { width: 1.5, 'line-color': muted, 'target-arrow-color': muted, 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(relationship)', 'font-size': 9, 'min-zoomed-font-size': 8, color: muted, 'text-rotation': 'autorotate' } },
-      { selector: '.hidden', style: { display: 'none' } },
     ],
     layout: { name: 'preset' },
   });
   if (highlight) cy.getElementById(highlight).addClass('focus');
-  cy.nodes().forEach(n => { if (hiddenTypes.has(n.data('type'))) n.addClass('hidden'); });
   arrange(cy);
   if (onOpen) cy.on('tap', 'node', e => onOpen(e.target.data('type'), e.target.data('assetId')));
   container.cy = cy;

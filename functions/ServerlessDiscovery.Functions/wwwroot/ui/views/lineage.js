@@ -2,7 +2,7 @@
 // by type; tapping a node opens the asset. A table lists the same relationships for the keyboard and screen readers.
 import { getJson } from '../api.js';
 import { assetHref, h, table } from '../dom.js';
-import { TYPE_COLORS, arrange, draw, elements } from '../graph.js';
+import { TYPE_COLORS, draw, elements } from '../graph.js';
 
 const MAX_TABLE_ROWS = 500;
 /** Beyond this many nodes the graph starts with its most numerous types hidden (the filter shows them). */
@@ -28,16 +28,17 @@ export default {
       return null;
     }
 
-    const els = elements(relationships);
-    if (!params.has('hide')) hideLargest(els, hidden);
-    const cy = draw(container, els, { hiddenTypes: hidden, onOpen: (type, id) => navigate(assetHref(type, id)) });
-    const apply = relayout => {
-      cy.batch(() => {
-        cy.nodes().forEach(n => n.toggleClass('hidden', hidden.has(n.data('type'))));
-      });
-      if (relayout) arrange(cy);
+    // Only the shown types go into cytoscape: a hidden type of 10,000 deployments then costs nothing to draw.
+    const all = elements(relationships);
+    if (!params.has('hide')) hideLargest(all, hidden);
+    let cy = null;
+    const apply = () => {
+      cy?.destroy();
+      const shown = new Set(all.filter(e => !e.data.source && !hidden.has(e.data.type)).map(e => e.data.id));
+      cy = draw(container, all.filter(e => (e.data.source ? shown.has(e.data.source) && shown.has(e.data.target) : shown.has(e.data.id))),
+        { onOpen: (type, id) => navigate(assetHref(type, id)) });
       const visible = relationships.filter(r => !hidden.has(r.source_type) && !hidden.has(r.target_type));
-      status.textContent = `${cy.nodes(':visible').length} assets, ${visible.length} relationships shown.${hidden.size ? ` Hidden: ${[...hidden].join(', ')}.` : ''}`;
+      status.textContent = `${shown.size} assets, ${visible.length} relationships shown.${hidden.size ? ` Hidden: ${[...hidden].join(', ')}.` : ''}`;
       listing.replaceChildren(h('details', {}, h('summary', { text: `${visible.length} relationships` }), table([
         { label: 'From', value: r => h('a', { href: assetHref(r.source_type, r.source_id), text: `${r.source_type}/${r.source_id}` }) },
         { label: 'Relationship', value: r => r.relationship },
@@ -50,15 +51,15 @@ export default {
       const box = h('input', { type: 'checkbox', id: `show-${type}`, checked: !hidden.has(type), onchange: e => {
         if (e.target.checked) hidden.delete(type); else hidden.add(type);
         history.replaceState(null, '', `#/lineage${hidden.size ? `?hide=${[...hidden].join(',')}` : ''}`);
-        apply(true);
+        apply();
       } });
       const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
       swatch.style.background = TYPE_COLORS[type] ?? '#8a8f98';
       legend.append(h('label', { for: `show-${type}` }, box, swatch, type));
     }
-    apply(false);
+    apply();
     delete container.dataset.loading;
-    return () => cy.destroy();
+    return () => cy?.destroy();
   },
 };
 
