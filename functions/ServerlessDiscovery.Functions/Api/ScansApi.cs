@@ -53,11 +53,28 @@ internal static class ScansApi
             return NoInstance(id);
         }
 
-        ScanRun? run = IsRunId(scanRunId) ? await scans.GetAsync(instance.Tenant, instance.Id, scanRunId, context.RequestAborted) : null;
+        ScanRun? run = IsRunId(scanRunId) ? await scans.GetAsync(instance.Tenant, instance.Id, scanRunId, context.RequestAborted) ?? Claimed(instance, scanRunId) : null;
         return run is null
             ? ApiRequest.NotFound($"No scan run '{Shorten(scanRunId)}' of instance '{id}'.")
             : TypedResults.Ok(run.ToReport());
     }
+
+    /// <summary>
+    /// A run claimed a moment ago whose host has not written its row yet (refresh answers 202 before the scan starts):
+    /// running, with nothing done, so a client that polls at once sees it start instead of a 404.
+    /// </summary>
+    private static ScanRun? Claimed(PluginInstance instance, string runId) =>
+        instance.LastRunId == runId && instance.LastRunStatus == ScanStatus.Running && instance.LastRunAt is { } at
+            ? new ScanRun
+            {
+                Tenant = instance.Tenant,
+                InstanceId = instance.Id,
+                RunId = runId,
+                Status = ScanStatus.Running,
+                Trigger = instance.LastScheduledAt == at ? "schedule" : "refresh",
+                StartedAt = at,
+            }
+            : null;
 
     private static Task<PluginInstance?> FindAsync(string id, HttpContext context, InstanceStore store) =>
         InstanceIds.IsValid(id) ? store.GetAsync(context.User.GetCaller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
