@@ -25,9 +25,6 @@ public sealed class DiscoveryOptions
     /// <summary>The most assets one scan may report; beyond it the scan fails rather than exhaust memory.</summary>
     public int MaxAssetsPerScan { get; set; } = 200_000;
 
-    /// <summary>A running scan records its progress at most this often (and only when it moved).</summary>
-    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>Time allowed for a connection check.</summary>
     public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -71,11 +68,6 @@ internal sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOpti
         if (o.MaxAssetsPerScan < 1)
         {
             failures.Add("Discovery__MaxAssetsPerScan must be positive.");
-        }
-
-        if (o.ProgressInterval < TimeSpan.FromMilliseconds(100) || o.ProgressInterval > TimeSpan.FromMinutes(1))
-        {
-            failures.Add("Discovery__ProgressInterval must be between 00:00:00.1 and 00:01:00.");
         }
 
         if (o.VerifyTimeout <= TimeSpan.Zero)

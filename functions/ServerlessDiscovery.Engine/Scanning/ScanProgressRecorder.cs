@@ -4,12 +4,14 @@ using Microsoft.Extensions.Logging;
 namespace ServerlessDiscovery.Engine.Scanning;
 
 /// <summary>
-/// Keeps a running scan's progress on its run row while the plugin works: at most one write per
-/// <see cref="DiscoveryOptions.ProgressInterval"/>, and none when nothing moved, so a scan of thousands of scopes costs
-/// a write a second, not one per scope. A failed write is logged and the scan goes on: progress is a view, not evidence.
+/// Keeps a running scan's progress on its run row while the plugin works: at most one write per <see cref="Interval"/>,
+/// and none when nothing moved, so a scan of thousands of scopes costs a write a second, not one per scope. A failed write is logged and the scan goes on: progress is a view, not evidence.
 /// </summary>
 internal sealed partial class ScanProgressRecorder : IAsyncDisposable
 {
+    /// <summary>How often progress may be written: often enough for a person watching, rare enough to cost nothing.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
     private readonly ScanStore _store;
     private readonly ScanRun _run;
     private readonly CollectingSink _sink;
@@ -20,7 +22,7 @@ internal sealed partial class ScanProgressRecorder : IAsyncDisposable
     private readonly Task _loop;
 
     /// <param name="expectedScopes">How many scopes the instance's last finished scan reported; the total when the plugin gives none.</param>
-    public ScanProgressRecorder(ScanStore store, ScanRun run, CollectingSink sink, int? expectedScopes, TimeSpan interval, TimeProvider time, ILogger logger)
+    public ScanProgressRecorder(ScanStore store, ScanRun run, CollectingSink sink, int? expectedScopes, TimeProvider time, ILogger logger)
     {
         _store = store;
         _run = run;
@@ -28,7 +30,7 @@ internal sealed partial class ScanProgressRecorder : IAsyncDisposable
         _expectedScopes = expectedScopes;
         _time = time;
         _logger = logger;
-        _loop = RecordAsync(interval, _stop.Token);
+        _loop = RecordAsync(_stop.Token);
     }
 
     /// <summary>Where the scan stands now; <paramref name="finished"/>: nothing more will be reported, so what was is the total.</summary>
@@ -49,12 +51,12 @@ internal sealed partial class ScanProgressRecorder : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RecordAsync(TimeSpan interval, CancellationToken cancellationToken)
+    private async Task RecordAsync(CancellationToken cancellationToken)
     {
         ScanProgressReport? written = null;
         try
         {
-            using var timer = new PeriodicTimer(interval, _time);
+            using var timer = new PeriodicTimer(Interval, _time);
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
                 ScanProgressReport now = Current();

@@ -155,7 +155,7 @@ public sealed partial class ScanRunner(
         string? failure;
         ScanProgressReport progress;
         await using (var recorder = new ScanProgressRecorder(
-            scans, run, sink, await ExpectedScopesAsync(run, cancellationToken), options.Value.ProgressInterval, time, _logger))
+            scans, run, sink, await ExpectedScopesAsync(run, cancellationToken), time, _logger))
         {
             failure = await PluginScan.RunAsync(
                 catalog.Find(instance.PluginType)!, configuration, CreateContext(instance, redactor), sink, options.Value.ScanTimeout, "Discovery__ScanTimeout", cancellationToken);

@@ -40,7 +40,7 @@ public sealed class RefreshWaitTests : IAsyncLifetime
             await _releaseTeams.Task;
             await FakeProxy.WriteAsync(context, 200, "[]");
         });
-        _app = await EngineApp.StartAsync(new Dictionary<string, string?> { ["Api:Keys"] = Key, ["Discovery:ProgressInterval"] = "00:00:00.1" });
+        _app = await EngineApp.StartAsync(new Dictionary<string, string?> { ["Api:Keys"] = Key });
         using var client = new HttpClient { BaseAddress = _app.App.BaseAddress };
         client.DefaultRequestHeaders.Add("x-api-key", Key);
         using HttpResponseMessage created = await client.PostAsJsonAsync("api/v1/instances", new JsonObject

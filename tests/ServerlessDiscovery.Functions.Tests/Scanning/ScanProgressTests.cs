@@ -15,8 +15,6 @@ namespace ServerlessDiscovery.Functions.Tests.Scanning;
 /// </summary>
 public sealed class ScanProgressTests
 {
-    private static readonly Dictionary<string, string?> FastProgress = new() { ["Discovery:ProgressInterval"] = "00:00:00.1" };
-
     [Fact]
     public async Task RunningScan_HeldAtThirdScope_ShowsTwoOfSevenScopesAndAssetsSoFar_ThenCompletes()
     {
@@ -35,7 +33,7 @@ public sealed class ScanProgressTests
             await releaseTeams.Task;
             await FakeProxy.WriteAsync(context, 200, "[]");
         });
-        await using EngineApp app = await EngineApp.StartAsync(FastProgress);
+        await using EngineApp app = await EngineApp.StartAsync();
         await app.CreateInstanceAsync("litellm", "proxy1", new JsonObject { ["proxy_url"] = proxy.Server.BaseAddress.ToString(), ["master_key"] = FakeProxy.MasterKey });
 
         string runId = await StartAsync(app, "proxy1");
@@ -67,7 +65,7 @@ public sealed class ScanProgressTests
     [Fact]
     public async Task PluginWithoutPlan_SecondScan_EstimatesTotalFromLastFinishedScan()
     {
-        await using EngineApp app = await EngineApp.StartAsync(FastProgress);
+        await using EngineApp app = await EngineApp.StartAsync();
         FakeSource source = FakeSource.Create();
         source.CompletedScopes.AddRange(["fake:a", "fake:b", "fake:c"]);
         source.Put(AssetTypes.Model, "m1", "fake:a", "m1");
