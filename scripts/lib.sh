@@ -3,15 +3,17 @@
 
 repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 
-# Installs the tools pinned in package-lock.json (Azurite) unless they are already there.
+# Installs the packages pinned in package-lock.json (Azurite, the CycloneDX schemas, the dashboard's cytoscape) unless
+# they are already there; the app's build copies cytoscape from node_modules, so this runs before any build.
 ensure_node_tools() {
   local root=$1
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     echo "Node.js and npm are needed for Azurite; installing them with apt-get." >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
   fi
-  if [ ! -x "$root/node_modules/.bin/azurite-table" ] || [ ! -d "$root/node_modules/@cyclonedx/cyclonedx-library/res/schema" ]; then
-    echo "Installing Azurite and the CycloneDX schemas (pinned in package-lock.json)..." >&2
+  if [ ! -x "$root/node_modules/.bin/azurite-table" ] || [ ! -d "$root/node_modules/@cyclonedx/cyclonedx-library/res/schema" ] \
+    || [ ! -f "$root/node_modules/cytoscape/dist/cytoscape.esm.min.mjs" ]; then
+    echo "Installing Azurite, the CycloneDX schemas and cytoscape (pinned in package-lock.json)..." >&2
     (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) >&2
   fi
 }
@@ -67,4 +69,16 @@ start_bench_azurite() {
   wait_for_port "$port" 60
   export SD_TEST_TABLE_CONNECTION
   SD_TEST_TABLE_CONNECTION=$(azurite_table_connection "$port")
+}
+
+# Debian's chromium for the dashboard's browser tests (Playwright's own browser download cannot work here): installed
+# with apt-get when /usr/bin/chromium is missing, which needs root; a clear error otherwise.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "The dashboard's browser tests need Debian's chromium at /usr/bin/chromium: run 'apt-get install -y chromium' as root." >&2
+    return 1
+  fi
+  echo "Installing Debian's chromium for the dashboard's browser tests..." >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }

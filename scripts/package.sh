@@ -8,8 +8,11 @@
 # `dotnet build -c Release`): after scripts/test.sh or a Release build it only copies and zips.
 # Environment: SD_PACKAGE_OUT (zip path, default artifacts/serverlessdiscovery.zip).
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$(repo_root)
 cd "$root"
+# The dashboard's cytoscape comes from node_modules into the publish output.
+ensure_node_tools "$root"
 
 project=functions/ServerlessDiscovery.Functions
 out=${SD_PACKAGE_OUT:-$root/artifacts/serverlessdiscovery.zip}
@@ -28,10 +31,11 @@ echo "== publish $project (Release, framework-dependent)"
 dotnet publish "$project" -c Release -o "$stage" -nologo -v quiet -clp:ErrorsOnly
 echo "   published in $((SECONDS - started))s"
 
-# What the Functions host reads at the root of the app folder; the Worker SDK generates the last three.
-for required in host.json functions.metadata worker.config.json .azurefunctions; do
+# What the Functions host reads at the root of the app folder (the Worker SDK generates functions.metadata,
+# worker.config.json and .azurefunctions/), and the dashboard the app serves at /ui/.
+for required in host.json functions.metadata worker.config.json .azurefunctions wwwroot/ui/index.html wwwroot/ui/vendor/cytoscape.esm.min.js; do
   if [ ! -e "$stage/$required" ]; then
-    echo "The publish output has no $required at its root: $project must build with Microsoft.Azure.Functions.Worker.Sdk (and copy host.json to its output)." >&2
+    echo "The publish output has no $required: $project must build with Microsoft.Azure.Functions.Worker.Sdk (and copy host.json and the dashboard's wwwroot/ui to its output)." >&2
     exit 1
   fi
 done

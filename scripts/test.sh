@@ -8,6 +8,7 @@ cd "$root"
 started=$SECONDS
 
 ensure_node_tools "$root"
+ensure_chromium
 echo "== build"
 dotnet build ServerlessDiscovery.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 

@@ -54,8 +54,8 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
         HttpFunctions web = session.Web;
         Dictionary<string, RpcFunctionMetadata> functions = session.Functions;
 
-        // Metadata: the five functions and their bindings.
-        Assert.Equal(["Api", "Deliver", "DiscoveryTick", "Health", "Otlp"], functions.Keys.Order(StringComparer.Ordinal));
+        // Metadata: the six functions and their bindings.
+        Assert.Equal(["Api", "Deliver", "DiscoveryTick", "Health", "Otlp", "Ui"], functions.Keys.Order(StringComparer.Ordinal));
         AssertTrigger(functions["DiscoveryTick"], "timerTrigger", b => Assert.Equal("%DISCOVERY_TICK%", (string?)b["schedule"]));
         AssertTrigger(functions["Deliver"], "queueTrigger", b =>
         {
@@ -65,6 +65,7 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
         AssertHttp(functions["Api"], "api/{*path}", ["get", "post", "put", "delete"]);
         AssertHttp(functions["Otlp"], "v1/{signal}", ["post"]);
         AssertHttp(functions["Health"], "{probe:regex(^(healthz|readyz)$)}", ["get"]);
+        AssertHttp(functions["Ui"], "ui/{*path}", ["get", "head"]);
 
 
         // HTTP through the catch-alls: the app's own pipeline answers.
@@ -77,6 +78,20 @@ public sealed class FunctionsHostTests(ITestOutputHelper output)
         {
             Assert.Equal(HttpStatusCode.OK, types.StatusCode);
             Assert.Contains("opentelemetry", await types.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // The dashboard's files: anonymous, under the strict Content-Security-Policy, from the worker's own output.
+        using (HttpResponseMessage ui = await web.SendAsync("Ui", HttpMethod.Get, "ui/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
+            Assert.Contains("<script type=\"module\" src=\"app.js\">", await ui.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains("script-src 'self'", string.Join(";", ui.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        }
+
+        using (HttpResponseMessage graph = await web.SendAsync("Ui", HttpMethod.Get, "ui/vendor/cytoscape.esm.min.js"))
+        {
+            Assert.Equal(HttpStatusCode.OK, graph.StatusCode);
+            Assert.Equal("text/javascript", graph.Content.Headers.ContentType?.MediaType);
         }
 
         using (HttpResponseMessage noKey = await web.SendAsync("Api", HttpMethod.Get, "api/v1/plugin-types"))

@@ -15,7 +15,7 @@ public sealed partial class PackageTests(ITestOutputHelper output)
 {
     private const string FunctionsProject = "functions/ServerlessDiscovery.Functions";
 
-    private static readonly string[] Functions = ["Api", "Deliver", "DiscoveryTick", "Health", "Otlp"];
+    private static readonly string[] Functions = ["Api", "Deliver", "DiscoveryTick", "Health", "Otlp", "Ui"];
 
     [Fact]
     public void AzureYaml_DeploysTheFunctionsProjectAsDotnet_WithOnlyThePostProvisionHook()
@@ -89,6 +89,12 @@ public sealed partial class PackageTests(ITestOutputHelper output)
             }
 
             Assert.Contains(names, n => n.StartsWith(".azurefunctions/", StringComparison.Ordinal));
+            // The dashboard the Ui function serves, with cytoscape from node_modules and its licence.
+            foreach (string file in new[] { "index.html", "app.js", "api.js", "views/registry.js", "vendor/cytoscape.esm.min.js", "vendor/cytoscape.LICENSE.txt" })
+            {
+                Assert.True(names.Contains("wwwroot/ui/" + file), $"The zip has no wwwroot/ui/{file}.");
+            }
+
             Assert.DoesNotContain(names, n => n.EndsWith("function.json", StringComparison.Ordinal) || n.StartsWith("app/", StringComparison.Ordinal));
             // Framework-dependent: the host's .NET runs it, so no runtime of its own is packed.
             Assert.DoesNotContain(names, n => n.EndsWith("libcoreclr.so", StringComparison.Ordinal) || n.EndsWith("System.Private.CoreLib.dll", StringComparison.Ordinal));
@@ -104,7 +110,7 @@ public sealed partial class PackageTests(ITestOutputHelper output)
             Assert.Equal(Functions, functions.Keys.Order(StringComparer.Ordinal));
             AssertDeliverListensOnTheProvisionedQueue(functions["Deliver"]);
             AssertTickScheduleIsAnAppSetting(functions["DiscoveryTick"]);
-            foreach (string http in new[] { "Api", "Otlp", "Health" })
+            foreach (string http in new[] { "Api", "Otlp", "Health", "Ui" })
             {
                 // The app's own API key decides: no function key in front of it.
                 JsonNode trigger = Assert.Single(functions[http], b => (string)b!["type"]! == "httpTrigger")!;

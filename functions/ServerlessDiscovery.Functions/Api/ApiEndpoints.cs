@@ -11,6 +11,7 @@ internal static class ApiEndpoints
         api.MapPluginTypesApi();
         api.MapInstancesApi();
         api.MapAssetsApi();
+        api.MapInventoryApi();
         api.MapBomApi();
         api.MapFindingsApi();
         api.MapWebhooksApi();

@@ -14,7 +14,6 @@ namespace ServerlessDiscovery.Functions.Api;
 /// </summary>
 internal static class AssetsApi
 {
-    private const int DefaultPageSize = 100;
     private const int MaxExport = 50_000;
 
     private static readonly (string Path, string Key, string[] Types)[] TypeLists =
@@ -29,7 +28,8 @@ internal static class AssetsApi
 
     public static void MapAssetsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/assets", ListAsync).WithTags("Assets");
+        api.MapGet("/assets", ([AsParameters] InventoryQuery query, HttpContext context, TableStore tables, TenantInventory inventory) =>
+            InventoryApi.ListAsync(query, "assets", context, tables, inventory)).WithTags("Assets");
         api.MapGet("/assets/{type}/{**id}", GetAsync).WithTags("Assets");
         foreach ((string path, string key, string[] types) in TypeLists)
         {
@@ -39,61 +39,6 @@ internal static class AssetsApi
 
         api.MapGet("/lineage", LineageAsync).WithTags("Assets");
         api.MapPost("/export", ExportAsync).WithTags("Assets");
-    }
-
-    private static async Task<IResult> ListAsync(
-        HttpContext context, TableStore tables, TenantInventory inventory, string? type, string? instance, string? q, string? provenance, string? continuationToken, int? limit, bool? include_deleted)
-    {
-        if (limit is < 1 or > 1000)
-        {
-            return ApiRequest.Invalid([("limit", "must be between 1 and 1000.")]);
-        }
-
-        if (InvalidProvenance(provenance) is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (instance is not null && !Engine.Instances.InstanceIds.IsValid(instance))
-        {
-            return ApiRequest.Invalid([("instance", "is not a valid instance id.")]);
-        }
-
-        if (type is not null && (type.Length > 64 || !type.All(c => char.IsAsciiLetterLower(c) || c == '_')))
-        {
-            return ApiRequest.Invalid([("type", "is not an asset type.")]);
-        }
-
-        TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
-        string filter = Filter(context.User.GetCaller().Tenant, instance, type is null ? null : [type]);
-        int size = limit ?? DefaultPageSize;
-        var items = new JsonArray();
-        string? token = continuationToken;
-        try
-        {
-            // Pages are read until the page is full or the table ends, so a text filter never returns an empty page mid-way.
-            do
-            {
-                TablePage<TableEntity> page = await table.QueryPageAsync<TableEntity>(filter, Math.Min(TableQueries.MaxPageSize, size * 2), token, cancellationToken: context.RequestAborted);
-                token = page.ContinuationToken;
-                var usage = await inventory.UsageAsync(page.Items.Where(r => !Provenance.IsTraceDerived(r)).Select(r => r.PartitionKey), context.RequestAborted);
-                foreach (TableEntity row in page.Items)
-                {
-                    TableEntity? used = usage.GetValueOrDefault((row.PartitionKey, UsageRows.Prefix + row.RowKey));
-                    if (Visible(row, include_deleted ?? false) && Matches(row, q) && (provenance is null || Provenance.Of(row, used) == provenance))
-                    {
-                        items.Add(AssetRows.ToJson(row, used));
-                    }
-                }
-            }
-            while (items.Count < size && token is not null);
-        }
-        catch (ArgumentException)
-        {
-            return ApiRequest.Invalid([("continuationToken", "is not a token this service issued.")]);
-        }
-
-        return TypedResults.Json<JsonNode>(new JsonObject { ["assets"] = items, ["count"] = items.Count, ["continuationToken"] = token });
     }
 
     private static async Task<IResult> GetAsync(string type, string id, HttpContext context, TableStore tables, TenantInventory inventory)
@@ -248,16 +193,11 @@ internal static class AssetsApi
             ? null
             : ApiRequest.Invalid([("provenance", $"must be one of: {string.Join(", ", Provenance.Values)}.")]);
 
-    private static bool Visible(TableEntity row, bool includeDeleted) =>
+    internal static bool Visible(TableEntity row, bool includeDeleted) =>
         includeDeleted || row.GetString(AssetColumns.State) != AssetState.Deleted;
 
-    private static bool Matches(TableEntity row, string? q) =>
-        string.IsNullOrEmpty(q)
-        || (row.GetString(AssetColumns.Name)?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
-        || (row.GetString(AssetColumns.Id)?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
-
     /// <summary>The tenant's asset partitions, or one instance's, optionally limited to some types; outbox rows excluded.</summary>
-    private static string Filter(string tenant, string? instance, string[]? types)
+    internal static string Filter(string tenant, string? instance, string[]? types)
     {
         string partitions = instance is null ? TenantPartitions(tenant) : TableQueries.Partition(StorageKeys.Partition(tenant, instance));
         string rows = types is null

@@ -10,6 +10,7 @@ using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
 using ServerlessDiscovery.Functions.Scheduling;
 using ServerlessDiscovery.Functions.Security;
+using ServerlessDiscovery.Functions.Ui;
 using ServerlessDiscovery.Functions.Webhooks;
 
 namespace ServerlessDiscovery.Functions.Hosting;
@@ -93,12 +94,13 @@ public static partial class ServerlessDiscoveryApp
 
     /// <summary>
     /// The app's HTTP pipeline, one definition for both modes: problem details for errors and bare status codes, the
-    /// routing, API-key authentication and authorization, and every endpoint (health, API, OTLP, the OpenAPI document).
+    /// routing, the dashboard's files, API-key authentication and authorization, and every endpoint (health, API, OTLP, the OpenAPI document).
     /// </summary>
     internal static IApplicationBuilder UseServerlessDiscovery(this IApplicationBuilder app)
     {
         app.UseStatusCodePages();
         app.UseExceptionHandler();
+        app.UseDashboard();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -155,6 +157,7 @@ public static partial class ServerlessDiscoveryApp
         });
 
         services.AddProblemDetails();
+        services.AddDashboard();
         services.AddExceptionHandler<StorageOutageHandler>();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
