@@ -32,7 +32,9 @@ signOut.addEventListener('click', () => {
   session.clear();
   showSignIn('Signed out.');
 });
-addEventListener('sd:unauthorized', e => showSignIn(`The API refused the key: ${e.detail.describe()}`));
+// A key refused mid-session (revoked, or the service's keys changed): ask again, saying why. While signing in, the
+// sign-in form reports the refusal itself.
+addEventListener('sd:unauthorized', e => { if (signedIn) showSignIn(`The API refused the key: ${e.detail.describe()}`); });
 
 /** Asks the API whether the current credentials (or none, where the service needs none) are accepted. */
 async function probe() {
