@@ -7,11 +7,19 @@ const POLL_MS = 500;
 
 /** Describes where a run stands, e.g. "running: 2 of 7 scopes, 4 assets" ("~7" when the total is an estimate). */
 export function describeProgress(run) {
-  const p = run.progress ?? {};
-  const scopes = p.scopes_total != null
-    ? `${num(p.scopes_done ?? 0)} of ${p.scopes_total_estimated ? '~' : ''}${num(p.scopes_total)} scopes`
-    : `${num(p.scopes_done ?? 0)} scopes`;
-  return `${run.status}: ${scopes}, ${num(p.assets ?? 0)} assets`;
+  return `${run.status}: ${scopesDone(run.progress)} scopes, ${num(run.progress?.assets ?? 0)} assets`;
+}
+
+function scopesDone(p = {}) {
+  return p.scopes_total != null
+    ? `${num(p.scopes_done ?? 0)} of ${p.scopes_total_estimated ? '~' : ''}${num(p.scopes_total)}`
+    : num(p.scopes_done ?? 0);
+}
+
+function changes(c = {}) {
+  const parts = [['created', c.created], ['updated', c.updated], ['deleted', c.deleted], ['stale', c.stale], ['restored', c.restored]]
+    .filter(([, n]) => n > 0).map(([what, n]) => `${num(n)} ${what}`);
+  return parts.length ? parts.join(', ') : 'none';
 }
 
 export function scanHistory({ id, signal, onFinished }) {
@@ -19,7 +27,7 @@ export function scanHistory({ id, signal, onFinished }) {
   const bar = h('progress', { id: 'scan-progress-bar', 'aria-labelledby': 'scan-progress-text' });
   const text = h('span', { id: 'scan-progress-text' });
   const progress = h('div', { id: 'scan-progress', class: 'card', role: 'status', 'aria-live': 'polite', hidden: true }, text, ' ', bar);
-  const history = h('div', { id: 'scan-history', dataset: { loading: 'true' } }, h('p', { class: 'muted', text: 'Loading…' }));
+  const history = h('div', { id: 'scan-history', class: 'scroll-x', dataset: { loading: 'true' } }, h('p', { class: 'muted', text: 'Loading…' }));
   const element = h('section', { class: 'card', 'aria-labelledby': 'scans-title' }, h('h2', { id: 'scans-title', text: 'Scans' }), progress, history);
   let following = null;
 
@@ -32,12 +40,9 @@ export function scanHistory({ id, signal, onFinished }) {
       { label: 'Trigger', value: r => r.trigger },
       { label: 'Started', value: r => when(r.started_at) },
       { label: 'Duration', value: r => (r.duration_ms == null ? '' : `${(r.duration_ms / 1000).toFixed(1)} s`) },
-      { label: 'Progress', value: r => describeProgress(r).replace(/^[^:]+: /, '') },
+      { label: 'Scopes', value: r => scopesDone(r.progress) },
       { label: 'Found', value: r => num(r.counts?.discovered) },
-      { label: 'Created', value: r => num(r.counts?.created) },
-      { label: 'Updated', value: r => num(r.counts?.updated) },
-      { label: 'Deleted', value: r => num(r.counts?.deleted) },
-      { label: 'Stale', value: r => num(r.counts?.stale) },
+      { label: 'Changes', value: r => changes(r.counts) },
       { label: 'Warnings', value: r => num(r.warnings?.length ?? 0) },
       { label: 'Error', value: r => (r.error ? h('span', { class: 'problem', text: r.error }) : '') },
       { label: 'Details', value: details },

@@ -137,7 +137,19 @@ async function detail(main, id, { signal }) {
       const started = await (await request(`${path(id)}/refresh`, { method: 'POST', signal })).json();
       show(`Scan ${started.scan_run_id} started.`);
       scans.follow(started.scan_run_id);
-    } catch (e) { failed(e); runButton.disabled = false; }
+      reload().catch(failed);
+    } catch (e) {
+      failed(e);
+      runButton.disabled = false;
+      // Already running (started by its schedule or someone else): show that run's progress instead.
+      if (e instanceof ApiError && e.status === 409) {
+        await reload().catch(failed);
+        if (instance.last_scan_status === 'running' && instance.last_scan_run_id) {
+          runButton.disabled = true;
+          scans.follow(instance.last_scan_run_id);
+        }
+      }
+    }
   });
   toggleButton.addEventListener('click', async () => {
     toggleButton.disabled = true;
