@@ -145,6 +145,7 @@ public sealed class SourcesTests(DashboardApp app, Chromium chromium)
         IPage page = tab.Page;
         await tab.GoAsync("#/sources/ui-hooks");
         await tab.LoadedAsync("#webhook-list");
+        Assert.True(await page.Locator("#scan-progress").IsHiddenAsync(), "No scan runs: no progress is shown.");
 
         string url = new Uri(receiver.BaseAddress, "hook").ToString();
         await page.GetByLabel("URL", new() { Exact = true }).FillAsync(url);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Cli.Remote;
 using ServerlessDiscovery.Plugins.LiteLlm.Tests;
@@ -62,7 +61,7 @@ public sealed class RefreshWaitTests : IAsyncLifetime
     [Fact]
     public async Task RefreshWait_NotATerminal_PrintsALineEachTimeTheScanMoves_ThenTheSummary()
     {
-        var stderr = new WatchedWriter();
+        var stderr = new SignallingWriter("running, 2 of 7 scopes, 4 assets");
         IAnsiConsole error = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(stderr), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
@@ -72,7 +71,7 @@ public sealed class RefreshWaitTests : IAsyncLifetime
 
         Task<int> sd = SdApp.RunAsync(["refresh", "proxy1", "--wait", "--poll-interval", "00:00:00.05"], terminal, CancellationToken.None);
         await _teamsAsked.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await stderr.WhenContainsAsync("running, 2 of 7 scopes, 4 assets").WaitAsync(TimeSpan.FromSeconds(30));
+        await stderr.Seen.WaitAsync(TimeSpan.FromSeconds(30));
         _releaseTeams.SetResult();
         int exit = await sd.WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -114,74 +113,4 @@ public sealed class RefreshWaitTests : IAsyncLifetime
     [InlineData("""{"status":"running","progress":{"scopes_done":5,"scopes_total":null,"scopes_total_estimated":false,"assets":9}}""", "Scan r1: running, 5 scopes, 9 assets")]
     public void Describe_ReadsTheRunsProgress(string run, string line) =>
         Assert.Equal(line, ScanRunWatcher.Describe("r1", JsonNode.Parse(run)!.AsObject()));
-
-    /// <summary>stderr for sd on another thread: written under a lock, and a task that completes once a text appears.</summary>
-    private sealed class WatchedWriter : StringWriter
-    {
-        private readonly Lock _lock = new();
-        private readonly List<(string Text, TaskCompletionSource Seen)> _waits = [];
-
-        public string Text
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return GetStringBuilder().ToString();
-                }
-            }
-        }
-
-        public override Encoding Encoding => Encoding.UTF8;
-
-        public Task WhenContainsAsync(string text)
-        {
-            lock (_lock)
-            {
-                var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waits.Add((text, seen));
-                Check();
-                return seen.Task;
-            }
-        }
-
-        public override void Write(char value)
-        {
-            lock (_lock)
-            {
-                base.Write(value);
-                Check();
-            }
-        }
-
-        public override void Write(string? value)
-        {
-            lock (_lock)
-            {
-                base.Write(value);
-                Check();
-            }
-        }
-
-        public override void Write(char[] buffer, int index, int count)
-        {
-            lock (_lock)
-            {
-                base.Write(buffer, index, count);
-                Check();
-            }
-        }
-
-        private void Check()
-        {
-            string text = GetStringBuilder().ToString();
-            foreach ((string wanted, TaskCompletionSource seen) in _waits)
-            {
-                if (text.Contains(wanted, StringComparison.Ordinal))
-                {
-                    seen.TrySetResult();
-                }
-            }
-        }
-    }
 }

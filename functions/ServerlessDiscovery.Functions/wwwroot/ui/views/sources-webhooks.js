@@ -1,7 +1,8 @@
 // A source's webhooks (GET/POST/DELETE /instances/{id}/webhooks): the list (header values come masked), subscribe
 // (the signing secret is shown once, in the reply) and unsubscribe by URL.
-import { ApiError, getJson, request } from '../api.js';
+import { getJson, request } from '../api.js';
 import { h, table, when } from '../dom.js';
+import { messageLine } from './sources-message.js';
 
 export function webhooksCard({ id, signal }) {
   const base = `/instances/${encodeURIComponent(id)}/webhooks`;
@@ -18,12 +19,7 @@ export function webhooksCard({ id, signal }) {
     h('div', { class: 'filters' }, h('button', { type: 'submit', id: 'webhook-subscribe', text: 'Subscribe' })));
   const element = h('section', { class: 'card', 'aria-labelledby': 'webhooks-title' }, h('h2', { id: 'webhooks-title', text: 'Webhooks' }), message, list, form);
 
-  const show = (text, problem = false) => {
-    message.className = problem ? 'problem' : 'muted';
-    message.setAttribute('role', problem ? 'alert' : 'status');
-    message.textContent = text;
-  };
-  const failed = e => { if (e.name !== 'AbortError') show(e instanceof ApiError ? e.describe() : e.message, true); };
+  const { show, failed } = messageLine(message);
 
   async function load() {
     const { webhooks } = await getJson(base, { signal });

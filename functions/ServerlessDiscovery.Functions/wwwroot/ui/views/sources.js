@@ -3,6 +3,7 @@
 // progress), enable/disable; #/sources/<id>/edit changes it. Secrets are write-only: never shown, blank keeps them.
 import { ApiError, getJson, request } from '../api.js';
 import { facts, h, section, table, when } from '../dom.js';
+import { messageLine } from './sources-message.js';
 import { instanceForm } from './sources-form.js';
 import { scanHistory } from './sources-scans.js';
 import { webhooksCard } from './sources-webhooks.js';
@@ -91,12 +92,7 @@ async function detail(main, id, { signal }) {
   const actions = h('div', { class: 'filters', role: 'group', 'aria-label': 'Actions' }, runButton, verifyButton, toggleButton, editLink);
   main.append(heading, actions, message, about);
 
-  const show = (text, problem = false) => {
-    message.className = problem ? 'problem' : 'muted';
-    message.setAttribute('role', problem ? 'alert' : 'status');
-    message.textContent = text;
-  };
-  const failed = e => { if (e.name !== 'AbortError') show(e instanceof ApiError ? e.describe() : e.message, true); };
+  const { show, failed } = messageLine(message);
 
   let instance = await getJson(path(id), { signal });
   const drawAbout = () => {
