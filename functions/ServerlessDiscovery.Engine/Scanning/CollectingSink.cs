@@ -20,6 +20,9 @@ internal sealed class CollectingSink(int maxAssets, SecretRedactor redactor) : I
 
     public IReadOnlyCollection<DiscoveredAsset> Assets => (IReadOnlyCollection<DiscoveredAsset>)_assets.Values;
 
+    /// <summary>Distinct assets so far, without copying them.</summary>
+    public int AssetCount => _assets.Count;
+
     public IReadOnlyCollection<DiscoveredEdge> Edges => (IReadOnlyCollection<DiscoveredEdge>)_edges.Values;
 
     /// <summary>Scope to null (fully observed) or its error. A scope that failed anywhere stays failed.</summary>
@@ -40,6 +43,21 @@ internal sealed class CollectingSink(int maxAssets, SecretRedactor redactor) : I
     }
 
     public bool Overflowed { get; private set; }
+
+    /// <summary>The plugin's own count of the scopes it will report, when it gave one.</summary>
+    public int? PlannedScopes { get; private set; }
+
+    /// <summary>Distinct scopes reported so far, whatever their outcome.</summary>
+    public int ReportedScopes
+    {
+        get
+        {
+            lock (_notes)
+            {
+                return _scopes.Count + _notes.Keys.Count(scope => !_scopes.ContainsKey(scope));
+            }
+        }
+    }
 
     public ValueTask AddAssetAsync(DiscoveredAsset asset, CancellationToken cancellationToken = default)
     {
@@ -101,6 +119,14 @@ internal sealed class CollectingSink(int maxAssets, SecretRedactor redactor) : I
         if (!string.IsNullOrEmpty(scope))
         {
             _scopes[scope] = string.IsNullOrWhiteSpace(error) ? "failed" : redactor.Redact(error);
+        }
+    }
+
+    public void ScopesPlanned(int count)
+    {
+        if (count is > 0 and <= ScopeNote.MaxScopes * 100)
+        {
+            PlannedScopes = count;
         }
     }
 

@@ -106,5 +106,7 @@ public sealed class DetachedScan(IHttpClientFactory httpClientFactory, TimeProvi
             inner.ScopeUnavailable(scope, reason);
             observer.ScopeReported(scope, ScopeNote.Unavailable, redactor.Redact(reason));
         }
+
+        public void ScopesPlanned(int count) => inner.ScopesPlanned(count);
     }
 }

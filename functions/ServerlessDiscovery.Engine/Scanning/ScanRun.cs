@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Azure;
 using Azure.Data.Tables;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Storage;
@@ -108,10 +110,14 @@ public sealed record ScanRun
     public static string NewRunId(DateTimeOffset now) =>
         now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
 
-    public JsonObject ToJson()
+    /// <summary>How far it got: updated while it runs, final once it ended. Null on rows written before progress was kept.</summary>
+    public ScanProgressReport? Progress { get; init; }
+
+    /// <summary>The run as the API and the change feed show it.</summary>
+    public ScanRunReport ToReport()
     {
-        var scopes = new JsonObject();
-        var warnings = new JsonArray();
+        var scopes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var warnings = new List<string>();
         foreach ((string scope, ScopeNote note) in Notes.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             scopes[scope] = note.Outcome == ScopeNote.Unavailable
@@ -119,10 +125,7 @@ public sealed record ScanRun
                 : $"incomplete: {note.Messages.Count + note.Dropped} item(s) could not be read";
             if (note.Outcome == ScopeNote.Incomplete)
             {
-                foreach (string message in note.Messages)
-                {
-                    warnings.Add((JsonNode)$"{scope}: {message}");
-                }
+                warnings.AddRange(note.Messages.Select(message => $"{scope}: {message}"));
             }
         }
 
@@ -134,34 +137,19 @@ public sealed record ScanRun
             }
         }
 
-        return new JsonObject
-        {
-            ["scan_run_id"] = RunId,
-            ["instance_id"] = InstanceId,
-            ["status"] = Status,
-            ["trigger"] = Trigger,
-            ["forced"] = Forced,
-            ["started_at"] = StartedAt,
-            ["completed_at"] = CompletedAt,
-            ["duration_ms"] = CompletedAt is { } done ? (long)(done - StartedAt).TotalMilliseconds : null,
-            ["counts"] = new JsonObject
-            {
-                ["discovered"] = Assets,
-                ["edges"] = Edges,
-                ["created"] = Changes.Created,
-                ["updated"] = Changes.Updated,
-                ["unchanged"] = Changes.Unchanged,
-                ["deleted"] = Changes.Deleted,
-                ["stale"] = Changes.Stale,
-                ["restored"] = Changes.Restored,
-                ["rejected"] = Rejected,
-                ["entity_writes"] = Changes.EntityWrites,
-            },
-            ["scopes"] = scopes,
-            ["warnings"] = warnings,
-            ["error"] = Error ?? Changes.Refusal,
-        };
+        // Rows from before progress was kept: a finished run's scopes are all it reported.
+        ScanProgressReport progress = Progress ?? (Status == ScanStatus.Running
+            ? new ScanProgressReport(0, null, false, 0, null)
+            : new ScanProgressReport(scopes.Count, scopes.Count, false, Assets, CompletedAt));
+        var counts = new ScanCountsReport(
+            Assets, Edges, Changes.Created, Changes.Updated, Changes.Unchanged, Changes.Deleted, Changes.Stale, Changes.Restored, Rejected, Changes.EntityWrites);
+        return new ScanRunReport(
+            RunId, InstanceId, Status, Trigger, Forced, StartedAt, CompletedAt,
+            CompletedAt is { } done ? (long)(done - StartedAt).TotalMilliseconds : null,
+            counts, scopes, warnings, Error ?? Changes.Refusal, progress);
     }
+
+    public JsonObject ToJson() => JsonSerializer.SerializeToNode(ToReport(), ScanJsonContext.Default.ScanRunReport)!.AsObject();
 }
 
 /// <summary>Reads and writes scan run records.</summary>
@@ -200,6 +188,11 @@ public sealed class ScanStore(TableStore tables)
             row["CompletedAt"] = completed;
         }
 
+        if (run.Progress is { } progress)
+        {
+            WriteProgress(row, progress);
+        }
+
         if ((run.Error ?? run.Changes.Refusal) is { } error)
         {
             row["Error"] = error.Length > 30_000 ? error[..30_000] : error;
@@ -223,6 +216,26 @@ public sealed class ScanStore(TableStore tables)
         }
 
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a running scan's progress on its row (a merge of the progress columns only). False when the row is gone;
+    /// a storage failure throws, and the caller decides whether the scan cares.
+    /// </summary>
+    public async Task<bool> SaveProgressAsync(ScanRun run, ScanProgressReport progress, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Scans, cancellationToken);
+        var row = new TableEntity(StorageKeys.Partition(run.Tenant, run.InstanceId), RowKey(run));
+        WriteProgress(row, progress);
+        try
+        {
+            await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
     }
 
     public async Task<IReadOnlyList<ScanRun>> ListAsync(string tenant, string instanceId, int limit, CancellationToken cancellationToken = default)
@@ -256,6 +269,21 @@ public sealed class ScanStore(TableStore tables)
     /// <summary>Newest first: the row key starts with the inverted start time.</summary>
     private static string RowKey(ScanRun run) =>
         (DateTimeOffset.MaxValue.UtcTicks - run.StartedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "~" + run.RunId;
+
+    private static void WriteProgress(TableEntity row, ScanProgressReport progress)
+    {
+        row["ProgressScopesDone"] = progress.ScopesDone;
+        row["ProgressScopesTotal"] = progress.ScopesTotal;
+        row["ProgressScopesTotalEstimated"] = progress.ScopesTotalEstimated;
+        row["ProgressAssets"] = progress.Assets;
+        row["ProgressAt"] = progress.UpdatedAt;
+    }
+
+    private static ScanProgressReport? ReadProgress(TableEntity row) =>
+        row.GetInt32("ProgressScopesDone") is { } done
+            ? new ScanProgressReport(
+                done, row.GetInt32("ProgressScopesTotal"), row.GetBoolean("ProgressScopesTotalEstimated") ?? false, row.GetInt32("ProgressAssets") ?? 0, row.GetDateTimeOffset("ProgressAt"))
+            : null;
 
     private static ScanRun FromRow(string tenant, string instanceId, TableEntity row)
     {
@@ -311,6 +339,7 @@ public sealed class ScanStore(TableStore tables)
             Scopes = scopes,
             Notes = notes,
             Host = row.GetString("Host"),
+            Progress = ReadProgress(row),
         };
     }
 }

@@ -152,8 +152,17 @@ public sealed partial class ScanRunner(
     {
         var redactor = SecretRedactor.For(configuration);
         var sink = new CollectingSink(options.Value.MaxAssetsPerScan, redactor);
-        string? failure = await PluginScan.RunAsync(
-            catalog.Find(instance.PluginType)!, configuration, CreateContext(instance, redactor), sink, options.Value.ScanTimeout, "Discovery__ScanTimeout", cancellationToken);
+        string? failure;
+        ScanProgressReport progress;
+        await using (var recorder = new ScanProgressRecorder(
+            scans, run, sink, await ExpectedScopesAsync(run, cancellationToken), time, _logger))
+        {
+            failure = await PluginScan.RunAsync(
+                catalog.Find(instance.PluginType)!, configuration, CreateContext(instance, redactor), sink, options.Value.ScanTimeout, "Discovery__ScanTimeout", cancellationToken);
+            progress = recorder.Current(finished: true);
+        }
+
+        run = run with { Progress = progress };
         if (failure is not null)
         {
             return run with { Status = ScanStatus.Failed, Error = redactor.Redact(failure) };
@@ -180,6 +189,15 @@ public sealed partial class ScanRunner(
             Notes = new Dictionary<string, ScopeNote>(sink.Notes, StringComparer.Ordinal),
             Error = anyFailed ? $"{observed.Values.Count(e => e is not null)} scope(s) failed; their assets were marked stale." : null,
         };
+    }
+
+    /// <summary>How many scopes the instance's last finished scan reported: the expected total while a plugin gives none.</summary>
+    private async Task<int?> ExpectedScopesAsync(ScanRun run, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ScanRun> recent = await scans.ListAsync(run.Tenant, run.InstanceId, 10, cancellationToken);
+        ScanRun? last = recent.FirstOrDefault(r => r.RunId != run.RunId && r.Status is ScanStatus.Succeeded or ScanStatus.Partial or ScanStatus.Refused);
+        int? count = last?.Progress?.ScopesDone ?? last?.Scopes.Keys.Union(last.Notes.Keys).Count();
+        return count > 0 ? count : null;
     }
 
     private async Task FinishAsync(ScanRun run, PluginInstance instance, CancellationToken cancellationToken)

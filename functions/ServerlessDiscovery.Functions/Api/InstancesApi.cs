@@ -27,7 +27,7 @@ internal static partial class InstancesApi
         instances.MapPost("/{id}/refresh", RefreshAsync);
         instances.MapPost("/{id}/start", (string id, HttpContext context, InstanceStore store, PluginCatalog catalog, TimeProvider time) => SetEnabledAsync(id, true, context, store, catalog, time));
         instances.MapPost("/{id}/stop", (string id, HttpContext context, InstanceStore store, PluginCatalog catalog, TimeProvider time) => SetEnabledAsync(id, false, context, store, catalog, time));
-        instances.MapGet("/{id}/scans", ScansAsync);
+        instances.MapScansApi();
         api.MapGet("/status", StatusAsync).WithTags("Instances");
     }
 
@@ -292,24 +292,6 @@ internal static partial class InstancesApi
         }
 
         return ApiRequest.Conflict($"Instance '{id}' kept changing; retry.");
-    }
-
-    private static async Task<IResult> ScansAsync(string id, HttpContext context, InstanceStore store, ScanStore scans, int? limit)
-    {
-        PluginInstance? instance = await FindAsync(id, context, store);
-        if (instance is null)
-        {
-            return NotFound(id);
-        }
-
-        if (limit is < 1 or > 1000)
-        {
-            return ApiRequest.Invalid([("limit", "must be between 1 and 1000.")]);
-        }
-
-        IReadOnlyList<ScanRun> runs = await scans.ListAsync(instance.Tenant, instance.Id, limit ?? 50, context.RequestAborted);
-        var items = new JsonArray([.. runs.Select(r => (JsonNode?)r.ToJson())]);
-        return TypedResults.Json<JsonNode>(new JsonObject { ["instance_id"] = id, ["scans"] = items, ["count"] = items.Count });
     }
 
     private static async Task<IResult> StatusAsync(HttpContext context, InstanceStore store, TimeProvider time)

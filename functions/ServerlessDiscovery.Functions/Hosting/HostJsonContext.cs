@@ -13,4 +13,6 @@ namespace ServerlessDiscovery.Functions.Hosting;
 [JsonSerializable(typeof(WebhookList))]
 [JsonSerializable(typeof(WebhookCreatedReply))]
 [JsonSerializable(typeof(ChangeLogReply))]
+[JsonSerializable(typeof(ScanRunList))]
+[JsonSerializable(typeof(ServerlessDiscovery.Engine.Scanning.ScanRunReport))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

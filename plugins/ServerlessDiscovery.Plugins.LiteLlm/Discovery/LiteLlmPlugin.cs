@@ -41,6 +41,8 @@ internal sealed class LiteLlmPlugin : IPlugin
     public async Task DiscoverAsync(IDiscoverySink sink, CancellationToken cancellationToken = default)
     {
         var scan = new ProxyScan(_client, _proxy, _options.PageSize);
+        bool[] families = [true, _options.IncludeMcp, _options.IncludeTeams, _options.IncludeKeys, _options.IncludeAgents, _options.IncludeGuardrails, _options.IncludeVectorStores];
+        sink.ScopesPlanned(families.Count(f => f));
         await RunAsync(sink, "models", scan.ModelsAsync, cancellationToken).ConfigureAwait(false);
         if (_options.IncludeMcp)
         {

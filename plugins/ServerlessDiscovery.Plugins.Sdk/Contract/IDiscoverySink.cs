@@ -36,4 +36,13 @@ public interface IDiscoverySink
     void ScopeUnavailable(string scope, string reason)
     {
     }
+
+    /// <summary>
+    /// The scan will report about <paramref name="count"/> scopes in all (completed, failed, incomplete or
+    /// unavailable): the total of its progress while it runs. Optional; call it again when the plugin learns more
+    /// (regions listed, workspaces enumerated). A host that predates it shows no total.
+    /// </summary>
+    void ScopesPlanned(int count)
+    {
+    }
 }

@@ -12,7 +12,6 @@ internal static class RemoteCommands
 {
     public const string UrlVariable = "SD_URL";
     private const string DefaultUrl = "http://localhost:7071";
-    private static readonly string[] Finished = ["succeeded", "partial", "failed", "refused", "abandoned"];
 
     public static IEnumerable<Command> Create(SdTerminal terminal)
     {
@@ -148,6 +147,8 @@ internal static class RemoteCommands
         var force = new Option<bool>("--force") { Description = "Apply the scan even if it deletes more than the deletion guard allows." };
         var timeout = new Option<TimeSpan>("--wait-timeout") { Description = "Longest to wait (hh:mm:ss).", DefaultValueFactory = _ => TimeSpan.FromMinutes(30) };
         var interval = new Option<TimeSpan>("--poll-interval") { Description = "How often to ask while waiting.", DefaultValueFactory = _ => TimeSpan.FromSeconds(1) };
+        timeout.Validators.Add(r => RequireBetween(r, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)));
+        interval.Validators.Add(r => RequireBetween(r, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)));
         return Remote(terminal, new Command("refresh", "Run an instance's scan now.") { id, wait, force, timeout, interval }, async (session, parse, ct) =>
         {
             string instance = Uri.EscapeDataString(parse.GetValue(id)!);
@@ -159,8 +160,14 @@ internal static class RemoteCommands
                 return ExitCodes.Ok;
             }
 
-            JsonObject? run = await WaitAsync(session, instance, runId, parse.GetValue(timeout), parse.GetValue(interval), ct);
-            if (run is null)
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(parse.GetValue(timeout));
+            JsonObject run;
+            try
+            {
+                run = await new ScanRunWatcher(session, instance, runId, parse.GetValue(interval)).WatchAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 session.Terminal.Fail($"Scan {runId} had not ended after {parse.GetValue(timeout)}.");
                 return ExitCodes.Failed;
@@ -231,36 +238,12 @@ internal static class RemoteCommands
         }
     }
 
-    private static async Task<JsonObject?> WaitAsync(RemoteSession session, string instance, string runId, TimeSpan timeout, TimeSpan interval, CancellationToken cancellationToken)
+    private static void RequireBetween(System.CommandLine.Parsing.OptionResult result, TimeSpan least, TimeSpan most)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        JsonObject? run = null;
-        try
+        if (result.GetValueOrDefault<TimeSpan>() is var value && (value < least || value > most))
         {
-            await session.Terminal.Error.Status().StartAsync($"Scan {Markup.Escape(runId)}: running", async status =>
-            {
-                while (true)
-                {
-                    JsonObject scans = await session.GetAsync($"api/v1/instances/{instance}/scans", deadline.Token);
-                    run = scans["scans"]?.AsArray().OfType<JsonObject>().FirstOrDefault(s => JsonTables.Text(s["scan_run_id"]) == runId);
-                    string state = JsonTables.Text(run?["status"]);
-                    if (Finished.Contains(state))
-                    {
-                        return;
-                    }
-
-                    status.Status($"Scan {Markup.Escape(runId)}: {Markup.Escape(state.Length == 0 ? "queued" : state)}, {JsonTables.Text(run?["counts"]?["discovered"])} assets so far");
-                    await Task.Delay(interval, deadline.Token);
-                }
-            });
+            result.AddError($"{result.Option.Name} must be between {least} and {most}.");
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-
-        return run;
     }
 
     private static Table ScanTable(string title, JsonArray? scans) =>

@@ -9,6 +9,7 @@ import asset from './asset.js';
 import lineage from './lineage.js';
 import findings from './findings.js';
 import bom from './bom.js';
+import sources from './sources.js';
 
 export const views = [
   overview,
@@ -17,4 +18,5 @@ export const views = [
   lineage,
   findings,
   bom,
+  sources,
 ];
