@@ -9,8 +9,10 @@ namespace ServerlessDiscovery.Functions.Hosting;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(LivenessReply))]
 [JsonSerializable(typeof(ReadinessReply))]
-[JsonSerializable(typeof(PluginTypeList))]
+[JsonSerializable(typeof(PluginTypeMap))]
+[JsonSerializable(typeof(Dictionary<string, PluginTypeReply>))]
 [JsonSerializable(typeof(WebhookList))]
-[JsonSerializable(typeof(WebhookCreatedReply))]
+[JsonSerializable(typeof(WebhookSubscribedReply))]
+[JsonSerializable(typeof(WebhookUnsubscribedReply))]
 [JsonSerializable(typeof(ChangeLogReply))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;
