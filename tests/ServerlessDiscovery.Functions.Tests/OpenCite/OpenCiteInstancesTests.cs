@@ -105,6 +105,60 @@ public sealed class OpenCiteInstancesTests : IAsyncLifetime
         Assert.DoesNotContain("s3cr3t", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("azure_ai_foundry", "resource_group", "rg-prod")]
+    [InlineData("azure_ai_foundry", "account_filter", "acct1,acct2")]
+    [InlineData("aws_bedrock", "no_such_field", "x")]
+    public async Task Create_OpenCiteFieldWithoutEquivalent_400NamesIt(string type, string field, string value)
+    {
+        // Deliberate difference: OpenCITE narrows an Azure scan with these; ignoring them would scan more than asked.
+        JsonObject problem = await SendAsync(HttpMethod.Post, "api/v1/instances", HttpStatusCode.BadRequest, new JsonObject
+        {
+            ["plugin_type"] = type,
+            ["config"] = new JsonObject { [field] = value },
+        });
+
+        Assert.Contains($"config.{field}", problem["errors"]!.AsObject().Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task Create_OpenCitePluginWeDoNotHave_400NamesTheType()
+    {
+        JsonObject problem = await SendAsync(HttpMethod.Post, "api/v1/instances", HttpStatusCode.BadRequest, new JsonObject
+        {
+            ["plugin_type"] = "splunk",
+            ["config"] = new JsonObject { ["splunk_url"] = "https://localhost:8089" },
+        });
+
+        Assert.Equal("plugin_type 'splunk' is not a known plugin type; GET /api/v1/plugin-types lists them.", problem["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Aliases_EveryPluginsDeclarations_AreConsistent()
+    {
+        // Each config alias names a real field and is not itself a field; no type alias is another type's id or alias.
+        JsonObject types = (await Client.GetFromJsonAsync<JsonObject>("api/v1/plugin-types"))!["plugin_types"]!.AsObject();
+        var typeNames = new HashSet<string>(types.Select(t => t.Key), StringComparer.Ordinal);
+
+        foreach ((string id, JsonNode? type) in types)
+        {
+            string[] fields = [.. type!["config_fields"]!.AsArray().Select(f => f!["name"]!.GetValue<string>())];
+            foreach ((string alias, JsonNode? target) in type["config_aliases"]!.AsObject())
+            {
+                Assert.DoesNotContain(alias, fields);
+                if (target!["field"]?.GetValue<string>() is { } field)
+                {
+                    Assert.Contains(field, fields);
+                }
+            }
+
+            foreach (string alias in type["aliases"]!.AsArray().Select(a => a!.GetValue<string>()))
+            {
+                Assert.True(typeNames.Add(alias), $"{id}: alias '{alias}' is taken");
+            }
+        }
+    }
+
     [Fact]
     public async Task Create_AliasAndItsFieldBoth_400NamesTheAlias()
     {
@@ -175,6 +229,10 @@ public sealed class OpenCiteInstancesTests : IAsyncLifetime
         JsonObject gone = await SendAsync(HttpMethod.Get, $"api/v1/instances/{id}", HttpStatusCode.NotFound);
 
         JsonNode item = Assert.Single(listed["instances"]!.AsArray(), i => i!["instance_id"]!.GetValue<string>() == id)!;
+        // Deliberate differences: a generated id is the type and a random tail (not OpenCITE's UUIDv5 of type and
+        // name), and start enables the schedule without running a scan there and then.
+        Assert.Matches("^test-fake-[0-9a-f]{6}$", id);
+        Assert.Null(running["instance"]!["last_scan_run_id"]);
         Assert.Equal("stopped", item["status"]!.GetValue<string>());
         Assert.Equal("Fake", item["display_name"]!.GetValue<string>());
         Assert.True(started["success"]!.GetValue<bool>());
@@ -216,6 +274,9 @@ public sealed class OpenCiteInstancesTests : IAsyncLifetime
         });
 
         Assert.Equal("OpenTelemetry traces", created["instance"]!["display_name"]!.GetValue<string>());
+
+        // Deliberate difference: without auto_start (or enabled) the instance is enabled; OpenCITE leaves it stopped.
+        Assert.Equal("running", created["instance"]!["status"]!.GetValue<string>());
     }
 
     [Fact]
@@ -256,6 +317,7 @@ public sealed class OpenCiteInstancesTests : IAsyncLifetime
         JsonObject renamed = await SendAsync(HttpMethod.Put, "api/v1/instances/merge-me", HttpStatusCode.OK, new JsonObject { ["display_name"] = "New Name" });
         JsonObject merged = await SendAsync(HttpMethod.Put, "api/v1/instances/merge-me", HttpStatusCode.OK, new JsonObject { ["config"] = new JsonObject { ["page_size"] = 50 } });
         JsonObject realiased = await SendAsync(HttpMethod.Put, "api/v1/instances/merge-me", HttpStatusCode.OK, new JsonObject { ["config"] = new JsonObject { ["base_url"] = "http://localhost:4001" } });
+        JsonObject cleared = await SendAsync(HttpMethod.Put, "api/v1/instances/merge-me", HttpStatusCode.OK, JsonNode.Parse("""{"config": {"page_size": null}}""")!.AsObject());
 
         Assert.True(renamed["success"]!.GetValue<bool>());
         Assert.Equal("New Name", renamed["instance"]!["display_name"]!.GetValue<string>());
@@ -265,6 +327,7 @@ public sealed class OpenCiteInstancesTests : IAsyncLifetime
         Assert.Equal("********", config["master_key"]!.GetValue<string>());
         Assert.Equal("http://localhost:4001", realiased["instance"]!["config"]!["proxy_url"]!.GetValue<string>());
         Assert.Equal(50, realiased["instance"]!["config"]!["page_size"]!.GetValue<long>());
+        Assert.Equal(100, cleared["instance"]!["config"]!["page_size"]!.GetValue<long>());
     }
 
     [Fact]
