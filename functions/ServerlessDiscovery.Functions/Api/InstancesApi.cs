@@ -398,7 +398,8 @@ internal static partial class InstancesApi
     /// <summary>
     /// OpenCITE's legacy bulk configuration: <c>{plugins: [{name, config}]}</c>. Each entry is an instance whose id is
     /// the name (as OpenCITE keys it); one that exists is started as it is (OpenCITE reuses it too), one that does not is
-    /// created, enabled, from the config. Every entry is checked before anything is written, so a bad one changes nothing.
+    /// created, enabled, from the config; <c>plugins_enabled</c> names them as given. Every entry is checked before
+    /// anything is written, so a bad one changes nothing.
     /// </summary>
     private static async Task<IResult> ConfigureAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
@@ -449,6 +450,7 @@ internal static partial class InstancesApi
         }
 
         var enabled = new JsonArray();
+        var skipped = new JsonArray();
         var instances = new JsonArray();
         foreach ((string name, PluginInstance? existing, PluginInstance? created) in planned)
         {
@@ -467,11 +469,12 @@ internal static partial class InstancesApi
                 return ApiRequest.Conflict($"Instance '{name}' changed while it was being configured; retry.");
             }
 
-            enabled.Add(result.PluginType);
+            // An instance declared in app settings is started or stopped there, not here.
+            (result.Enabled ? enabled : skipped).Add(name);
             instances.Add(await ToJsonAsync(result, catalog, webhooks, context.RequestAborted));
         }
 
-        return Reply(new JsonObject { ["success"] = true, ["plugins_enabled"] = enabled, ["instances"] = instances });
+        return Reply(new JsonObject { ["success"] = true, ["plugins_enabled"] = enabled, ["skipped_configuration_owned"] = skipped, ["instances"] = instances });
     }
 
     /// <summary>
