@@ -25,7 +25,11 @@ public sealed class AwsBedrockPluginType : IPluginType
             new ConfigField(BedrockAgentDiscovery.EndpointField, "Bedrock Agents endpoint", ConfigFieldType.String, Default: BedrockAgentDiscovery.DefaultEndpoint, Description: "Agents for Amazon Bedrock base URL; {region} is replaced per region."),
             new ConfigField(AgentCoreDiscovery.EndpointField, "Bedrock AgentCore control endpoint", ConfigFieldType.String, Default: AgentCoreDiscovery.DefaultEndpoint, Description: "Bedrock AgentCore control-plane base URL; {region} is replaced per region."),
         ],
-        EnvironmentVariables: AwsEnvironment.Variables);
+        EnvironmentVariables: AwsEnvironment.Variables)
+    {
+        TypeAliases = ["aws_bedrock"],
+        ConfigAliases = AwsSettings.CommonAliases,
+    };
 
     public IEnumerable<ConfigError> Validate(PluginConfiguration configuration) => AwsSettings.Validate(configuration, EndpointFields);
 

@@ -21,7 +21,11 @@ public sealed class AwsSageMakerPluginType : IPluginType
             .. AwsSettings.CommonFields,
             new ConfigField(SageMakerDiscovery.EndpointField, "SageMaker endpoint", ConfigFieldType.String, Default: SageMakerDiscovery.DefaultEndpoint, Description: "SageMaker API base URL; {region} is replaced per region (private endpoints, tests)."),
         ],
-        EnvironmentVariables: AwsEnvironment.Variables);
+        EnvironmentVariables: AwsEnvironment.Variables)
+    {
+        TypeAliases = ["aws_sagemaker"],
+        ConfigAliases = AwsSettings.CommonAliases,
+    };
 
     public IEnumerable<ConfigError> Validate(PluginConfiguration configuration) => AwsSettings.Validate(configuration, EndpointFields);
 

@@ -34,7 +34,15 @@ public sealed class AzureAiFoundryPluginType : IPluginType
             new ConfigField(ConfigKeys.IncludeMachineLearning, "Include Azure Machine Learning", ConfigFieldType.Boolean, Default: "true", Description: "Also scan Microsoft.MachineLearningServices workspaces, their online and serverless endpoints."),
             new ConfigField(ConfigKeys.RequestsPerSecond, "Requests per second", ConfigFieldType.Integer, Default: "0", Description: "Pace ARM calls (0: no pacing beyond ARM's own throttling)."),
         ],
-        EnvironmentVariables: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT"]);
+        EnvironmentVariables: ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT"])
+    {
+        TypeAliases = ["azure_ai_foundry"],
+        ConfigAliases =
+        [
+            new ConfigAlias("subscription_id", ConfigKeys.SubscriptionIds, "OpenCITE's single subscription; a comma-separated list names several."),
+            new ConfigAlias("lookback_hours", null, "Ignored: OpenCITE's history window for Log Analytics traces; this plugin inventories the estate as it is, and traces arrive over OTLP."),
+        ],
+    };
 
     public IEnumerable<ConfigError> Validate(PluginConfiguration configuration)
     {

@@ -29,7 +29,17 @@ public sealed class DatabricksPluginType : IPluginType
             new ConfigField(ConfigKeys.FunctionSchemas, "Schemas searched for functions", ConfigFieldType.Integer, Default: "1000", Description: "At most this many schemas (over all catalogs) are searched for functions; past it the functions scope is incomplete."),
             new ConfigField(ConfigKeys.RequestsPerSecond, "Requests per second", ConfigFieldType.Integer, Default: "0", Description: "Pace calls to the workspace (0: no pacing beyond 429 handling)."),
         ],
-        EnvironmentVariables: []);
+        EnvironmentVariables: [])
+    {
+        ConfigAliases =
+        [
+            new ConfigAlias("host", ConfigKeys.WorkspaceUrl, "OpenCITE's workspace URL."),
+            new ConfigAlias("warehouse_id", null, "Ignored: this plugin reads the workspace's REST APIs and runs no SQL, so it needs no warehouse."),
+            new ConfigAlias("lookback_days", null, "Ignored: OpenCITE's history window for MLflow traces; traces arrive over OTLP here."),
+            new ConfigAlias("ai_gateway_usage_table", null, "Ignored: AI Gateway usage tables are not read; usage comes from OTLP traces."),
+            new ConfigAlias("gateway_poll_interval", null, "Ignored: scans run on the instance's schedule."),
+        ],
+    };
 
     public IEnumerable<ConfigError> Validate(PluginConfiguration configuration)
     {

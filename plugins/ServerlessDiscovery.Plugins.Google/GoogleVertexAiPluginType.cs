@@ -13,7 +13,15 @@ public sealed class GoogleVertexAiPluginType : IPluginType
         Version: "1.0.0",
         AssetTypes: [AssetTypes.Model, AssetTypes.Endpoint, AssetTypes.GenerativeModel, AssetTypes.Agent, AssetTypes.DownstreamSystem],
         ConfigFields: VertexAiSettings.Fields,
-        EnvironmentVariables: ["GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_PROJECT"]);
+        EnvironmentVariables: ["GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_PROJECT"])
+    {
+        TypeAliases = ["google_cloud"],
+        ConfigAliases =
+        [
+            new ConfigAlias("project_id", VertexAiSettings.Projects, "OpenCITE's single project; a comma-separated list names several."),
+            new ConfigAlias("location", VertexAiSettings.Locations, "OpenCITE's single location; a comma-separated list names several."),
+        ],
+    };
 
     public IEnumerable<ConfigError> Validate(PluginConfiguration configuration) => VertexAiSettings.Validate(configuration);
 

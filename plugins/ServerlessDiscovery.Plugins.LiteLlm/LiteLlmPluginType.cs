@@ -27,7 +27,15 @@ public sealed class LiteLlmPluginType : IPluginType
             new ConfigField(ConfigKeys.PageSize, "Page size", ConfigFieldType.Integer, Default: "100", Description: "size sent to /key/list and page_size to /vector_store/list (1-100: /key/list refuses larger pages with 422)."),
             new ConfigField(ConfigKeys.RequestsPerSecond, "Requests per second", ConfigFieldType.Integer, Default: "0", Description: "Pace calls to the proxy (0: no pacing beyond 429 handling)."),
         ],
-        EnvironmentVariables: []);
+        EnvironmentVariables: [])
+    {
+        ConfigAliases =
+        [
+            new ConfigAlias("base_url", ConfigKeys.ProxyUrl, "OpenCITE's LiteLLM proxy URL."),
+            new ConfigAlias("api_key", ConfigKeys.MasterKey, "OpenCITE's LiteLLM key (it must be allowed to read the admin endpoints)."),
+            new ConfigAlias("poll_interval", null, "Ignored: scans run on the instance's schedule."),
+        ],
+    };
 
     public IEnumerable<ConfigError> Validate(PluginConfiguration configuration)
     {

@@ -26,7 +26,14 @@ public sealed class OpenTelemetryPluginType : IPluginType
             new ConfigField(ServiceNamesField, "Service names", ConfigFieldType.StringList,
                 Description: "Optional. Only spans whose resource service.name is listed produce assets; empty means every service."),
         ],
-        EnvironmentVariables: []);
+        EnvironmentVariables: [])
+    {
+        ConfigAliases =
+        [
+            new ConfigAlias("host", null, "Ignored: OpenCITE's receiver bind address; traces arrive at this service's own /v1/traces and /v1/logs."),
+            new ConfigAlias("port", null, "Ignored: OpenCITE's receiver port; this service opens no port per instance."),
+        ],
+    };
 
     public IPlugin Create(PluginConfiguration configuration, PluginContext context) => new OpenTelemetryPlugin();
 

@@ -39,7 +39,7 @@ public sealed class EngineApp : IAsyncDisposable
         return rows;
     }
 
-    /// <summary>Creates an instance of any plugin type over the API (201 asserted) and returns it.</summary>
+    /// <summary>Creates an instance of any plugin type over the API (201 asserted) and returns it (the reply's <c>instance</c>).</summary>
     public async Task<JsonObject> CreateInstanceAsync(string pluginType, string id, JsonObject config, string? tenantHeader = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/instances")
@@ -54,7 +54,7 @@ public sealed class EngineApp : IAsyncDisposable
         using HttpResponseMessage response = await Client.SendAsync(request);
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, body);
-        return JsonNode.Parse(body)!.AsObject();
+        return JsonNode.Parse(body)!["instance"]!.AsObject();
     }
 
     public static async Task<EngineApp> StartAsync(IDictionary<string, string?>? settings = null, string? tablePrefix = null)
@@ -90,7 +90,7 @@ public sealed class EngineApp : IAsyncDisposable
         using HttpResponseMessage response = await Client.SendAsync(request);
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, body);
-        return JsonNode.Parse(body)!.AsObject();
+        return JsonNode.Parse(body)!["instance"]!.AsObject();
     }
 
     /// <summary>Refreshes the instance over the API and waits for the scan to finish; returns its run record.</summary>

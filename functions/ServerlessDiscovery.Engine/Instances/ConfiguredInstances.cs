@@ -31,7 +31,7 @@ public sealed class ConfiguredInstances
             string prefix = $"{Section}__{id}__";
             if (!InstanceIds.IsValid(id))
             {
-                errors.Add($"{Section}__{id}: the instance id must be 1-63 lower-case letters, digits, '-' or '_'.");
+                errors.Add($"{Section}__{id}: the instance id must be 1-63 letters, digits, '-' or '_', starting with a letter or digit.");
                 continue;
             }
 

@@ -75,6 +75,8 @@ internal static class AssetRows
             ["attribute_sources"] = Provenance.AttributeSources(row, attributes),
             ["provenance"] = Provenance.Of(row, usage),
             ["observed"] = Provenance.ObservedJson(row, usage),
+            // OpenCITE's clients filter and label items by metadata.integration_ids; an integration is a tenant here.
+            ["metadata"] = new JsonObject { ["integration_ids"] = new JsonArray(row.GetString(AssetColumns.Tenant)) },
         };
         if (row.GetInt64(AssetColumns.Invocations) is { } invocations)
         {

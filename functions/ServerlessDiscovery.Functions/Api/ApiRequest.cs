@@ -1,13 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace ServerlessDiscovery.Functions.Api;
 
-/// <summary>Request helpers shared by the API's endpoints: JSON bodies with limits, and problem replies.</summary>
+/// <summary>Request helpers shared by the API's endpoints: JSON bodies with limits, and problem replies (each with OpenCITE's <c>error</c> member).</summary>
 internal static class ApiRequest
 {
     public const int MaxBodyBytes = 1024 * 1024;
+    private const int MaxErrorLength = 2000;
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     /// <summary>
@@ -129,6 +132,20 @@ internal static class ApiRequest
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// OpenCITE's clients show a failure's <c>error</c> member; every problem the app writes (ours, validation, the
+    /// key check's, the exception handler's) carries one beside the RFC 7807 members: the detail, or for invalid fields
+    /// each field with its message.
+    /// </summary>
+    public static void AddErrorMember(ProblemDetailsContext context)
+    {
+        ProblemDetails problem = context.ProblemDetails;
+        string message = problem is HttpValidationProblemDetails { Errors.Count: > 0 } invalid
+            ? string.Join(" ", invalid.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key} {m}")))
+            : problem.Detail ?? problem.Title ?? ReasonPhrases.GetReasonPhrase(problem.Status ?? context.HttpContext.Response.StatusCode);
+        problem.Extensions.TryAdd("error", message.Length > MaxErrorLength ? message[..MaxErrorLength] + "…" : message);
     }
 
     private static ProblemHttpResult TooLarge() =>

@@ -6,15 +6,23 @@ using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Functions.Security;
+using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
 using ServerlessDiscovery.Plugins.Egress;
 
 namespace ServerlessDiscovery.Functions.Api;
 
-/// <summary>Plugin instances: CRUD, verify, refresh, start/stop, scan history, and discovery status.</summary>
+/// <summary>
+/// Plugin instances: CRUD, verify, refresh, start/stop, scan history, and discovery status, in OpenCITE's reply shapes
+/// (<c>{instance}</c>, <c>{success, instance}</c>, <c>{success, message}</c>, <c>{success, verification}</c>) with our
+/// fields inside; OpenCITE's plugin type ids and config names are accepted (<see cref="PluginAliases"/>), and its
+/// legacy bulk routes <c>/plugins/configure</c> and <c>/stop</c> act on the caller's tenant.
+/// </summary>
 internal static partial class InstancesApi
 {
+    private const int MaxConfigureEntries = 50;
+
     public static void MapInstancesApi(this RouteGroupBuilder api)
     {
         RouteGroupBuilder instances = api.MapGroup("/instances").WithTags("Instances");
@@ -25,27 +33,30 @@ internal static partial class InstancesApi
         instances.MapDelete("/{id}", DeleteAsync);
         instances.MapPost("/{id}/verify", VerifyAsync);
         instances.MapPost("/{id}/refresh", RefreshAsync);
-        instances.MapPost("/{id}/start", (string id, HttpContext context, InstanceStore store, PluginCatalog catalog, TimeProvider time) => SetEnabledAsync(id, true, context, store, catalog, time));
-        instances.MapPost("/{id}/stop", (string id, HttpContext context, InstanceStore store, PluginCatalog catalog, TimeProvider time) => SetEnabledAsync(id, false, context, store, catalog, time));
+        instances.MapPost("/{id}/start", (string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, true, context, store, catalog, webhooks, time));
+        instances.MapPost("/{id}/stop", (string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, false, context, store, catalog, webhooks, time));
         instances.MapScansApi();
         api.MapGet("/status", StatusAsync).WithTags("Instances");
+        api.MapPost("/plugins/configure", ConfigureAsync).WithTags("Plugins");
+        api.MapPost("/stop", StopAllAsync).WithTags("Instances");
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, string? plugin_type)
+    private static async Task<IResult> ListAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, string? plugin_type)
     {
         IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
-        var items = new JsonArray([.. all.Where(i => plugin_type is null || i.PluginType == plugin_type).OrderBy(i => i.Id, StringComparer.Ordinal)
-            .Select(i => (JsonNode?)ToJson(i, catalog))]);
-        return TypedResults.Json<JsonNode>(new JsonObject { ["instances"] = items, ["count"] = items.Count });
+        string? typeId = plugin_type is null ? null : PluginAliases.FindType(catalog, plugin_type)?.Metadata.TypeId ?? plugin_type;
+        PluginInstance[] selected = [.. all.Where(i => typeId is null || i.PluginType == typeId).OrderBy(i => i.Id, StringComparer.Ordinal)];
+        JsonObject[] items = await Task.WhenAll(selected.Select(i => ToJsonAsync(i, catalog, webhooks, context.RequestAborted)));
+        return TypedResults.Json<JsonNode>(new JsonObject { ["instances"] = new JsonArray([.. items]), ["count"] = items.Length });
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog)
+    private static async Task<IResult> GetAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
-        return instance is null ? NotFound(id) : TypedResults.Json<JsonNode>(ToJson(instance, catalog));
+        return instance is null ? NotFound(id) : Reply(new JsonObject { ["instance"] = await ToJsonAsync(instance, catalog, webhooks, context.RequestAborted) });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, AddressPolicy policy, TimeProvider time)
+    private static async Task<IResult> CreateAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
         (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (body is null)
@@ -53,9 +64,33 @@ internal static partial class InstancesApi
             return problem!;
         }
 
+        (PluginInstance? instance, List<(string, string)> errors) = await ReadNewInstanceAsync(body, context, catalog, policy, time.GetUtcNow());
+        if (instance is null)
+        {
+            return ApiRequest.Invalid(errors);
+        }
+
+        if (!await store.AddAsync(instance, context.RequestAborted))
+        {
+            return ApiRequest.Conflict($"Instance '{instance.Id}' already exists.");
+        }
+
+        PluginInstance stored = (await store.GetAsync(instance.Tenant, instance.Id, context.RequestAborted))!;
+        JsonObject reply = new() { ["success"] = true, ["instance"] = await ToJsonAsync(stored, catalog, webhooks, context.RequestAborted) };
+        return TypedResults.Created($"/api/v1/instances/{instance.Id}", (JsonNode)reply);
+    }
+
+    /// <summary>
+    /// An instance from a create body, ours or OpenCITE's: <c>plugin_type</c> (or its OpenCITE alias), <c>instance_id</c>,
+    /// <c>display_name</c>, <c>config</c> (aliases applied), <c>schedule</c>, <c>enabled</c> or OpenCITE's
+    /// <c>auto_start</c>, <c>traced</c>. Null with every problem when the body is not acceptable.
+    /// </summary>
+    private static async Task<(PluginInstance? Instance, List<(string, string)> Errors)> ReadNewInstanceAsync(
+        JsonObject body, HttpContext context, PluginCatalog catalog, AddressPolicy policy, DateTimeOffset now)
+    {
         var errors = new List<(string, string)>();
         Check(ApiRequest.TryGetString(body, "plugin_type", out string? typeId, out string? e1), e1, "plugin_type", errors);
-        IPluginType? type = typeId is null ? null : catalog.Find(typeId);
+        IPluginType? type = typeId is null ? null : PluginAliases.FindType(catalog, typeId);
         if (typeId is null && e1 is null)
         {
             errors.Add(("plugin_type", "is required."));
@@ -68,35 +103,26 @@ internal static partial class InstancesApi
         Check(ApiRequest.TryGetString(body, "instance_id", out string? id, out string? e2), e2, "instance_id", errors);
         if (id is not null && !InstanceIds.IsValid(id))
         {
-            errors.Add(("instance_id", "must be 1-63 lower-case letters, digits, '-' or '_', starting with a letter or digit."));
+            errors.Add(("instance_id", "must be 1-63 letters, digits, '-' or '_', starting with a letter or digit."));
         }
 
-        Check(ApiRequest.TryGetString(body, "display_name", out string? displayName, out string? e3), e3, "display_name", errors);
-        if (displayName is { Length: > 256 })
-        {
-            errors.Add(("display_name", "is longer than 256 characters."));
-        }
-
+        string? displayName = ReadDisplayName(body, errors);
         string schedule = ReadSchedule(body, errors) ?? PluginInstance.DefaultSchedule;
-        Check(ApiRequest.TryGetBool(body, "enabled", out bool? enabled, out string? e4), e4, "enabled", errors);
+        bool? enabled = ReadEnabled(body, errors);
         Check(ApiRequest.TryGetBool(body, "traced", out bool? traced, out string? e5), e5, "traced", errors);
         JsonObject? rawConfig = ReadConfig(body, errors);
         JsonObject? config = null;
         if (type is not null && rawConfig is not null)
         {
-            (PluginConfiguration? validated, IReadOnlyList<ConfigError> configErrors) = PluginConfiguration.Validate(type, rawConfig);
-            errors.AddRange(configErrors.Select(c => ($"config.{c.Field}", c.Message)));
-            config = validated?.ToJson();
-            await CheckUrlsAsync(type, validated, policy, errors, context.RequestAborted);
+            config = await ValidateConfigAsync(type, PluginAliases.Apply(type.Metadata, rawConfig, errors), policy, errors, context.RequestAborted);
         }
 
         if (errors.Count > 0)
         {
-            return ApiRequest.Invalid(errors);
+            return (null, errors);
         }
 
-        DateTimeOffset now = time.GetUtcNow();
-        var instance = new PluginInstance
+        return (new PluginInstance
         {
             Tenant = context.User.GetCaller().Tenant,
             Id = id ?? InstanceIds.New(type!.Metadata.TypeId),
@@ -109,17 +135,14 @@ internal static partial class InstancesApi
             ConfiguredBy = ConfiguredBy(context),
             CreatedAt = now,
             UpdatedAt = now,
-        };
-        if (!await store.AddAsync(instance, context.RequestAborted))
-        {
-            return ApiRequest.Conflict($"Instance '{instance.Id}' already exists.");
-        }
-
-        PluginInstance stored = (await store.GetAsync(instance.Tenant, instance.Id, context.RequestAborted))!;
-        return TypedResults.Created($"/api/v1/instances/{instance.Id}", (JsonNode)ToJson(stored, catalog));
+        }, errors);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, AddressPolicy policy, TimeProvider time)
+    /// <summary>
+    /// As OpenCITE's PUT: fields not given keep their values, and <c>config</c> is merged into the stored configuration
+    /// (a field set to null is removed; a masked secret sent back unchanged keeps the stored one), then validated whole.
+    /// </summary>
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -139,33 +162,21 @@ internal static partial class InstancesApi
         }
 
         var errors = new List<(string, string)>();
-        if (body.ContainsKey("plugin_type") && body["plugin_type"]?.ToString() != instance.PluginType)
+        IPluginType? type = catalog.Find(instance.PluginType);
+        if (body["plugin_type"] is { } givenType && (givenType.GetValueKind() != System.Text.Json.JsonValueKind.String || PluginAliases.FindType(catalog, givenType.GetValue<string>())?.Metadata.TypeId != instance.PluginType))
         {
             errors.Add(("plugin_type", "cannot be changed; create a new instance instead."));
         }
 
-        Check(ApiRequest.TryGetString(body, "display_name", out string? displayName, out string? e1), e1, "display_name", errors);
+        string? displayName = ReadDisplayName(body, errors);
         string? schedule = ReadSchedule(body, errors);
-        Check(ApiRequest.TryGetBool(body, "enabled", out bool? enabled, out string? e2), e2, "enabled", errors);
+        bool? enabled = ReadEnabled(body, errors);
         Check(ApiRequest.TryGetBool(body, "traced", out bool? traced, out string? e3), e3, "traced", errors);
         JsonObject? config = instance.Config;
         JsonObject? rawConfig = body.ContainsKey("config") ? ReadConfig(body, errors) : null;
-        IPluginType? type = catalog.Find(instance.PluginType);
         if (rawConfig is not null && type is not null)
         {
-            // A masked secret sent back unchanged means "keep the stored one", so GET → edit → PUT round-trips.
-            foreach (ConfigField field in type.Metadata.ConfigFields.Where(f => f.Secret))
-            {
-                if (rawConfig[field.Name] is JsonValue v && v.TryGetValue(out string? s) && s == PluginConfiguration.Mask)
-                {
-                    rawConfig[field.Name] = instance.Config[field.Name]?.DeepClone();
-                }
-            }
-
-            (PluginConfiguration? validated, IReadOnlyList<ConfigError> configErrors) = PluginConfiguration.Validate(type, rawConfig);
-            errors.AddRange(configErrors.Select(c => ($"config.{c.Field}", c.Message)));
-            config = validated?.ToJson();
-            await CheckUrlsAsync(type, validated, policy, errors, context.RequestAborted);
+            config = await ValidateConfigAsync(type, Merge(type, instance.Config, PluginAliases.Apply(type.Metadata, rawConfig, errors)), policy, errors, context.RequestAborted);
         }
 
         if (errors.Count > 0)
@@ -186,7 +197,7 @@ internal static partial class InstancesApi
                 ConfiguredBy = rawConfig is null ? instance.ConfiguredBy : ConfiguredBy(context),
                 UpdatedAt = time.GetUtcNow(),
             }, context.RequestAborted);
-            return TypedResults.Json<JsonNode>(ToJson(updated, catalog));
+            return Reply(new JsonObject { ["success"] = true, ["instance"] = await ToJsonAsync(updated, catalog, webhooks, context.RequestAborted) });
         }
         catch (RequestFailedException conflict) when (conflict.Status == 412)
         {
@@ -194,7 +205,36 @@ internal static partial class InstancesApi
         }
     }
 
-    private static async Task<IResult> DeleteAsync(string id, HttpContext context, InstanceStore store)
+    /// <summary>The stored configuration with the given fields laid over it: null removes a field, a secret's mask keeps it.</summary>
+    private static JsonObject Merge(IPluginType type, JsonObject stored, JsonObject given)
+    {
+        var merged = (JsonObject)stored.DeepClone();
+        foreach ((string name, JsonNode? value) in given)
+        {
+            bool maskedSecret = value is JsonValue v && v.TryGetValue(out string? s) && s == PluginConfiguration.Mask
+                && type.Metadata.ConfigFields.Any(f => f.Secret && f.Name == name);
+            if (value is null)
+            {
+                merged.Remove(name);
+            }
+            else if (!maskedSecret)
+            {
+                merged[name] = value.DeepClone();
+            }
+        }
+
+        return merged;
+    }
+
+    private static async Task<JsonObject?> ValidateConfigAsync(IPluginType type, JsonObject raw, AddressPolicy policy, List<(string, string)> errors, CancellationToken cancellationToken)
+    {
+        (PluginConfiguration? validated, IReadOnlyList<ConfigError> configErrors) = PluginConfiguration.Validate(type, raw);
+        errors.AddRange(configErrors.Select(c => ($"config.{c.Field}", c.Message)));
+        await CheckUrlsAsync(type, validated, policy, errors, cancellationToken);
+        return validated?.ToJson();
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, InstanceStore store, WebhookStore webhooks)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -208,9 +248,11 @@ internal static partial class InstancesApi
         }
 
         await store.DeleteAsync(instance.Tenant, instance.Id, context.RequestAborted);
-        return TypedResults.NoContent();
+        await webhooks.DeleteAllAsync(instance.Tenant, instance.Id, context.RequestAborted);
+        return Reply(new JsonObject { ["success"] = true, ["message"] = $"Instance '{instance.Id}' deleted", ["instance_id"] = instance.Id });
     }
 
+    /// <summary>OpenCITE's <c>{success, verification}</c>; <c>verification</c> holds the check's own <c>success</c> and <c>error</c>.</summary>
     private static async Task<IResult> VerifyAsync(string id, HttpContext context, InstanceStore store, ScanRunner runner)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
@@ -220,13 +262,15 @@ internal static partial class InstancesApi
         }
 
         VerifyResult result = await runner.VerifyAsync(instance, context.RequestAborted);
-        var json = new JsonObject { ["success"] = result.Success };
+        var verification = new JsonObject { ["success"] = result.Success, ["instance_id"] = instance.Id, ["plugin_type"] = instance.PluginType };
+        var json = new JsonObject { ["success"] = result.Success, ["verification"] = verification };
         if (result.Error is not null)
         {
+            verification["error"] = result.Error;
             json["error"] = result.Error;
         }
 
-        return TypedResults.Json<JsonNode>(json);
+        return Reply(json);
     }
 
     private static async Task<IResult> RefreshAsync(string id, HttpContext context, InstanceStore store, DiscoveryScheduler scheduler, TimeProvider time, bool? force)
@@ -260,12 +304,21 @@ internal static partial class InstancesApi
             return ApiRequest.Conflict($"A scan of '{id}' is already running (run {instance.LastRunId}).");
         }
 
+        // OpenCITE refreshes before it answers; a scan here runs after the reply (202), followed by the scans route.
         return TypedResults.Json<JsonNode>(
-            new JsonObject { ["scan_run_id"] = claim.RunId, ["status"] = ScanStatus.Running, ["forced"] = forced },
+            new JsonObject
+            {
+                ["success"] = true,
+                ["message"] = $"Instance '{instance.Id}' refresh started as scan run {claim.RunId}",
+                ["method"] = "scan",
+                ["scan_run_id"] = claim.RunId,
+                ["status"] = ScanStatus.Running,
+                ["forced"] = forced,
+            },
             statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> SetEnabledAsync(string id, bool enabled, HttpContext context, InstanceStore store, PluginCatalog catalog, TimeProvider time)
+    private static async Task<IResult> SetEnabledAsync(string id, bool enabled, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time)
     {
         for (int attempt = 0; attempt < 5; attempt++)
         {
@@ -282,8 +335,20 @@ internal static partial class InstancesApi
 
             try
             {
-                PluginInstance updated = await store.ReplaceAsync(instance with { Enabled = enabled, UpdatedAt = time.GetUtcNow() }, context.RequestAborted);
-                return TypedResults.Json<JsonNode>(ToJson(updated, catalog));
+                bool unchanged = instance.Enabled == enabled;
+                PluginInstance updated = unchanged ? instance : await store.ReplaceAsync(instance with { Enabled = enabled, UpdatedAt = time.GetUtcNow() }, context.RequestAborted);
+                var reply = new JsonObject
+                {
+                    ["success"] = true,
+                    ["message"] = $"Instance '{instance.Id}' {(enabled ? unchanged ? "already running" : "started" : "stopped")}",
+                    ["instance"] = await ToJsonAsync(updated, catalog, webhooks, context.RequestAborted),
+                };
+                if (enabled)
+                {
+                    reply["already_running"] = unchanged;
+                }
+
+                return Reply(reply);
             }
             catch (RequestFailedException conflict) when (conflict.Status == 412)
             {
@@ -310,6 +375,152 @@ internal static partial class InstancesApi
             ["next_run"] = NextRun(i),
         })]);
         return TypedResults.Json<JsonNode>(new JsonObject { ["tenant"] = context.User.GetCaller().Tenant, ["instances"] = items, ["count"] = items.Count });
+    }
+
+    /// <summary>
+    /// OpenCITE's legacy bulk configuration: <c>{plugins: [{name, config}]}</c>. Each entry is an instance whose id is
+    /// the name (as OpenCITE keys it); one that exists is started as it is (OpenCITE reuses it too), one that does not is
+    /// created, enabled, from the config; <c>plugins_enabled</c> names them as given. Every entry is checked before
+    /// anything is written, so a bad one changes nothing.
+    /// </summary>
+    private static async Task<IResult> ConfigureAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    {
+        (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        if (body["plugins"] is not JsonArray { Count: > 0 and <= MaxConfigureEntries } plugins)
+        {
+            return ApiRequest.Invalid([("plugins", $"must be a list of 1-{MaxConfigureEntries} objects {{\"name\": plugin type, \"config\": {{...}}}}.")]);
+        }
+
+        string tenant = context.User.GetCaller().Tenant;
+        DateTimeOffset now = time.GetUtcNow();
+        var errors = new List<(string, string)>();
+        var planned = new List<(string Name, PluginInstance? Existing, PluginInstance? New)>();
+        for (int i = 0; i < plugins.Count; i++)
+        {
+            if (plugins[i] is not JsonObject entry || !ApiRequest.TryGetString(entry, "name", out string? name, out _) || name is null || !InstanceIds.IsValid(name))
+            {
+                errors.Add(($"plugins[{i}].name", "is required: a plugin type id (1-63 letters, digits, '-' or '_'), which also names the instance."));
+                continue;
+            }
+
+            if (planned.Any(p => p.Name == name))
+            {
+                errors.Add(($"plugins[{i}].name", $"'{name}' is given twice."));
+                continue;
+            }
+
+            if (await store.GetAsync(tenant, name, context.RequestAborted) is { } existing)
+            {
+                planned.Add((name, existing, null));
+                continue;
+            }
+
+            var create = new JsonObject { ["plugin_type"] = name, ["instance_id"] = name, ["config"] = entry["config"]?.DeepClone(), ["enabled"] = true };
+            (PluginInstance? instance, List<(string Field, string Message)> entryErrors) = await ReadNewInstanceAsync(create, context, catalog, policy, now);
+            errors.AddRange(entryErrors.Select(e => ($"plugins[{i}].{e.Field}", e.Message)));
+            planned.Add((name, null, instance));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiRequest.Invalid(errors);
+        }
+
+        var enabled = new JsonArray();
+        var skipped = new JsonArray();
+        var instances = new JsonArray();
+        foreach ((string name, PluginInstance? existing, PluginInstance? created) in planned)
+        {
+            PluginInstance? result = existing;
+            if (existing is null)
+            {
+                result = await store.AddAsync(created!, context.RequestAborted) ? await store.GetAsync(tenant, name, context.RequestAborted) : null;
+            }
+            else if (!existing.Enabled && existing.Owner == InstanceOwner.Api)
+            {
+                result = await TryEnableAsync(existing, store, now, context.RequestAborted);
+            }
+
+            if (result is null)
+            {
+                return ApiRequest.Conflict($"Instance '{name}' changed while it was being configured; retry.");
+            }
+
+            // An instance declared in app settings is started or stopped there, not here.
+            (result.Enabled ? enabled : skipped).Add(name);
+            instances.Add(await ToJsonAsync(result, catalog, webhooks, context.RequestAborted));
+        }
+
+        return Reply(new JsonObject { ["success"] = true, ["plugins_enabled"] = enabled, ["skipped_configuration_owned"] = skipped, ["instances"] = instances });
+    }
+
+    /// <summary>
+    /// OpenCITE's POST /stop, which stops every plugin: here every instance of the caller's tenant that the API owns is
+    /// disabled (no new scans; a running one finishes). Instances declared in app settings are left as they are, and listed.
+    /// </summary>
+    private static async Task<IResult> StopAllAsync(HttpContext context, InstanceStore store, TimeProvider time)
+    {
+        IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
+        var stopped = new JsonArray();
+        var skipped = new JsonArray();
+        foreach (PluginInstance instance in all.OrderBy(i => i.Id, StringComparer.Ordinal))
+        {
+            if (instance.Owner == InstanceOwner.Configuration)
+            {
+                skipped.Add(instance.Id);
+                continue;
+            }
+
+            if (instance.Enabled && !await TryDisableAsync(instance, store, time, context.RequestAborted))
+            {
+                return ApiRequest.Conflict($"Instance '{instance.Id}' kept changing; retry.");
+            }
+
+            stopped.Add(instance.Id);
+        }
+
+        return Reply(new JsonObject { ["success"] = true, ["stopped"] = stopped, ["skipped_configuration_owned"] = skipped });
+    }
+
+    private static async Task<PluginInstance?> TryEnableAsync(PluginInstance instance, InstanceStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.ReplaceAsync(instance with { Enabled = true, UpdatedAt = now }, cancellationToken);
+        }
+        catch (RequestFailedException conflict) when (conflict.Status == 412)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<bool> TryDisableAsync(PluginInstance instance, InstanceStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        PluginInstance? current = instance;
+        for (int attempt = 0; attempt < 5 && current is not null; attempt++)
+        {
+            if (!current.Enabled)
+            {
+                return true;
+            }
+
+            try
+            {
+                await store.ReplaceAsync(current with { Enabled = false, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException conflict) when (conflict.Status == 412)
+            {
+                current = await store.GetAsync(instance.Tenant, instance.Id, cancellationToken);
+            }
+        }
+
+        return current is null;
     }
 
     private static InstanceConfiguredBy ConfiguredBy(HttpContext context) =>
@@ -372,6 +583,30 @@ internal static partial class InstancesApi
         }
     }
 
+    private static string? ReadDisplayName(JsonObject body, List<(string, string)> errors)
+    {
+        Check(ApiRequest.TryGetString(body, "display_name", out string? displayName, out string? error), error, "display_name", errors);
+        if (displayName is { Length: > 256 })
+        {
+            errors.Add(("display_name", "is longer than 256 characters."));
+        }
+
+        return displayName;
+    }
+
+    /// <summary>Ours <c>enabled</c> or OpenCITE's <c>auto_start</c> (the same thing: the instance scans on its schedule); both must agree.</summary>
+    private static bool? ReadEnabled(JsonObject body, List<(string, string)> errors)
+    {
+        Check(ApiRequest.TryGetBool(body, "enabled", out bool? enabled, out string? e1), e1, "enabled", errors);
+        Check(ApiRequest.TryGetBool(body, "auto_start", out bool? autoStart, out string? e2), e2, "auto_start", errors);
+        if (enabled is not null && autoStart is not null && enabled != autoStart)
+        {
+            errors.Add(("auto_start", "contradicts enabled; send one of them."));
+        }
+
+        return enabled ?? autoStart;
+    }
+
     private static string? ReadSchedule(JsonObject body, List<(string, string)> errors)
     {
         if (!ApiRequest.TryGetString(body, "schedule", out string? schedule, out string? error))
@@ -420,21 +655,33 @@ internal static partial class InstancesApi
         return new DateTimeOffset(schedule.GetNextOccurrence((i.LastScheduledAt ?? i.CreatedAt).UtcDateTime), TimeSpan.Zero);
     }
 
-    /// <summary>The instance as the API shows it: secrets masked, ownership and scan state included.</summary>
-    internal static JsonObject ToJson(PluginInstance i, PluginCatalog catalog)
+    private static JsonHttpResult<JsonNode> Reply(JsonObject json) => TypedResults.Json<JsonNode>(json);
+
+    /// <summary>
+    /// The instance as the API shows it: OpenCITE's fields (<c>status</c> running or stopped, a display name derived
+    /// from the type when none was given, <c>supported_asset_types</c>, <c>webhooks</c> as URLs) and ours (secrets
+    /// masked, schedule, ownership and scan state).
+    /// </summary>
+    private static async Task<JsonObject> ToJsonAsync(PluginInstance i, PluginCatalog catalog, WebhookStore webhooks, CancellationToken cancellationToken)
     {
         IPluginType? type = catalog.Find(i.PluginType);
         JsonObject config = type is not null && PluginConfiguration.Validate(type.Metadata.ConfigFields, i.Config).Configuration is { } valid
             ? valid.ToMaskedJson()
             : new JsonObject(i.Config.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)PluginConfiguration.Mask)));
+        IReadOnlyList<string> urls = await WebhooksApi.UrlsAsync(webhooks, i, cancellationToken);
         return new JsonObject
         {
             ["instance_id"] = i.Id,
             ["plugin_type"] = i.PluginType,
-            ["display_name"] = i.DisplayName,
+            ["display_name"] = i.DisplayName ?? type?.Metadata.Name ?? i.PluginType,
+            ["status"] = i.Enabled ? "running" : "stopped",
+            ["supports_multiple_instances"] = true,
+            ["supported_asset_types"] = new JsonArray([.. (type?.Metadata.AssetTypes ?? []).Select(t => (JsonNode?)JsonValue.Create(t))]),
             ["config"] = config,
+            ["webhooks"] = new JsonArray([.. urls.Select(u => (JsonNode?)JsonValue.Create(u))]),
             ["schedule"] = i.Schedule,
             ["enabled"] = i.Enabled,
+            ["auto_start"] = i.Enabled,
             ["traced"] = i.Traced,
             ["owner"] = i.Owner == InstanceOwner.Configuration ? "configuration" : "api",
             ["configuration_owned"] = i.Owner == InstanceOwner.Configuration,

@@ -9,8 +9,10 @@ using ServerlessDiscovery.Plugins.Egress;
 namespace ServerlessDiscovery.Functions.Api;
 
 /// <summary>
-/// An instance's webhooks (OpenCITE-compatible): list with header values masked, subscribe (the signing secret is in
-/// this reply only), and unsubscribe by URL. Target addresses pass the SSRF guard before anything is stored.
+/// An instance's webhooks, in OpenCITE's shapes (<c>webhooks</c> is the list of URLs its clients read) with our
+/// subscriptions inside (header values masked): list, subscribe (idempotent; a new signing secret is in that reply
+/// only), and unsubscribe by URL (<c>removed: false</c> when it was not subscribed). Target addresses pass the SSRF
+/// guard before anything is stored.
 /// </summary>
 internal static class WebhooksApi
 {
@@ -18,6 +20,8 @@ internal static class WebhooksApi
     private const int MaxHeaders = 32;
     private const int MaxEvents = 32;
     private const int MaxUrlLength = 2048;
+    private const int MinSecretLength = 16;
+    private const int MaxSecretLength = 256;
 
     public static void MapWebhooksApi(this RouteGroupBuilder api)
     {
@@ -34,12 +38,16 @@ internal static class WebhooksApi
             return NotFound(id);
         }
 
-        IReadOnlyList<WebhookSubscription> all = await store.ListAsync(instance.Tenant, instance.Id, context.RequestAborted);
-        WebhookReply[] items = [.. all.OrderBy(s => s.CreatedAt).ThenBy(s => s.Url, StringComparer.Ordinal).Select(ToReply)];
-        return TypedResults.Ok(new WebhookList(items, items.Length));
+        WebhookReply[] items = await ListRepliesAsync(store, instance, context.RequestAborted);
+        return TypedResults.Ok(new WebhookList(Urls(items), items, items.Length));
     }
 
-    private static async Task<Results<Created<WebhookCreatedReply>, ValidationProblem, ProblemHttpResult>> SubscribeAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store, AddressPolicy policy, TimeProvider time)
+    /// <summary>
+    /// Idempotent, as OpenCITE's: subscribing a URL again keeps its secret, headers, events and signature choice unless
+    /// the body gives new ones (OpenCITE too keeps the headers when none are given). The secret is in the reply only
+    /// when it is new: on the first subscription, on <c>rotate_secret</c>, or when the body sets it.
+    /// </summary>
+    private static async Task<Results<Ok<WebhookSubscribedReply>, ValidationProblem, ProblemHttpResult>> SubscribeAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store, AddressPolicy policy, TimeProvider time)
     {
         if (await FindAsync(id, context, instances) is not { } instance)
         {
@@ -54,32 +62,45 @@ internal static class WebhooksApi
 
         var errors = new List<(string, string)>();
         Uri? url = await ReadUrlAsync(body, policy, errors, context.RequestAborted);
-        Dictionary<string, string> headers = ReadHeaders(body, errors);
-        List<string> events = ReadEvents(body, errors);
+        Dictionary<string, string>? headers = ReadHeaders(body, errors);
+        List<string>? events = ReadEvents(body, errors);
+        string? secret = ReadSecret(body, errors);
+        bool? rotate = ReadBool(body, "rotate_secret", errors);
+        bool? openCite = ReadBool(body, "opencite_signature", errors);
+        if (secret is not null && rotate == true)
+        {
+            errors.Add(("rotate_secret", "cannot be combined with secret; send one of them."));
+        }
+
         if (errors.Count > 0)
         {
             return ApiRequest.Invalid(errors);
         }
 
+        string normalised = WebhookSubscription.Normalise(url!);
+        WebhookSubscription? existing = await store.GetAsync(instance.Tenant, instance.Id, WebhookSubscription.UrlKey(normalised), context.RequestAborted);
+        string? newSecret = secret ?? (existing is null || rotate == true ? DeliverySignature.NewSecret() : null);
         DateTimeOffset now = time.GetUtcNow();
         WebhookSubscription stored = await store.UpsertAsync(
             new WebhookSubscription
             {
                 Tenant = instance.Tenant,
                 InstanceId = instance.Id,
-                Url = WebhookSubscription.Normalise(url!),
-                Headers = headers,
-                Events = events,
-                Secret = DeliverySignature.NewSecret(),
-                CreatedAt = now,
+                Url = normalised,
+                Headers = headers is { Count: > 0 } ? headers : existing?.Headers ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase),
+                Events = events ?? existing?.Events ?? [],
+                Secret = newSecret ?? existing!.Secret,
+                OpenCiteSignature = openCite ?? existing?.OpenCiteSignature ?? false,
+                CreatedAt = existing?.CreatedAt ?? now,
                 UpdatedAt = now,
             },
             context.RequestAborted);
-        WebhookReply reply = ToReply(stored);
-        return TypedResults.Created((string?)null, new WebhookCreatedReply(reply.Url, reply.Headers, reply.Events, reply.CreatedAt, stored.Secret));
+        WebhookReply[] all = await ListRepliesAsync(store, instance, context.RequestAborted);
+        // A secret the caller chose is theirs already; only one made here is shown, and only this once.
+        return TypedResults.Ok(new WebhookSubscribedReply(true, existing is null, Urls(all), ToReply(stored), secret is null ? newSecret : null));
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> UnsubscribeAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store, string? url)
+    private static async Task<Results<Ok<WebhookUnsubscribedReply>, ValidationProblem, ProblemHttpResult>> UnsubscribeAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store, string? url)
     {
         if (await FindAsync(id, context, instances) is not { } instance)
         {
@@ -98,13 +119,55 @@ internal static class WebhooksApi
         }
 
         string? target = bodyUrl ?? url;
-        if (string.IsNullOrWhiteSpace(target) || !Uri.TryCreate(target, UriKind.Absolute, out Uri? parsed))
+        if (string.IsNullOrWhiteSpace(target))
         {
-            return ApiRequest.Invalid([("url", "is required: the absolute URL that was subscribed, in the body {\"url\": ...} or as ?url=.")]);
+            return ApiRequest.Invalid([("url", "is required: the URL that was subscribed, in the body {\"url\": ...} or as ?url=.")]);
         }
 
-        bool deleted = await store.DeleteAsync(instance.Tenant, instance.Id, WebhookSubscription.UrlKey(WebhookSubscription.Normalise(parsed)), context.RequestAborted);
-        return deleted ? TypedResults.NoContent() : ApiRequest.NotFound($"Instance '{id}' has no webhook for that URL.");
+        // As OpenCITE: a URL that is not subscribed (or not a URL at all) was not removed, which is not an error.
+        bool removed = Uri.TryCreate(target.Trim(), UriKind.Absolute, out Uri? parsed)
+            && await store.DeleteAsync(instance.Tenant, instance.Id, WebhookSubscription.UrlKey(WebhookSubscription.Normalise(parsed)), context.RequestAborted);
+        WebhookReply[] all = await ListRepliesAsync(store, instance, context.RequestAborted);
+        return TypedResults.Ok(new WebhookUnsubscribedReply(true, removed, Urls(all)));
+    }
+
+    /// <summary>The URLs subscribed to an instance, in subscription order: what OpenCITE lists as an instance's webhooks.</summary>
+    public static async Task<IReadOnlyList<string>> UrlsAsync(WebhookStore store, PluginInstance instance, CancellationToken cancellationToken) =>
+        Urls(await ListRepliesAsync(store, instance, cancellationToken));
+
+    private static async Task<WebhookReply[]> ListRepliesAsync(WebhookStore store, PluginInstance instance, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<WebhookSubscription> all = await store.ListAsync(instance.Tenant, instance.Id, cancellationToken);
+        return [.. all.OrderBy(s => s.CreatedAt).ThenBy(s => s.Url, StringComparer.Ordinal).Select(ToReply)];
+    }
+
+    private static string[] Urls(IEnumerable<WebhookReply> replies) => [.. replies.Select(r => r.Url)];
+
+    private static string? ReadSecret(JsonObject body, List<(string, string)> errors)
+    {
+        if (!ApiRequest.TryGetString(body, "secret", out string? secret, out string? error))
+        {
+            return null;
+        }
+
+        if (error is not null || secret is not { Length: >= MinSecretLength and <= MaxSecretLength } || secret.Any(char.IsControl))
+        {
+            // The message never repeats the value.
+            errors.Add(("secret", $"must be a string of {MinSecretLength}-{MaxSecretLength} characters without control characters."));
+            return null;
+        }
+
+        return secret;
+    }
+
+    private static bool? ReadBool(JsonObject body, string name, List<(string, string)> errors)
+    {
+        if (ApiRequest.TryGetBool(body, name, out bool? value, out string? error) && error is not null)
+        {
+            errors.Add((name, error));
+        }
+
+        return value;
     }
 
     private static async Task<Uri?> ReadUrlAsync(JsonObject body, AddressPolicy policy, List<(string, string)> errors, CancellationToken cancellationToken)
@@ -137,12 +200,12 @@ internal static class WebhooksApi
         return url;
     }
 
-    private static Dictionary<string, string> ReadHeaders(JsonObject body, List<(string, string)> errors)
+    private static Dictionary<string, string>? ReadHeaders(JsonObject body, List<(string, string)> errors)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (!body.TryGetPropertyValue("headers", out JsonNode? node) || node is null)
         {
-            return headers;
+            return null;
         }
 
         if (node is not JsonObject obj)
@@ -185,12 +248,12 @@ internal static class WebhooksApi
         return headers;
     }
 
-    private static List<string> ReadEvents(JsonObject body, List<(string, string)> errors)
+    private static List<string>? ReadEvents(JsonObject body, List<(string, string)> errors)
     {
         var events = new List<string>();
         if (!body.TryGetPropertyValue("events", out JsonNode? node) || node is null)
         {
-            return events;
+            return null;
         }
 
         if (node is not JsonArray array || array.Count > MaxEvents)
@@ -231,7 +294,7 @@ internal static class WebhooksApi
     }
 
     private static WebhookReply ToReply(WebhookSubscription s) =>
-        new(s.Url, s.Headers.Keys.ToDictionary(k => k, _ => Mask, StringComparer.OrdinalIgnoreCase), s.Events, s.CreatedAt);
+        new(s.Url, s.Headers.Keys.ToDictionary(k => k, _ => Mask, StringComparer.OrdinalIgnoreCase), s.Events, s.OpenCiteSignature, s.CreatedAt, s.UpdatedAt);
 
     private static Task<PluginInstance?> FindAsync(string id, HttpContext context, InstanceStore store) =>
         InstanceIds.IsValid(id) ? store.GetAsync(context.User.GetCaller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
@@ -239,21 +302,31 @@ internal static class WebhooksApi
     private static ProblemHttpResult NotFound(string id) => ApiRequest.NotFound($"No instance '{id}' in this tenant.");
 }
 
+/// <summary>OpenCITE's list (<c>webhooks</c>: URLs) with our subscriptions beside it.</summary>
 internal sealed record WebhookList(
-    [property: JsonPropertyName("webhooks")] IReadOnlyList<WebhookReply> Webhooks,
+    [property: JsonPropertyName("webhooks")] IReadOnlyList<string> Webhooks,
+    [property: JsonPropertyName("subscriptions")] IReadOnlyList<WebhookReply> Subscriptions,
     [property: JsonPropertyName("count")] int Count);
 
-/// <summary>A subscription as listed: header names with their values masked.</summary>
+/// <summary>A subscription as listed: header names with their values masked, never the secret.</summary>
 internal sealed record WebhookReply(
     [property: JsonPropertyName("url")] string Url,
     [property: JsonPropertyName("headers")] IReadOnlyDictionary<string, string> Headers,
     [property: JsonPropertyName("events")] IReadOnlyList<string> Events,
-    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt);
-
-/// <summary>The reply to a subscription: as listed, plus the signing secret, which no other reply carries.</summary>
-internal sealed record WebhookCreatedReply(
-    [property: JsonPropertyName("url")] string Url,
-    [property: JsonPropertyName("headers")] IReadOnlyDictionary<string, string> Headers,
-    [property: JsonPropertyName("events")] IReadOnlyList<string> Events,
+    [property: JsonPropertyName("opencite_signature")] bool OpenCiteSignature,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
-    [property: JsonPropertyName("secret")] string Secret);
+    [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt);
+
+/// <summary>OpenCITE's subscribe reply (<c>success</c>, <c>added</c>, <c>webhooks</c>), with the subscription and, when it is new, the secret.</summary>
+internal sealed record WebhookSubscribedReply(
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("added")] bool Added,
+    [property: JsonPropertyName("webhooks")] IReadOnlyList<string> Webhooks,
+    [property: JsonPropertyName("subscription")] WebhookReply Subscription,
+    [property: JsonPropertyName("secret"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Secret);
+
+/// <summary>OpenCITE's unsubscribe reply.</summary>
+internal sealed record WebhookUnsubscribedReply(
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("removed")] bool Removed,
+    [property: JsonPropertyName("webhooks")] IReadOnlyList<string> Webhooks);

@@ -156,7 +156,7 @@ public static partial class ServerlessDiscoveryApp
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiRequest.AddErrorMember);
         services.AddDashboard();
         services.AddExceptionHandler<StorageOutageHandler>();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>

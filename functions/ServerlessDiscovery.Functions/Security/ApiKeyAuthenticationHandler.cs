@@ -10,9 +10,10 @@ namespace ServerlessDiscovery.Functions.Security;
 
 /// <summary>
 /// Accepts x-api-key or Authorization: Bearer when its SHA-256 hash matches one of Api__Keys (compared in constant
-/// time), and names the tenant the request acts on: the key's bound tenant, else X-Tenant-Id / X-Integration-Id, else
-/// the default. The challenge (401, or 400 for a malformed tenant id) and the forbid (403, a key bound to another
-/// tenant) answer with problem details. Keys never reach a log or a reply. Standalone without keys the API is open (and
+/// time), and names the tenant the request acts on: the key's bound tenant, else the one <see cref="TenantSelection"/>
+/// reads (X-Tenant-Id, X-Integration-Id or ?integration_id=), else the default. The challenge (401, or 400 for a
+/// malformed or contradictory tenant id) and the forbid (403, a key bound to another tenant) answer with problem
+/// details. Keys never reach a log or a reply. Standalone without keys the API is open (and
 /// listens on loopback only); under the Functions host the app is public, so there no keys means 503 naming Api__Keys.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthenticationOptions> options, ILoggerFactory logger, UrlEncoder encoder, HostingModeAccessor hosting)
@@ -20,17 +21,19 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthenti
 {
     internal const string KeyRequired = "An API key is required: send it as x-api-key or Authorization: Bearer.";
     internal const string KeyNotValid = "The API key is not valid.";
-    internal const string BadTenantId = "X-Tenant-Id must be 1-64 letters, digits, '-' or '_'.";
+    internal const string BadTenantId = TenantSelection.BadTenantId;
     internal const string OtherTenant = "This API key is bound to another tenant.";
     internal const string KeysNotConfigured = "Api__Keys is not set: under the Functions host the API and OTLP endpoints are served only with API keys. Set the Api__Keys app setting.";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        string? requested = RequestedTenant(Request);
-        if (requested is not null && !TenantId.IsValid(requested))
+        TenantSelection selection = TenantSelection.Read(Request);
+        if (selection.Problem is { } problem)
         {
-            return Task.FromResult(AuthenticateResult.Fail(new BadTenantIdException()));
+            return Task.FromResult(AuthenticateResult.Fail(new BadTenantIdException(problem)));
         }
+
+        string? requested = selection.Tenant;
 
         if (Options.Keys.Count == 0 && hosting.Mode == HostingMode.FunctionsWorker)
         {
@@ -70,9 +73,9 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthenti
             return;
         }
 
-        if (result.Failure is BadTenantIdException)
+        if (result.Failure is BadTenantIdException bad)
         {
-            await WriteProblemAsync(StatusCodes.Status400BadRequest, "Bad request", BadTenantId);
+            await WriteProblemAsync(StatusCodes.Status400BadRequest, "Bad request", bad.Message);
             return;
         }
 
@@ -82,10 +85,6 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthenti
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", OtherTenant);
-
-    /// <summary>The tenant the request asks for, whether or not it is well formed.</summary>
-    internal static string? RequestedTenant(HttpRequest request) =>
-        request.Headers[ApiKeyDefaults.TenantHeader].FirstOrDefault() ?? request.Headers[ApiKeyDefaults.IntegrationHeader].FirstOrDefault();
 
     private static string? PresentedKey(HttpRequest request)
     {
@@ -110,8 +109,8 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthenti
     private Task WriteProblemAsync(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(Context);
 
-    /// <summary>Marks the failure the challenge answers with 400 rather than 401.</summary>
-    private sealed class BadTenantIdException() : Exception(BadTenantId);
+    /// <summary>Marks the failure the challenge answers with 400 rather than 401: a malformed or contradictory tenant id.</summary>
+    private sealed class BadTenantIdException(string message) : Exception(message);
 
     /// <summary>Marks the failure the challenge answers with 503: a worker without Api__Keys.</summary>
     private sealed class KeysNotConfiguredException() : Exception(KeysNotConfigured);

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace ServerlessDiscovery.Functions.Security;
 
-/// <summary>A key bound to a tenant may act on that tenant only: asking for another one with X-Tenant-Id is forbidden.</summary>
+/// <summary>A key bound to a tenant may act on that tenant only: asking for another one (X-Tenant-Id, X-Integration-Id, ?integration_id=) is forbidden.</summary>
 internal sealed class TenantBindingRequirement : AuthorizationHandler<TenantBindingRequirement>, IAuthorizationRequirement
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, TenantBindingRequirement requirement)
@@ -10,7 +10,7 @@ internal sealed class TenantBindingRequirement : AuthorizationHandler<TenantBind
         if (context.User.Identity?.IsAuthenticated == true && context.Resource is HttpContext http)
         {
             Caller caller = context.User.GetCaller();
-            string? requested = ApiKeyAuthenticationHandler.RequestedTenant(http.Request);
+            string? requested = TenantSelection.Read(http.Request).Tenant;
             if (caller.AllTenants || requested is null || string.Equals(requested, caller.Tenant, StringComparison.Ordinal))
             {
                 context.Succeed(requirement);

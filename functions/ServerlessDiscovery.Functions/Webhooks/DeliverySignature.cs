@@ -22,6 +22,12 @@ internal static class DeliverySignature
         return $"t={t},v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), message))}";
     }
 
+    /// <summary>OpenCITE's header, for receivers that verify its signature: sha256=&lt;lowercase hex HMAC-SHA256(key = the secret's UTF-8 bytes, body)&gt;.</summary>
+    public const string OpenCiteHeader = "x-opencite-signature";
+
+    public static string CreateOpenCite(string secret, ReadOnlySpan<byte> body) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
     /// <summary>A new subscription secret: 32 random bytes, hex.</summary>
     public static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 }

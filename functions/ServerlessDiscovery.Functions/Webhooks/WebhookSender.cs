@@ -8,8 +8,8 @@ namespace ServerlessDiscovery.Functions.Webhooks;
 internal readonly record struct AttemptResult(bool Delivered, bool Permanent, int? Status, string? Error, TimeSpan? RetryAfter);
 
 /// <summary>
-/// Makes one HTTP attempt of a delivery: the body, the subscriber's configured headers, the signature and delivery
-/// headers, and nothing from any inbound request. Connections go through <see cref="AddressPolicy"/>.
+/// Makes one HTTP attempt of a delivery: the body, the subscriber's configured headers, the signature (and OpenCITE's,
+/// when the subscription asks for it) and delivery headers, and nothing from any inbound request. Connections go through <see cref="AddressPolicy"/>.
 /// </summary>
 internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhooksOptions> options, TimeProvider time)
 {
@@ -19,7 +19,7 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
 
     /// <summary>Headers we set ourselves; a subscription may not configure them (nor connection-level ones: HeaderRules).</summary>
     public static readonly string[] ReservedHeaders =
-        [DeliverySignature.Header, DeliveryHeader, AttemptHeader];
+        [DeliverySignature.Header, DeliverySignature.OpenCiteHeader, DeliveryHeader, AttemptHeader];
 
     public async Task<AttemptResult> SendAsync(WebhookSubscription subscription, WebhookDelivery delivery, int attempt, CancellationToken cancellationToken)
     {
@@ -40,6 +40,11 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
         }
 
         request.Headers.TryAddWithoutValidation(DeliverySignature.Header, DeliverySignature.Create(subscription.Secret, time.GetUtcNow().ToUnixTimeSeconds(), body));
+        if (subscription.OpenCiteSignature)
+        {
+            request.Headers.TryAddWithoutValidation(DeliverySignature.OpenCiteHeader, DeliverySignature.CreateOpenCite(subscription.Secret, body));
+        }
+
         request.Headers.TryAddWithoutValidation(DeliveryHeader, delivery.Id);
         request.Headers.TryAddWithoutValidation(AttemptHeader, attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

@@ -56,6 +56,19 @@ internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
         return deleted;
     }
 
+    /// <summary>Removes every subscription of an instance (it is being deleted), so a later instance of that id starts with none.</summary>
+    public async Task DeleteAllAsync(string tenant, string instanceId, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
+        string partition = StorageKeys.Partition(tenant, instanceId);
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition(partition), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            await table.DeleteEntityAsync(partition, row.RowKey, ETag.All, cancellationToken);
+        }
+
+        Interlocked.Increment(ref _generation);
+    }
+
     private static string Context(string tenant, string instanceId, string key) => $"webhook:{tenant}/{instanceId}/{key}";
 
     private TableEntity ToRow(WebhookSubscription s)
@@ -68,6 +81,7 @@ internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
             ["HeaderNames"] = JsonSerializer.Serialize(s.Headers.Keys.ToArray(), WebhookJsonContext.Default.StringArray),
             ["Events"] = JsonSerializer.Serialize(s.Events.ToArray(), WebhookJsonContext.Default.StringArray),
             ["Secret"] = protector.Protect(s.Secret, context),
+            ["OpenCiteSignature"] = s.OpenCiteSignature,
             ["CreatedAt"] = s.CreatedAt,
             ["UpdatedAt"] = s.UpdatedAt,
         };
@@ -84,6 +98,7 @@ internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
             Headers = JsonSerializer.Deserialize(protector.Unprotect(row.GetString("Headers")!, context), WebhookJsonContext.Default.DictionaryStringString)!,
             Events = JsonSerializer.Deserialize(row.GetString("Events") ?? "[]", WebhookJsonContext.Default.StringArray)!,
             Secret = protector.Unprotect(row.GetString("Secret")!, context),
+            OpenCiteSignature = row.GetBoolean("OpenCiteSignature") ?? false,
             CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? default,
             UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? default,
         };

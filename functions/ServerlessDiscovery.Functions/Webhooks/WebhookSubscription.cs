@@ -23,6 +23,9 @@ internal sealed record WebhookSubscription
 
     public required string Secret { get; init; }
 
+    /// <summary>Whether deliveries also carry OpenCITE's x-opencite-signature (HMAC-SHA256 of the body with <see cref="Secret"/>).</summary>
+    public bool OpenCiteSignature { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }

@@ -18,6 +18,9 @@ internal sealed class AwsSettings
 
     public const string RegionPlaceholder = "{region}";
 
+    /// <summary>OpenCITE's single region, accepted for <see cref="Regions"/> (a comma-separated string is a list too).</summary>
+    public static IReadOnlyList<ConfigAlias> CommonAliases { get; } = [new("region", Regions, "OpenCITE's single AWS region; a comma-separated list names several.")];
+
     public static IReadOnlyList<ConfigField> CommonFields { get; } =
     [
         new(Regions, "Regions", ConfigFieldType.StringList, Required: true, Description: "AWS regions to scan, e.g. us-east-1, eu-west-1."),

@@ -17,4 +17,11 @@ public sealed record PluginMetadata(
     string Version,
     IReadOnlyList<string> AssetTypes,
     IReadOnlyList<ConfigField> ConfigFields,
-    IReadOnlyList<string> EnvironmentVariables);
+    IReadOnlyList<string> EnvironmentVariables)
+{
+    /// <summary>Other ids this type answers to when an instance is created, e.g. OpenCITE's "aws_bedrock". Instances keep <see cref="TypeId"/>.</summary>
+    public IReadOnlyList<string> TypeAliases { get; init; } = [];
+
+    /// <summary>Configuration names from other tools the API accepts for this type's fields (or accepts and ignores).</summary>
+    public IReadOnlyList<ConfigAlias> ConfigAliases { get; init; } = [];
+}

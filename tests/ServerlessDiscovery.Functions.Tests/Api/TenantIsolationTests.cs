@@ -57,10 +57,10 @@ public sealed class TenantIsolationTests : IAsyncLifetime
 
         using HttpResponseMessage response = await a.SendAsync(request);
         using HttpClient b = Client(KeyB);
-        JsonObject still = (await b.GetFromJsonAsync<JsonObject>("api/v1/instances/b-inst"))!;
+        JsonObject still = (await b.GetFromJsonAsync<JsonObject>("api/v1/instances/b-inst"))!["instance"]!.AsObject();
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Null(still["display_name"]);
+        Assert.Equal("Fake source", still["display_name"]!.GetValue<string>());
         Assert.True(still["enabled"]!.GetValue<bool>());
     }
 
@@ -100,7 +100,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         });
         using HttpClient admin = Client(AdminKey);
         admin.DefaultRequestHeaders.Add("X-Tenant-Id", "tenant-a");
-        JsonObject inA = (await admin.GetFromJsonAsync<JsonObject>("api/v1/instances/b-inst"))!;
+        JsonObject inA = (await admin.GetFromJsonAsync<JsonObject>("api/v1/instances/b-inst"))!["instance"]!.AsObject();
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(source.Name, inA["config"]!["source"]!.GetValue<string>());

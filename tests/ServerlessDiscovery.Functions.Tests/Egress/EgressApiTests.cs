@@ -90,7 +90,7 @@ public sealed class EgressApiTests(StrictEgressApp fixture) : IClassFixture<Stri
         });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        JsonObject stored = (await Client.GetFromJsonAsync<JsonObject>("api/v1/instances/mcp-update"))!;
+        JsonObject stored = (await Client.GetFromJsonAsync<JsonObject>("api/v1/instances/mcp-update"))!["instance"]!.AsObject();
         Assert.Equal("https://mcp.example.com/mcp", stored["config"]!["url"]!.GetValue<string>());
     }
 

@@ -55,7 +55,7 @@ public sealed class HostIdentityTests : IAsyncLifetime
             ["instance_id"] = id,
             ["config"] = ConfigWithoutCredentials(pluginType),
         }, HttpStatusCode.Created);
-        Assert.False(created["host_identity_allowed"]!.GetValue<bool>());
+        Assert.False(created["instance"]!["host_identity_allowed"]!.GetValue<bool>());
 
         JsonObject verify = await SendAsync(HttpMethod.Post, $"api/v1/instances/{id}/verify", TenantKey, null, HttpStatusCode.OK);
 
@@ -92,20 +92,20 @@ public sealed class HostIdentityTests : IAsyncLifetime
             ["instance_id"] = "operator-made",
             ["config"] = ConfigWithoutCredentials("azure.ai_foundry"),
         }, HttpStatusCode.Created, tenant: "acme");
-        Assert.True(created["host_identity_allowed"]!.GetValue<bool>());
+        Assert.True(created["instance"]!["host_identity_allowed"]!.GetValue<bool>());
 
         JsonObject renamed = await SendAsync(HttpMethod.Put, "api/v1/instances/operator-made", TenantKey, new JsonObject { ["display_name"] = "renamed" }, HttpStatusCode.OK);
-        Assert.True(renamed["host_identity_allowed"]!.GetValue<bool>());
+        Assert.True(renamed["instance"]!["host_identity_allowed"]!.GetValue<bool>());
 
         JsonObject reconfigured = await SendAsync(HttpMethod.Put, "api/v1/instances/operator-made", TenantKey, new JsonObject { ["config"] = ConfigWithoutCredentials("azure.ai_foundry") }, HttpStatusCode.OK);
-        Assert.False(reconfigured["host_identity_allowed"]!.GetValue<bool>());
+        Assert.False(reconfigured["instance"]!["host_identity_allowed"]!.GetValue<bool>());
     }
 
     [Fact]
     public async Task Get_ConfigurationOwnedInstance_MayUseHostIdentity()
     {
         JsonObject instance = await SendAsync(HttpMethod.Get, "api/v1/instances/ops1", AdminKey, null, HttpStatusCode.OK);
-        Assert.True(instance["host_identity_allowed"]!.GetValue<bool>());
+        Assert.True(instance["instance"]!["host_identity_allowed"]!.GetValue<bool>());
     }
 
     private JsonObject ConfigWithoutCredentials(string pluginType) => pluginType switch

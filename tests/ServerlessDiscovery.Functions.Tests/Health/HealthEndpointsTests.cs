@@ -86,7 +86,7 @@ public sealed class HealthEndpointsTests
         Assert.Contains("status", Properties(doc, paths["/healthz"]!["get"]!["responses"]!["200"]!));
         Assert.Contains("plugin_types", Properties(doc, paths["/api/v1/plugin-types"]!["get"]!["responses"]!["200"]!));
         Assert.Contains("webhooks", Properties(doc, paths["/api/v1/instances/{id}/webhooks"]!["get"]!["responses"]!["200"]!));
-        Assert.Contains("secret", Properties(doc, paths["/api/v1/instances/{id}/webhooks"]!["post"]!["responses"]!["201"]!));
+        Assert.Contains("secret", Properties(doc, paths["/api/v1/instances/{id}/webhooks"]!["post"]!["responses"]!["200"]!));
     }
 
     /// <summary>The property names of a response's schema, following a $ref into components.</summary>

@@ -116,7 +116,7 @@ public sealed class ApiKeyAuthenticationHandlerTests : IAsyncLifetime
 
         using HttpResponseMessage response = await SendAsync(HttpMethod.Get, "api/v1/status", headers);
 
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Bad request", "X-Tenant-Id must be 1-64 letters, digits, '-' or '_'.");
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Bad request", "X-Tenant-Id, X-Integration-Id and ?integration_id= must be 1-64 letters, digits, '-' or '_'.");
         Assert.Empty(response.Headers.WwwAuthenticate);
     }
 

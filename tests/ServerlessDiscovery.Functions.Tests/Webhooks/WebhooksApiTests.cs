@@ -28,7 +28,7 @@ public sealed class WebhooksApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Subscribe_ValidBody_Returns201WithSecretOnce_AndListMasksHeaders()
+    public async Task Subscribe_ValidBody_Returns200WithSecretOnce_AndListMasksHeaders()
     {
         JsonObject created = await Webhook.SubscribeAsync(_app.Client, "w1", new JsonObject
         {
@@ -39,12 +39,14 @@ public sealed class WebhooksApiTests : IAsyncLifetime
         JsonObject list = (await _app.Client.GetFromJsonAsync<JsonObject>("api/v1/instances/w1/webhooks"))!;
         string listText = list.ToJsonString();
 
-        Assert.Equal("http://localhost/hooks/a?x=1", created["url"]!.GetValue<string>());
+        Assert.True(created["added"]!.GetValue<bool>());
+        Assert.Equal("http://localhost/hooks/a?x=1", created["subscription"]!["url"]!.GetValue<string>());
         Assert.Matches("^[0-9a-f]{64}$", created["secret"]!.GetValue<string>());
-        Assert.Equal("***", created["headers"]!["Authorization"]!.GetValue<string>());
-        Assert.NotNull(created["created_at"]);
+        Assert.Equal("***", created["subscription"]!["headers"]!["Authorization"]!.GetValue<string>());
+        Assert.NotNull(created["subscription"]!["created_at"]);
         Assert.Equal(1, list["count"]!.GetValue<int>());
-        JsonObject item = list["webhooks"]![0]!.AsObject();
+        Assert.Equal("http://localhost/hooks/a?x=1", list["webhooks"]![0]!.GetValue<string>());
+        JsonObject item = list["subscriptions"]![0]!.AsObject();
         Assert.Equal("http://localhost/hooks/a?x=1", item["url"]!.GetValue<string>());
         Assert.Equal("***", item["headers"]!["Authorization"]!.GetValue<string>());
         Assert.Equal(["ServerlessDiscovery.Asset.*", "ServerlessDiscovery.Scan.Completed"], item["events"]!.AsArray().Select(e => e!.GetValue<string>()));
@@ -71,16 +73,19 @@ public sealed class WebhooksApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Subscribe_SameUrlTwice_UpdatesOneSubscriptionWithANewSecret()
+    public async Task Subscribe_SameUrlTwice_UpdatesOneSubscription_SecretOnlyOnRotation()
     {
         JsonObject first = await Webhook.SubscribeAsync(_app.Client, "w1", new JsonObject { ["url"] = "http://127.0.0.1:9/same" });
         JsonObject second = await Webhook.SubscribeAsync(_app.Client, "w1", new JsonObject { ["url"] = "http://127.0.0.1:9/same", ["events"] = new JsonArray("ServerlessDiscovery.Scan.*") });
+        JsonObject rotated = await Webhook.SubscribeAsync(_app.Client, "w1", new JsonObject { ["url"] = "http://127.0.0.1:9/same", ["rotate_secret"] = true });
         JsonObject list = (await _app.Client.GetFromJsonAsync<JsonObject>("api/v1/instances/w1/webhooks"))!;
 
-        JsonNode same = Assert.Single(list["webhooks"]!.AsArray(), w => w!["url"]!.GetValue<string>() == "http://127.0.0.1:9/same")!;
+        JsonNode same = Assert.Single(list["subscriptions"]!.AsArray(), w => w!["url"]!.GetValue<string>() == "http://127.0.0.1:9/same")!;
         Assert.Equal("ServerlessDiscovery.Scan.*", same["events"]![0]!.GetValue<string>());
-        Assert.NotEqual(first["secret"]!.GetValue<string>(), second["secret"]!.GetValue<string>());
-        Assert.Equal(first["created_at"]!.GetValue<DateTimeOffset>(), second["created_at"]!.GetValue<DateTimeOffset>());
+        Assert.False(second["added"]!.GetValue<bool>());
+        Assert.Null(second["secret"]);
+        Assert.NotEqual(first["secret"]!.GetValue<string>(), rotated["secret"]!.GetValue<string>());
+        Assert.Equal(first["subscription"]!["created_at"]!.GetValue<DateTimeOffset>(), second["subscription"]!["created_at"]!.GetValue<DateTimeOffset>());
     }
 
     [Fact]
@@ -112,7 +117,7 @@ public sealed class WebhooksApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unsubscribe_ByBodyOrQuery_Answers204ThenNotFound()
+    public async Task Unsubscribe_ByBodyOrQuery_RemovedThenNotRemoved()
     {
         await Webhook.SubscribeAsync(_app.Client, "w1", new JsonObject { ["url"] = "http://127.0.0.1:9/gone-body" });
         await Webhook.SubscribeAsync(_app.Client, "w1", new JsonObject { ["url"] = "http://127.0.0.1:9/gone-query" });
@@ -126,11 +131,14 @@ public sealed class WebhooksApiTests : IAsyncLifetime
         using HttpResponseMessage noUrl = await _app.Client.DeleteAsync("api/v1/instances/w1/webhooks");
         JsonObject list = (await _app.Client.GetFromJsonAsync<JsonObject>("api/v1/instances/w1/webhooks"))!;
 
-        Assert.Equal(HttpStatusCode.NoContent, byBody.StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, byQuery.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byBody.StatusCode);
+        Assert.True((await byBody.Content.ReadFromJsonAsync<JsonObject>())!["removed"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.OK, byQuery.StatusCode);
+        Assert.True((await byQuery.Content.ReadFromJsonAsync<JsonObject>())!["removed"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.False((await again.Content.ReadFromJsonAsync<JsonObject>())!["removed"]!.GetValue<bool>());
         Assert.Equal(HttpStatusCode.BadRequest, noUrl.StatusCode);
-        Assert.DoesNotContain(list["webhooks"]!.AsArray(), w => w!["url"]!.GetValue<string>().Contains("gone", StringComparison.Ordinal));
+        Assert.DoesNotContain(list["webhooks"]!.AsArray(), w => w!.GetValue<string>().Contains("gone", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -168,12 +176,12 @@ public sealed class WebhooksApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Subscribe_PublicAddressWithoutAllowList_Answers201()
+    public async Task Subscribe_PublicAddressWithoutAllowList_IsAccepted()
     {
         // An IP literal: nothing to resolve, so no network is needed.
         JsonObject created = await Webhook.SubscribeAsync(_guarded.Client, "w1", new JsonObject { ["url"] = "https://93.184.215.14/hook" });
 
-        Assert.Equal("https://93.184.215.14/hook", created["url"]!.GetValue<string>());
+        Assert.Equal("https://93.184.215.14/hook", created["subscription"]!["url"]!.GetValue<string>());
     }
 
     private static async Task<List<TableEntity>> RowsAsync(TableClient table)

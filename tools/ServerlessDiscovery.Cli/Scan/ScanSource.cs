@@ -82,7 +82,7 @@ internal static partial class ScanSources
             string id = (entry["instance_id"] as JsonValue)?.TryGetValue(out string? s) == true ? s : new string([.. type.Metadata.TypeId.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
             if (!InstanceIds.IsValid(id))
             {
-                errors.Add($"{at}.instance_id '{id}' must be 1-63 lower-case letters, digits, '-' or '_'.");
+                errors.Add($"{at}.instance_id '{id}' must be 1-63 letters, digits, '-' or '_', starting with a letter or digit.");
                 continue;
             }
 
