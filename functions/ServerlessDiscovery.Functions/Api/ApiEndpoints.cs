@@ -11,6 +11,10 @@ internal static class ApiEndpoints
         api.MapPluginTypesApi();
         api.MapInstancesApi();
         api.MapAssetsApi();
+        api.MapInventoryApi();
+        api.MapDiscoveryStatusApi();
+        api.MapToolMappingsApi();
+        api.MapResetDiscoveriesApi();
         api.MapBomApi();
         api.MapFindingsApi();
         api.MapWebhooksApi();
