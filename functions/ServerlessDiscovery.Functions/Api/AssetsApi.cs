@@ -13,14 +13,11 @@ namespace ServerlessDiscovery.Functions.Api;
 
 /// <summary>
 /// The read side, in OpenCITE's shapes: assets grouped by category with lineage and totals, per-type lists, lineage
-/// and the export; one asset merged over the instances that saw it; and the paged flat listing the dashboard and CLI
-/// use (<see cref="ListAsync"/>, served at /api/v1/inventory). Assets of a tenant live in partitions {tenant}~{instance}
-/// of the assets table.
+/// and the export; one asset merged over the instances that saw it; and the filters the paged flat listing
+/// (<see cref="InventoryApi"/>) shares. Assets of a tenant live in partitions {tenant}~{instance} of the assets table.
 /// </summary>
 internal static class AssetsApi
 {
-    private const int DefaultPageSize = 100;
-
     /// <summary>Most assets one OpenCITE-shaped document (grouped assets, a per-type list) carries; more sets truncated.</summary>
     public const int MaxDocumentAssets = 10_000;
 
@@ -98,61 +95,11 @@ internal static class AssetsApi
         });
     }
 
-    /// <summary>
-    /// The paged flat listing (GET /api/v1/inventory): {items, count, continuationToken} in our asset shape,
-    /// filtered by type, instance, text, provenance and state.
-    /// </summary>
-    internal static async Task<IResult> ListAsync(
-        HttpContext context, TableStore tables, TenantInventory inventory, string? type, string? instance, string? q, string? provenance, string? state, string? continuationToken, int? limit, bool? include_deleted)
-    {
-        if (Invalid(type, instance, provenance, limit, 1000) is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (state is not null && state is not (AssetState.Active or AssetState.Stale or AssetState.Deleted))
-        {
-            return ApiRequest.Invalid([("state", $"must be one of: {AssetState.Active}, {AssetState.Stale}, {AssetState.Deleted}.")]);
-        }
-
-        TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
-        string filter = AssetFilters.Assets(context.User.GetCaller().Tenant, instance, type is null ? null : [type]);
-        int size = limit ?? DefaultPageSize;
-        var items = new JsonArray();
-        string? token = continuationToken;
-        try
-        {
-            // Pages are read until the page is full or the table ends, so a text filter never returns an empty page mid-way.
-            do
-            {
-                TablePage<TableEntity> page = await table.QueryPageAsync<TableEntity>(filter, Math.Min(TableQueries.MaxPageSize, size * 2), token, cancellationToken: context.RequestAborted);
-                token = page.ContinuationToken;
-                var usage = await inventory.UsageAsync(page.Items.Where(r => !Provenance.IsTraceDerived(r)).Select(r => r.PartitionKey), context.RequestAborted);
-                foreach (TableEntity row in page.Items)
-                {
-                    TableEntity? used = usage.GetValueOrDefault((row.PartitionKey, UsageRows.Prefix + row.RowKey));
-                    if (AssetFilters.Visible(row, (include_deleted ?? false) || state == AssetState.Deleted) && AssetFilters.Matches(row, q)
-                        && (state is null || row.GetString(AssetColumns.State) == state) && (provenance is null || Provenance.Of(row, used) == provenance))
-                    {
-                        items.Add(AssetRows.ToJson(row, used));
-                    }
-                }
-            }
-            while (items.Count < size && token is not null);
-        }
-        catch (ArgumentException)
-        {
-            return ApiRequest.Invalid([("continuationToken", "is not a token this service issued.")]);
-        }
-
-        return TypedResults.Json<JsonNode>(new JsonObject { ["items"] = items, ["count"] = items.Count, ["continuationToken"] = token });
-    }
-
     private static async Task<IResult> GetAsync(string type, string id, HttpContext context, TableStore tables, TenantInventory inventory)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
         string tenant = context.User.GetCaller().Tenant;
-        string filter = TableQueries.And(AssetFilters.Partitions(tenant, null), TableQueries.Equal("RowKey", StorageKeys.AssetRow(type, id)));
+        string filter = TableQueries.And(Partitions(tenant, null), TableQueries.Equal("RowKey", StorageKeys.AssetRow(type, id)));
         var rows = new List<TableEntity>();
         await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: context.RequestAborted))
         {
@@ -216,7 +163,7 @@ internal static class AssetsApi
     {
         TableClient table = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
         string filter = TableQueries.And(
-            AssetFilters.Partitions(context.User.GetCaller().Tenant, null),
+            Partitions(context.User.GetCaller().Tenant, null),
             source_id is null ? null : TableQueries.Equal(EdgeColumns.SourceId, source_id),
             target_id is null ? null : TableQueries.Equal(EdgeColumns.TargetId, target_id));
         var items = new JsonArray();
@@ -268,4 +215,25 @@ internal static class AssetsApi
     /// <summary>Items by name, then id: the order OpenCITE's GUI shows them in, and a stable one.</summary>
     internal static IEnumerable<JsonNode?> ByName(IEnumerable<JsonObject> items) =>
         items.OrderBy(i => (string?)i["name"], StringComparer.OrdinalIgnoreCase).ThenBy(i => (string?)i["id"], StringComparer.Ordinal).ThenBy(i => (string?)i["instance"], StringComparer.Ordinal);
+
+    /// <summary>The tenant's asset rows, or one instance's, optionally limited to some types; outbox and usage rows excluded.</summary>
+    internal static string Filter(string tenant, string? instance, string[]? types)
+    {
+        string rows = types is null
+            ? "RowKey ge 'a'"
+            : string.Join(" or ", types.Select(t => "(" + TableQueries.Range("RowKey", StorageKeys.TypePrefix(t)) + ")"));
+        return TableQueries.And(Partitions(tenant, instance), rows);
+    }
+
+    /// <summary>The tenant's partitions ({tenant}~{instance}), or one instance's.</summary>
+    internal static string Partitions(string tenant, string? instance) =>
+        instance is null ? TableQueries.Range("PartitionKey", tenant + StorageKeys.Separator) : TableQueries.Partition(StorageKeys.Partition(tenant, instance));
+
+    internal static bool Visible(TableEntity row, bool includeDeleted) =>
+        includeDeleted || row.GetString(AssetColumns.State) != AssetState.Deleted;
+
+    internal static bool Matches(TableEntity row, string? q) =>
+        string.IsNullOrEmpty(q)
+        || (row.GetString(AssetColumns.Name)?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
+        || (row.GetString(AssetColumns.Id)?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
 }

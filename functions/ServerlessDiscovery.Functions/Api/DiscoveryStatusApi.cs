@@ -73,7 +73,7 @@ internal static class DiscoveryStatusApi
         TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
         DateTimeOffset? last = null;
         int read = 0;
-        await foreach (TableEntity row in table.QueryAsync<TableEntity>(AssetFilters.Partitions(tenant, null), select: ["Timestamp"], cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(AssetsApi.Partitions(tenant, null), select: ["Timestamp"], cancellationToken: context.RequestAborted))
         {
             if (row.Timestamp > last || last is null)
             {
@@ -96,14 +96,14 @@ internal static class DiscoveryStatusApi
         TableClient assets = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         int read = 0;
-        await foreach (TableEntity row in assets.QueryAsync<TableEntity>(AssetFilters.Assets(tenant, null, null), select: [AssetColumns.Type, AssetColumns.State], cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in assets.QueryAsync<TableEntity>(AssetsApi.Filter(tenant, null, null), select: [AssetColumns.Type, AssetColumns.State], cancellationToken: context.RequestAborted))
         {
             if (++read > MaxRowsCounted)
             {
                 break;
             }
 
-            if (AssetFilters.Visible(row, includeDeleted: false) && row.GetString(AssetColumns.Type) is { } type)
+            if (AssetsApi.Visible(row, includeDeleted: false) && row.GetString(AssetColumns.Type) is { } type)
             {
                 string category = AssetCategories.Of(type, null);
                 counts[category] = counts.GetValueOrDefault(category) + 1;
@@ -112,7 +112,7 @@ internal static class DiscoveryStatusApi
 
         TableClient edges = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
         int relationships = 0;
-        await foreach (TableEntity row in edges.QueryAsync<TableEntity>(AssetFilters.Partitions(tenant, null), select: [EdgeColumns.State], cancellationToken: context.RequestAborted))
+        await foreach (TableEntity row in edges.QueryAsync<TableEntity>(AssetsApi.Partitions(tenant, null), select: [EdgeColumns.State], cancellationToken: context.RequestAborted))
         {
             if (++read > MaxRowsCounted)
             {

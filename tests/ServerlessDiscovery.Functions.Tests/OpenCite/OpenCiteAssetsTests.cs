@@ -62,7 +62,11 @@ public sealed class OpenCiteAssetsTests(OpenCiteEstate estate) : IClassFixture<O
         JsonObject server = Single(assets, "mcp_servers", OpenCiteEstate.McpServerId);
         Assert.Equal("http", (string?)server["transport"]);
         Assert.Equal(1, server["tools_count"]!.GetValue<int>());
+        Assert.Equal(1, server["resources_count"]!.GetValue<int>());
         Assert.Equal(OpenCiteEstate.McpServerId, (string?)Single(assets, "mcp_tools", OpenCiteEstate.McpToolId)["server_id"]);
+        JsonObject resource = Single(assets, "mcp_resources", OpenCiteEstate.McpResourceId);
+        Assert.Equal("file:///docs/readme.md", (string?)resource["uri"]);
+        Assert.Equal(OpenCiteEstate.McpServerId, (string?)resource["server_id"]);
 
         Assert.All(assets.SelectMany(c => c.Value!.AsArray()), item => Assert.Equal([tenant], item!["metadata"]!["integration_ids"]!.AsArray().Select(i => (string?)i)));
         Assert.Contains(data["lineage"]!.AsArray(), r => (string?)r!["source_id"] == "planner" && (string?)r["relationship_type"] == "uses_model"

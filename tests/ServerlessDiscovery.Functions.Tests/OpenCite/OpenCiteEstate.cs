@@ -18,6 +18,7 @@ public sealed class OpenCiteEstate : IAsyncLifetime
 {
     public const string McpServerId = "https://mcp.example/mcp";
     public const string McpToolId = "https://mcp.example/mcp#search_docs";
+    public const string McpResourceId = "https://mcp.example/mcp#file:///docs/readme.md";
 
     public EngineApp App { get; private set; } = null!;
 
@@ -42,6 +43,8 @@ public sealed class OpenCiteEstate : IAsyncLifetime
         source.Put(AssetTypes.McpServer, McpServerId, "s", "docs-mcp", new JsonObject { ["transport"] = "streamable_http", ["endpoint"] = McpServerId });
         source.Put(AssetTypes.McpTool, McpToolId, "s", "search_docs", new JsonObject { ["server_id"] = McpServerId, ["description"] = "Searches the docs." });
         source.Edges.Add(new DiscoveredEdge(AssetTypes.McpServer, McpServerId, Relationships.Contains, AssetTypes.McpTool, McpToolId, "s"));
+        source.Put(AssetTypes.McpResource, McpResourceId, "s", "readme", new JsonObject { ["server_id"] = McpServerId, ["uri"] = "file:///docs/readme.md", ["mime_type"] = "text/markdown" });
+        source.Edges.Add(new DiscoveredEdge(AssetTypes.McpServer, McpServerId, Relationships.Contains, AssetTypes.McpResource, McpResourceId, "s"));
         source.Put(AssetTypes.DownstreamSystem, "database/postgresql/orders", "s", "orders db", new JsonObject { ["category"] = "database" });
         source.Put(AssetTypes.DownstreamSystem, "http/payments", "s", "payments", new JsonObject { ["category"] = "http", ["url"] = "https://payments.example/v1" });
         source.Put(AssetTypes.Catalog, "main", "s", "main", new JsonObject { ["owner"] = "data-team" });

@@ -38,6 +38,8 @@ public sealed class OpenCiteExportTests(OpenCiteEstate estate) : IClassFixture<O
         RequireStrings(export, "data_assets", "id", "name", "type", "discovery_source");
         RequireStrings(export, "mcp_servers", "id", "name", "discovery_source");
         RequireStrings(export, "mcp_tools", "id", "name", "server_id");
+        RequireStrings(export, "mcp_resources", "id", "uri", "server_id");
+        Assert.Equal(0, export["mcp_resources"]!.AsArray().Single()!["usage"]!["access_count"]!.GetValue<long>());
         Assert.All(export["tools"]!.AsArray(), t => Assert.Contains((string?)t!["type"], ToolTypes));
         Assert.All(export["mcp_servers"]!.AsArray(), s =>
         {

@@ -61,9 +61,9 @@ internal sealed class TenantEstate
         if (query.Types is not { Length: 0 })
         {
             TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
-            await foreach (TableEntity row in table.QueryAsync<TableEntity>(AssetFilters.Assets(tenant, query.Instance, query.Types), cancellationToken: cancellationToken))
+            await foreach (TableEntity row in table.QueryAsync<TableEntity>(AssetsApi.Filter(tenant, query.Instance, query.Types), cancellationToken: cancellationToken))
             {
-                if (!AssetFilters.Visible(row, query.IncludeDeleted) || !AssetFilters.Matches(row, query.Query))
+                if (!AssetsApi.Visible(row, query.IncludeDeleted) || !AssetsApi.Matches(row, query.Query))
                 {
                     continue;
                 }
@@ -101,7 +101,7 @@ internal sealed class TenantEstate
         var edges = new List<TableEntity>();
         bool edgesTruncated = false;
         TableClient edgeTable = await tables.GetTableAsync(TableNames.Edges, cancellationToken);
-        await foreach (TableEntity edge in edgeTable.QueryAsync<TableEntity>(AssetFilters.Partitions(tenant, query.Instance), cancellationToken: cancellationToken))
+        await foreach (TableEntity edge in edgeTable.QueryAsync<TableEntity>(AssetsApi.Partitions(tenant, query.Instance), cancellationToken: cancellationToken))
         {
             if (edge.GetString(EdgeColumns.State) != AssetState.Active)
             {
