@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Azure;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Engine.Instances;
@@ -20,6 +19,8 @@ internal static class AssetsApi
 {
     /// <summary>Most assets one OpenCITE-shaped document (grouped assets, a per-type list) carries; more sets truncated.</summary>
     public const int MaxDocumentAssets = 10_000;
+
+    private const int MaxSearchChars = 256;
 
     private static readonly (string Path, string Key, string Category)[] TypeLists =
     [
@@ -51,15 +52,15 @@ internal static class AssetsApi
 
     /// <summary>
     /// OpenCITE's GET /api/v1/assets: every category's list, the lineage among them, totals, a timestamp and whether
-    /// discovery is configured (any instance, as /status's running); <c>type</c> as OpenCITE takes it, and our filters. At most <c>limit</c> assets
-    /// (default and most <see cref="MaxDocumentAssets"/>); <c>truncated</c> says when there were more, and the paged
-    /// /api/v1/inventory lists them all.
+    /// discovery is configured (any instance, as /status's running); <c>type</c> as OpenCITE takes it, and our
+    /// filters. At most <c>limit</c> assets (default and most <see cref="MaxDocumentAssets"/>); <c>truncated</c> says
+    /// when there were more, and the paged /api/v1/inventory lists them all.
     /// </summary>
     private static async Task<IResult> GroupedAsync(
         HttpContext context, TableStore tables, TenantInventory inventory, ToolMappingStore mappings, InstanceStore instances, TimeProvider time,
         string? type, string? instance, string? q, string? provenance, int? limit, bool? include_deleted)
     {
-        if (Invalid(type, instance, provenance, limit, MaxDocumentAssets) is { } invalid)
+        if (Invalid(type, instance, q, provenance, limit, MaxDocumentAssets) is { } invalid)
         {
             return invalid;
         }
@@ -141,7 +142,7 @@ internal static class AssetsApi
         HttpContext context, TableStore tables, TenantInventory inventory, ToolMappingStore mappings, string key, string category,
         string? instance, string? provenance, bool includeDeleted, string? serverId)
     {
-        if (Invalid(null, instance, provenance, null, MaxDocumentAssets) is { } invalid)
+        if (Invalid(null, instance, null, provenance, null, MaxDocumentAssets) is { } invalid)
         {
             return invalid;
         }
@@ -186,7 +187,7 @@ internal static class AssetsApi
     }
 
     /// <summary>The filters the listings share, checked before any read: every bad one is listed.</summary>
-    private static ValidationProblem? Invalid(string? type, string? instance, string? provenance, int? limit, int maxLimit)
+    private static ValidationProblem? Invalid(string? type, string? instance, string? q, string? provenance, int? limit, int maxLimit)
     {
         var errors = new List<(string, string)>();
         if (limit is { } n && (n < 1 || n > maxLimit))
@@ -207,6 +208,11 @@ internal static class AssetsApi
         if (type is not null && (type.Length > 64 || !type.All(c => char.IsAsciiLetterLower(c) || c == '_')))
         {
             errors.Add(("type", "is not an asset type."));
+        }
+
+        if (q is { Length: > MaxSearchChars })
+        {
+            errors.Add(("q", $"must be at most {MaxSearchChars} characters."));
         }
 
         return errors.Count == 0 ? null : ApiRequest.Invalid(errors);

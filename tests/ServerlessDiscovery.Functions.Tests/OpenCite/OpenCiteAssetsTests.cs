@@ -138,6 +138,16 @@ public sealed class OpenCiteAssetsTests(OpenCiteEstate estate) : IClassFixture<O
     }
 
     [Fact]
+    public async Task Assets_SearchTextTooLong_Answers400()
+    {
+        using HttpClient client = estate.Client("bad-q");
+
+        using HttpResponseMessage response = await client.GetAsync("api/v1/assets?q=" + new string('x', 257));
+
+        await OpenCiteEstate.AssertNamesFieldAsync(response, "q");
+    }
+
+    [Fact]
     public async Task RestReference_PerTypeLists_UseOpenCiteKeysAndItemFields()
     {
         string tenant = await estate.SeedAsync("lists");
