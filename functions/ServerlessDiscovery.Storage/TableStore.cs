@@ -99,4 +99,6 @@ public static class TableNames
     /// <summary>What could not be written and was set aside (<see cref="Journal.QuarantineStore"/>).</summary>
     public const string Quarantine = "quarantine";
     public const string Changes = "changes";
+    /// <summary>Tool identity mappings (OpenCITE's map-tool), one partition per tenant.</summary>
+    public const string ToolMappings = "toolmappings";
 }

@@ -47,12 +47,12 @@ public static class EngineAppEndToEnd
         return JsonNode.Parse(body)!.AsObject();
     }
 
-    /// <summary>GET /api/v1/assets?instance=: the instance's visible assets as (type, id) pairs.</summary>
+    /// <summary>GET /api/v1/inventory?instance=: the instance's visible assets as (type, id) pairs.</summary>
     public static async Task<HashSet<(string Type, string Id)>> ListAssetsAsync(this EngineApp app, string instance)
     {
-        JsonObject page = (await app.Client.GetFromJsonAsync<JsonObject>($"api/v1/assets?instance={instance}&limit=1000"))!;
+        JsonObject page = (await app.Client.GetFromJsonAsync<JsonObject>($"api/v1/inventory?instance={instance}&limit=1000"))!;
         Assert.Null(page["continuationToken"]);
-        return [.. page["assets"]!.AsArray().Select(a => ((string)a!["type"]!, (string)a["id"]!))];
+        return [.. page["items"]!.AsArray().Select(a => ((string)a!["type"]!, (string)a["id"]!))];
     }
 
     /// <summary>GET /api/v1/lineage?source_id=: the active relationships from one asset.</summary>

@@ -177,7 +177,7 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         await WriteAsync(table, partition, [.. events.Select(e => ((TableTransactionAction?)null, (ChangeEvent?)e))], cancellationToken);
     }
 
-    private static (TableTransactionAction?, ChangeEvent?) Transition(
+    internal static (TableTransactionAction?, ChangeEvent?) Transition(
         ScanIdentity scan, string source, TableEntity row, string state, string reason, string eventType, int sequence, DateTimeOffset now)
     {
         TableEntity next = AssetRows.Copy(row);

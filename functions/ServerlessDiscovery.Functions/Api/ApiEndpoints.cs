@@ -12,6 +12,9 @@ internal static class ApiEndpoints
         api.MapInstancesApi();
         api.MapAssetsApi();
         api.MapInventoryApi();
+        api.MapDiscoveryStatusApi();
+        api.MapToolMappingsApi();
+        api.MapResetDiscoveriesApi();
         api.MapBomApi();
         api.MapFindingsApi();
         api.MapWebhooksApi();

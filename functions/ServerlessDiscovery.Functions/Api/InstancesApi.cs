@@ -374,7 +374,7 @@ internal static partial class InstancesApi
             ["last_scan_at"] = i.LastRunAt,
             ["next_run"] = NextRun(i),
         })]);
-        return TypedResults.Json<JsonNode>(new JsonObject { ["tenant"] = context.User.GetCaller().Tenant, ["instances"] = items, ["count"] = items.Count });
+        return TypedResults.Json<JsonNode>(DiscoveryStatusApi.Status(context.User.GetCaller().Tenant, all, items, now));
     }
 
     /// <summary>

@@ -53,7 +53,7 @@ public sealed class RemoteCommandsTests : IAsyncLifetime
 
         SdResult assets = await SdRunner.RunAsync(Environment, "assets", "--json");
         Assert.Equal(0, assets.ExitCode);
-        Assert.Equal(["endpoint:https://host/endpoints/e1", "model:m1"], JsonNode.Parse(assets.Stdout)!["assets"]!.AsArray().Select(a => $"{a!["type"]}:{a["id"]}").Order());
+        Assert.Equal(["endpoint:https://host/endpoints/e1", "model:m1"], JsonNode.Parse(assets.Stdout)!["items"]!.AsArray().Select(a => $"{a!["type"]}:{a["id"]}").Order());
 
         SdResult models = await SdRunner.RunAsync(Environment, "assets", "--type", "model");
         Assert.Matches(@"│ model\s+│ m1\s+│ m1\s+│ fake1\s+│ active\s+│ 1 ", models.Stdout);

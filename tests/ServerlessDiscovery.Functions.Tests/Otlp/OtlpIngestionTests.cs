@@ -93,7 +93,7 @@ public sealed class OtlpIngestionTests : IAsyncLifetime
         Assert.Equal(["anthropic/claude-sonnet", "openai/gpt-4o"], models["models"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).Order());
         Assert.Equal(["planner"], agents["agents"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()));
         Assert.Equal(["search_flights"], tools["tools"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()));
-        Assert.Single(downstream["downstream"]!.AsArray());
+        Assert.Single(downstream["downstream_systems"]!.AsArray());
         Assert.Contains(lineage["relationships"]!.AsArray(), r => r!["relationship"]!.GetValue<string>() == "uses_model" && r["target_id"]!.GetValue<string>() == "openai/gpt-4o");
         Assert.Contains(lineage["relationships"]!.AsArray(), r => r!["relationship"]!.GetValue<string>() == "uses_tool" && r["target_id"]!.GetValue<string>() == "search_flights");
         Assert.Equal(120, gpt["usage"]!["input_tokens"]!.GetValue<long>());
@@ -267,7 +267,7 @@ public sealed class OtlpIngestionTests : IAsyncLifetime
     private async Task AssertNothingStoredAsync(string tenant)
     {
         await _app.App.Get<TraceFlusher>().FlushAsync();
-        JsonObject assets = (await TenantClient(tenant).GetFromJsonAsync<JsonObject>("api/v1/assets"))!;
+        JsonObject assets = (await TenantClient(tenant).GetFromJsonAsync<JsonObject>("api/v1/inventory"))!;
         Assert.Equal(0, assets["count"]!.GetValue<int>());
     }
 

@@ -28,7 +28,7 @@ public sealed class OtlpPoisonTests
         await app.App.Get<TraceFlusher>().FlushAsync();
         Dictionary<string, (long Invocations, long InputTokens)> hostileModels = await OtlpRequests.UsageAsync(hostile);
         Dictionary<string, (long Invocations, long InputTokens)> calmModels = await OtlpRequests.UsageAsync(calm);
-        JsonObject agents = (await hostile.GetFromJsonAsync<JsonObject>("api/v1/assets?type=agent"))!;
+        JsonObject agents = (await hostile.GetFromJsonAsync<JsonObject>("api/v1/inventory?type=agent"))!;
 
         // The same hostile traffic again, with a new model: nothing is stuck behind the first round.
         HttpStatusCode[] second = await PostAllAsync(hostile, calm, longModel, longAgent, instructions, "later-model", "calm-later");
@@ -45,7 +45,7 @@ public sealed class OtlpPoisonTests
         Assert.Contains("openai/gpt-4o", hostileModels.Keys);
         Assert.Contains("openai/normal-model", hostileModels.Keys);
         Assert.Equal(["openai/calm-model"], calmModels.Keys);
-        string agentId = Assert.Single(agents["assets"]!.AsArray())!["id"]!.GetValue<string>();
+        string agentId = Assert.Single(agents["items"]!.AsArray())!["id"]!.GetValue<string>();
         Assert.StartsWith("agent-aaa", agentId, StringComparison.Ordinal);
         Assert.Contains("…[truncated", agentId, StringComparison.Ordinal);
         Assert.Equal(2, hostileAfter[truncated].Invocations);

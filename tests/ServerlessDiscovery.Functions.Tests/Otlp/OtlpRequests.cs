@@ -60,8 +60,8 @@ internal static class OtlpRequests
     /// <summary>The tenant's assets of one type by id, with their invocation and input-token totals (one page of up to 1,000).</summary>
     public static async Task<Dictionary<string, (long Invocations, long InputTokens)>> UsageAsync(HttpClient tenant, string type = "model")
     {
-        JsonObject page = (await tenant.GetFromJsonAsync<JsonObject>($"api/v1/assets?type={type}&limit=1000"))!;
-        return page["assets"]!.AsArray().ToDictionary(
+        JsonObject page = (await tenant.GetFromJsonAsync<JsonObject>($"api/v1/inventory?type={type}&limit=1000"))!;
+        return page["items"]!.AsArray().ToDictionary(
             a => a!["id"]!.GetValue<string>(),
             a => (a!["usage"]?["invocations"]?.GetValue<long>() ?? 0, a["usage"]?["input_tokens"]?.GetValue<long>() ?? 0),
             StringComparer.Ordinal);

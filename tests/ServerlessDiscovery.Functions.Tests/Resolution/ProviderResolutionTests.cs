@@ -184,8 +184,8 @@ public sealed class ProviderResolutionTests : IAsyncLifetime
         Assert.Equal("observed", (string?)other["provenance"]);
         Assert.Equal("inferred", (string?)other["attribute_sources"]!["provider"]);
 
-        JsonObject observedOnly = (await _app.Client.GetFromJsonAsync<JsonObject>("api/v1/assets?provenance=observed"))!;
-        Assert.Equal(["azure.ai.openai/other-deployment", "openai/gpt-4o"], observedOnly["assets"]!.AsArray().Select(a => (string)a!["id"]!).Order());
+        JsonObject observedOnly = (await _app.Client.GetFromJsonAsync<JsonObject>("api/v1/inventory?provenance=observed"))!;
+        Assert.Equal(["azure.ai.openai/other-deployment", "openai/gpt-4o"], observedOnly["items"]!.AsArray().Select(a => (string)a!["id"]!).Order());
         JsonObject declaredOnly = (await _app.Client.GetFromJsonAsync<JsonObject>("api/v1/models?provenance=declared"))!;
         Assert.Equal(0, (int)declaredOnly["count"]!);
         using HttpResponseMessage bad = await _app.Client.GetAsync("api/v1/assets?provenance=maybe");

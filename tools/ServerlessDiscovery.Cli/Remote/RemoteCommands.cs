@@ -87,10 +87,10 @@ internal static class RemoteCommands
         var token = new Option<string?>("--continuation") { Description = "The continuation token a previous page printed." };
         return Remote(terminal, new Command("assets", "List assets, a page at a time.") { type, instance, search, limit, token }, async (session, parse, ct) =>
         {
-            JsonObject reply = await session.GetAsync("api/v1/assets" + Query(
+            JsonObject reply = await session.GetAsync("api/v1/inventory" + Query(
                 ("type", parse.GetValue(type)), ("instance", parse.GetValue(instance)), ("q", parse.GetValue(search)),
                 ("limit", parse.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("continuationToken", parse.GetValue(token))), ct);
-            Show(session, reply, () => JsonTables.Create("Assets", reply["assets"]?.AsArray(),
+            Show(session, reply, () => JsonTables.Create("Assets", reply["items"]?.AsArray(),
                 ("Type", "type"), ("Name", "name"), ("Id", "id"), ("Instance", "instance"), ("State", "state"), ("Version", "version"), ("Last seen", "last_seen")));
             if (!session.Json && reply["continuationToken"] is JsonValue next)
             {
