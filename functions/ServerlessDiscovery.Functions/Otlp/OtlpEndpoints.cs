@@ -31,6 +31,7 @@ internal static partial class OtlpEndpoints
         TenantExtractors extractors,
         OtlpAdmission admission,
         WriteAheadJournal journal,
+        TraceFlusher flusher,
         IOptions<OtlpOptions> options,
         IServiceProvider services,
         ILogger<OtlpAdmission> logger)
@@ -117,6 +118,7 @@ internal static partial class OtlpEndpoints
                     using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
                     deadline.CancelAfter(JournalTimeout);
                     await journal.AppendAsync(caller.Tenant, JournalPayload.Encode(extraction), deadline.Token);
+                    flusher.Observed(caller.Tenant, extraction.Assets);
                 }
             }
             catch (Exception ex) when (StorageFailures.IsOutage(ex, context.RequestAborted))
