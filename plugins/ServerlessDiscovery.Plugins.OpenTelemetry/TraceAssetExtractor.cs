@@ -90,7 +90,7 @@ public sealed class TraceAssetExtractor(TraceAttributor attributor, TraceExtract
     private static bool IsUnknownProvider(AssetDraft model) => model.Attributes.Exists(a => a.Key == "provider" && a.Value == ProviderNames.Unknown);
 
     /// <summary>
-    /// A model span naming no provider takes its trace's (README "Provider inherited within a trace"): the provider a
+    /// A model span naming no provider takes its trace's (README "Moving from OpenCITE", "Provider within a trace"): the provider a
     /// span of the same trace declares for the same model, else the trace's only declared provider. The spans of this
     /// request come first; earlier requests' spans of the trace are remembered by the attributor.
     /// </summary>
