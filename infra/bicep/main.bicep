@@ -276,6 +276,7 @@ var appSettings = {
   ChangeLog__PruneInterval: '01:00:00'
   Otlp__MaxBodyBytes: '16777216'
   Otlp__FlushInterval: '00:00:30'
+  Otlp__EarlyDrain: 'true'
   Otlp__MaxPendingAssets: '50000'
   Otlp__MaxConcurrentRequests: '64'
   Egress__AllowedNetworks: egressAllowedNetworks

@@ -44,19 +44,12 @@ public sealed class TraceAssetExtractor(TraceAttributor attributor, TraceExtract
         var traces = new Dictionary<UInt128, List<SpanObservation>>();
         int considered = 0;
 
+        bool unknownProvider = false;
         foreach (OtlpSpan span in spans)
         {
             bool included = _services is null || (span.Attributes.Text(SpanAttribute.ServiceName) is { } service && _services.Contains(service));
             SpanFacts? facts = GenAiSpanNormaliser.Normalise(span);
-            if (included)
-            {
-                considered++;
-                if (facts is not null)
-                {
-                    Collect(facts, drafts, usage, edges);
-                }
-            }
-
+            unknownProvider |= facts?.Model is { } model && IsUnknownProvider(model);
             if (!traces.TryGetValue(span.TraceId, out List<SpanObservation>? group))
             {
                 traces.Add(span.TraceId, group = []);
@@ -67,6 +60,23 @@ public sealed class TraceAssetExtractor(TraceAttributor attributor, TraceExtract
 
         foreach ((UInt128 traceId, List<SpanObservation> group) in traces)
         {
+            if (unknownProvider)
+            {
+                InheritProviders(tenant, traceId, group);
+            }
+
+            foreach (SpanObservation span in group)
+            {
+                if (span.Included)
+                {
+                    considered++;
+                    if (span.Facts is { } facts)
+                    {
+                        Collect(facts, drafts, usage, edges);
+                    }
+                }
+            }
+
             attributor.Observe(tenant, traceId, group, edges);
         }
 
@@ -77,15 +87,43 @@ public sealed class TraceAssetExtractor(TraceAttributor attributor, TraceExtract
             considered);
     }
 
+    private static bool IsUnknownProvider(AssetDraft model) => model.Attributes.Exists(a => a.Key == "provider" && a.Value == ProviderNames.Unknown);
+
+    /// <summary>
+    /// A model span naming no provider takes its trace's (README "Moving from OpenCITE", "Provider within a trace"): the provider a
+    /// span of the same trace declares for the same model, else the trace's only declared provider. The spans of this
+    /// request come first; earlier requests' spans of the trace are remembered by the attributor.
+    /// </summary>
+    private void InheritProviders(string tenant, UInt128 traceId, List<SpanObservation> group)
+    {
+        TraceProviders? local = null;
+        foreach (SpanObservation span in group)
+        {
+            if (span.Facts?.Model is { } model && !IsUnknownProvider(model))
+            {
+                (local ??= new TraceProviders()).Add(model.Name, model.Attributes.Find(a => a.Key == "provider").Value);
+            }
+        }
+
+        foreach (SpanObservation span in group)
+        {
+            if (span.Facts is { Model: { } model } facts && IsUnknownProvider(model)
+                && (local?.For(model.Name) ?? attributor.ProviderFor(tenant, traceId, model.Name)) is { } provider)
+            {
+                GenAiSpanNormaliser.InheritProvider(facts, provider);
+            }
+        }
+    }
+
     private static void Collect(SpanFacts facts, Dictionary<AssetKey, AssetDraft> drafts, Dictionary<AssetKey, AssetUsage> usage, HashSet<EdgeRef> edges)
     {
         Count(facts.Model, facts.ModelInvoked, facts, drafts, usage);
         Count(facts.Agent, facts.AgentInvoked, facts, drafts, usage);
-        Count(facts.Tool, true, facts, drafts, usage);
-        Count(facts.McpServer, true, facts, drafts, usage);
+        Count(facts.Tool, facts.ToolInvoked, facts, drafts, usage);
+        Count(facts.McpServer, facts.ToolInvoked, facts, drafts, usage);
         Count(facts.McpResource, true, facts, drafts, usage);
         Count(facts.Downstream, true, facts, drafts, usage);
-        if (facts.ModelInvoked && facts.Model is { } model)
+        if (facts.Model is { } model && (facts.InputTokens != 0 || facts.OutputTokens != 0))
         {
             AssetUsage u = usage[model.Key];
             u.InputTokens += facts.InputTokens;

@@ -21,7 +21,8 @@ internal static class LogRecordSpans
                 TraceId = record.TraceId == 0 ? (UInt128)Random.Shared.NextInt64(1, long.MaxValue) : record.TraceId,
                 SpanId = (ulong)Random.Shared.NextInt64(1, long.MaxValue),
 #pragma warning restore CA5394
-                ParentSpanId = record.SpanId,
+                // A span id means nothing without its trace id: such a record stands alone.
+                ParentSpanId = record.TraceId == 0 ? 0 : record.SpanId,
                 Name = record.EventName ?? "log",
                 StartTimeUnixNano = record.TimeUnixNano,
                 EndTimeUnixNano = record.TimeUnixNano,

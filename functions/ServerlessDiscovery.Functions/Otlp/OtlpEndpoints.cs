@@ -12,8 +12,9 @@ namespace ServerlessDiscovery.Functions.Otlp;
 /// <summary>
 /// POST /v1/traces and /v1/logs: OTLP/HTTP in protobuf or JSON, optionally gzip. 415 for other content types or
 /// encodings, 413 above Otlp__MaxBodyBytes (after decompression, so a gzip bomb stops at the limit), 400 for bodies
-/// that do not decode, 503 with Retry-After under overload or while storage cannot take the data, and the OTLP
-/// response (with partial_success when some spans were rejected) otherwise. The response is sent only once what the
+/// that do not decode or of which no span (log record) could be taken, 503 with Retry-After under overload or while
+/// storage cannot take the data, and the OTLP response otherwise: partial_success counts the spans rejected (undecodable
+/// ids) and its message also names spans kept with replaced ids (ids of non-standard length; OpenCITE's fixtures send them). The response is sent only once what the
 /// request contributed (its bounded observations) is in the write-ahead journal, so an acknowledged request survives a
 /// crash; <see cref="TraceFlusher"/> drains the journal into the inventory. Accepted requests are forwarded to webhooks.
 /// </summary>
@@ -30,6 +31,7 @@ internal static partial class OtlpEndpoints
         TenantExtractors extractors,
         OtlpAdmission admission,
         WriteAheadJournal journal,
+        TraceFlusher flusher,
         IOptions<OtlpOptions> options,
         IServiceProvider services,
         ILogger<OtlpAdmission> logger)
@@ -77,18 +79,18 @@ internal static partial class OtlpEndpoints
 
             IReadOnlyList<OtlpSpan> spans;
             int rejected;
-            string? rejection;
+            string? message;
             try
             {
                 if (signal == "traces")
                 {
                     OtlpTraceBatch batch = OtlpDecoder.DecodeTraces(body, encoding.Value);
-                    (spans, rejected, rejection) = (batch.Spans, batch.RejectedSpans, batch.RejectionMessage);
+                    (spans, rejected, message) = (batch.Spans, batch.RejectedSpans, batch.Message);
                 }
                 else
                 {
                     OtlpLogBatch batch = OtlpDecoder.DecodeLogs(body, encoding.Value);
-                    (spans, rejected, rejection) = (LogRecordSpans.ToSpans(batch.LogRecords), batch.RejectedLogRecords, batch.RejectionMessage);
+                    (spans, rejected, message) = (LogRecordSpans.ToSpans(batch.LogRecords), batch.RejectedLogRecords, batch.Message);
                 }
             }
             catch (OtlpFormatException ex)
@@ -101,6 +103,12 @@ internal static partial class OtlpEndpoints
                 return TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: "A JSON string in the body is not valid UTF-16 (a lone surrogate escape).");
             }
 
+            if (rejected > 0 && spans.Count == 0)
+            {
+                // Nothing in the request could be taken: a clear 400 rather than a 200 that accepted nothing.
+                return TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: $"Every {(signal == "traces" ? "span" : "log record")} of the request was rejected: {message}");
+            }
+
             try
             {
                 TraceAssetExtractor extractor = await extractors.ForTenantAsync(caller.Tenant, context.RequestAborted);
@@ -110,6 +118,7 @@ internal static partial class OtlpEndpoints
                     using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
                     deadline.CancelAfter(JournalTimeout);
                     await journal.AppendAsync(caller.Tenant, JournalPayload.Encode(extraction), deadline.Token);
+                    flusher.Observed(caller.Tenant, extraction.Assets);
                 }
             }
             catch (Exception ex) when (StorageFailures.IsOutage(ex, context.RequestAborted))
@@ -131,7 +140,7 @@ internal static partial class OtlpEndpoints
                 }
             }
 
-            byte[] reply = signal == "traces" ? OtlpResponses.Traces(encoding.Value, rejected, rejection) : OtlpResponses.Logs(encoding.Value, rejected, rejection);
+            byte[] reply = signal == "traces" ? OtlpResponses.Traces(encoding.Value, rejected, message) : OtlpResponses.Logs(encoding.Value, rejected, message);
             return TypedResults.Bytes(reply, OtlpResponses.ContentType(encoding.Value));
         }
         finally

@@ -13,6 +13,12 @@ public sealed class OtlpOptions
     /// <summary>How often journaled observations are drained into the inventory: at most one write per asset per interval.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// When a request reveals an asset this host has not seen, drain ahead of <see cref="FlushInterval"/> (at most once per
+    /// <see cref="TraceFlusher.EarlyDrainSpacing"/>), so a new asset is listed within about 2 s while counters stay batched.
+    /// </summary>
+    public bool EarlyDrain { get; set; } = true;
+
     /// <summary>Distinct assets one drain of the journal merges in memory (all tenants); the rest waits for the next pass.</summary>
     public int MaxPendingAssets { get; set; } = 50_000;
 

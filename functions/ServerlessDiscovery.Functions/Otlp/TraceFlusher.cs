@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,10 @@ namespace ServerlessDiscovery.Functions.Otlp;
 /// asset and applies them through <see cref="ObservationWriter"/> into the tenant's opentelemetry instance (creating one
 /// named "otlp" if the tenant has none), then deletes them. A tenant whose write fails keeps its rows for a later drain
 /// (its claim runs out after <see cref="Lease"/>) without holding back any other tenant; a row that cannot be read, or
-/// has failed <see cref="MaxAttempts"/> times, is quarantined.
+/// has failed <see cref="MaxAttempts"/> times, is quarantined. A request revealing an asset this host has not seen
+/// (<see cref="Observed"/>) brings the next drain forward, at most once per <see cref="EarlyDrainSpacing"/>: new assets are
+/// listed within about 2 s of the request, while counters of known assets keep waiting for the interval. An early drain
+/// is an ordinary drain (claims, drain ids, quarantine), so the journal's guarantees are unchanged.
 /// </summary>
 public sealed partial class TraceFlusher(
     WriteAheadJournal journal,
@@ -31,13 +35,24 @@ public sealed partial class TraceFlusher(
     public const string DefaultInstanceId = "otlp";
 
     /// <summary>
-    /// How long a drain holds the rows it claimed: two flush intervals, at least 5 s. A host that dies mid-drain loses
-    /// them to another after this; a drain that overruns it is harmless (the rows' drain id makes the re-application a no-op).
+    /// How long a drain holds the rows it claimed: two flush intervals, at least 5 s and at most a minute. A host that
+    /// dies mid-drain (or whose drain lost storage half-way, early drains included) loses them to another after this, so
+    /// a long interval does not keep acknowledged rows from the inventory for hours; a drain that overruns it is harmless
+    /// (the rows keep their drain id, which makes the re-application a no-op).
     /// </summary>
-    public TimeSpan Lease => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(5).Ticks, options.Value.FlushInterval.Ticks * 2));
+    public TimeSpan Lease => TimeSpan.FromTicks(Math.Clamp(options.Value.FlushInterval.Ticks * 2, MinLease.Ticks, MaxLease.Ticks));
+
+    private static readonly TimeSpan MinLease = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxLease = TimeSpan.FromMinutes(1);
 
     /// <summary>Claims of one journal row before it is quarantined.</summary>
     public const int MaxAttempts = 10;
+
+    /// <summary>Least time between the start of a drain and an early drain after it.</summary>
+    public static readonly TimeSpan EarlyDrainSpacing = TimeSpan.FromSeconds(1);
+
+    /// <summary>Assets remembered as seen (all tenants) before the memory starts over; starting over costs at most one early drain a second.</summary>
+    private const int MaxSeenAssets = 100_000;
 
     private const int ClaimBytes = 4 * 1024 * 1024;
     private const int MaxPasses = 8;
@@ -45,6 +60,38 @@ public sealed partial class TraceFlusher(
     private static readonly Meter Meter = new("ServerlessDiscovery.Otlp");
     private static readonly Counter<long> QuarantinedRows = Meter.CreateCounter<long>("sd.otlp.journal.quarantined", description: "OTLP journal rows set aside unread or after repeated failures");
     private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly SemaphoreSlim _earlyDrain = new(0, 1);
+    private readonly ConcurrentDictionary<(string Tenant, string Type, string Id), byte> _seen = new();
+
+    /// <summary>
+    /// Notes the assets a journaled request of <paramref name="tenant"/> named; when one is new to this host (and
+    /// Otlp__EarlyDrain is on), asks for an early drain. Never blocks the request.
+    /// </summary>
+    public void Observed(string tenant, IReadOnlyList<DiscoveredAsset> assets)
+    {
+        bool revealed = false;
+        foreach (DiscoveredAsset asset in assets)
+        {
+            revealed |= _seen.TryAdd((tenant, asset.Type, asset.Id), 0);
+        }
+
+        if (_seen.Count > MaxSeenAssets)
+        {
+            _seen.Clear();
+        }
+
+        if (revealed && options.Value.EarlyDrain && _earlyDrain.CurrentCount == 0)
+        {
+            try
+            {
+                _earlyDrain.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another request asked at the same moment: one early drain serves both.
+            }
+        }
+    }
 
     /// <summary>Drains the journal now; returns the entity writes made.</summary>
     public async Task<int> FlushAsync(CancellationToken cancellationToken = default)
@@ -163,20 +210,42 @@ public sealed partial class TraceFlusher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // What a previous process journaled but did not apply is drained first.
+        DateTimeOffset lastDrain = time.GetUtcNow();
         await FlushAsync(CancellationToken.None);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(options.Value.FlushInterval, time, stoppingToken);
+                if (await WaitForDrainAsync(lastDrain + options.Value.FlushInterval - time.GetUtcNow(), stoppingToken))
+                {
+                    TimeSpan since = time.GetUtcNow() - lastDrain;
+                    if (since < EarlyDrainSpacing)
+                    {
+                        await Task.Delay(EarlyDrainSpacing - since, time, stoppingToken);
+                    }
+                }
             }
             catch (OperationCanceledException)
             {
                 break;
             }
 
+            lastDrain = time.GetUtcNow();
             await FlushAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>Waits for the interval to run out (false) or for an early drain to be asked for (true).</summary>
+    private async Task<bool> WaitForDrainAsync(TimeSpan wait, CancellationToken stoppingToken)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        Task interval = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, done.Token);
+        Task asked = _earlyDrain.WaitAsync(done.Token);
+        Task first = await Task.WhenAny(interval, asked);
+        await done.CancelAsync();
+        stoppingToken.ThrowIfCancellationRequested();
+        // A request asking at the moment the interval ran out is served by this drain: its release is consumed or left for the next.
+        return first == asked && asked.IsCompletedSuccessfully;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -189,6 +258,7 @@ public sealed partial class TraceFlusher(
     public override void Dispose()
     {
         _flushing.Dispose();
+        _earlyDrain.Dispose();
         base.Dispose();
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
@@ -21,7 +20,7 @@ internal static class OtlpJsonDecoder
     public static OtlpTraceBatch DecodeTraces(ReadOnlyMemory<byte> body)
     {
         var spans = new List<OtlpSpan>();
-        var rejections = new Rejections();
+        var issues = new BatchIssues();
         var reader = new Utf8JsonReader(body.Span, ReaderOptions);
         try
         {
@@ -32,7 +31,7 @@ internal static class OtlpJsonDecoder
                 {
                     for (bool more = StartArray(ref reader, "resourceSpans"); more && NextItem(ref reader);)
                     {
-                        ResourceSpans(ref reader, spans, ref rejections);
+                        ResourceSpans(ref reader, spans, ref issues);
                     }
                 }
                 else
@@ -48,13 +47,13 @@ internal static class OtlpJsonDecoder
             throw Malformed(ex);
         }
 
-        return new OtlpTraceBatch(spans, rejections.Count, rejections.Message);
+        return new OtlpTraceBatch(spans, issues.Rejected, issues.Repaired, issues.Message);
     }
 
     public static OtlpLogBatch DecodeLogs(ReadOnlyMemory<byte> body)
     {
         var records = new List<OtlpLogRecord>();
-        var rejections = new Rejections();
+        var issues = new BatchIssues();
         var reader = new Utf8JsonReader(body.Span, ReaderOptions);
         try
         {
@@ -65,7 +64,7 @@ internal static class OtlpJsonDecoder
                 {
                     for (bool more = StartArray(ref reader, "resourceLogs"); more && NextItem(ref reader);)
                     {
-                        ResourceLogs(ref reader, records, ref rejections);
+                        ResourceLogs(ref reader, records, ref issues);
                     }
                 }
                 else
@@ -81,10 +80,10 @@ internal static class OtlpJsonDecoder
             throw Malformed(ex);
         }
 
-        return new OtlpLogBatch(records, rejections.Count, rejections.Message);
+        return new OtlpLogBatch(records, issues.Rejected, issues.Repaired, issues.Message);
     }
 
-    private static void ResourceSpans(ref Utf8JsonReader reader, List<OtlpSpan> spans, ref Rejections rejections)
+    private static void ResourceSpans(ref Utf8JsonReader reader, List<OtlpSpan> spans, ref BatchIssues issues)
     {
         RequireObject(ref reader, "resourceSpans[]");
         // Filled when "resource" is read, which may come after the spans: each span falls back to it.
@@ -106,13 +105,9 @@ internal static class OtlpJsonDecoder
                         {
                             for (bool any = StartArray(ref reader, "spans"); any && NextItem(ref reader);)
                             {
-                                if (Span(ref reader, resource, out string? problem) is { } span)
+                                if (Span(ref reader, resource, ref issues) is { } span)
                                 {
                                     spans.Add(span);
-                                }
-                                else
-                                {
-                                    rejections.Add(problem!);
                                 }
                             }
                         }
@@ -130,7 +125,7 @@ internal static class OtlpJsonDecoder
         }
     }
 
-    private static void ResourceLogs(ref Utf8JsonReader reader, List<OtlpLogRecord> records, ref Rejections rejections)
+    private static void ResourceLogs(ref Utf8JsonReader reader, List<OtlpLogRecord> records, ref BatchIssues issues)
     {
         RequireObject(ref reader, "resourceLogs[]");
         var resource = new AttributeSet(null);
@@ -151,13 +146,9 @@ internal static class OtlpJsonDecoder
                         {
                             for (bool any = StartArray(ref reader, "logRecords"); any && NextItem(ref reader);)
                             {
-                                if (LogRecord(ref reader, resource, out string? problem) is { } record)
+                                if (LogRecord(ref reader, resource, ref issues) is { } record)
                                 {
                                     records.Add(record);
-                                }
-                                else
-                                {
-                                    rejections.Add(problem!);
                                 }
                             }
                         }
@@ -192,10 +183,10 @@ internal static class OtlpJsonDecoder
         }
     }
 
-    private static OtlpSpan? Span(ref Utf8JsonReader reader, AttributeSet resource, out string? problem)
+    private static OtlpSpan? Span(ref Utf8JsonReader reader, AttributeSet resource, ref BatchIssues issues)
     {
         RequireObject(ref reader, "spans[]");
-        Span<byte> traceBytes = stackalloc byte[16], spanBytes = stackalloc byte[16], parentBytes = stackalloc byte[16];
+        Span<byte> traceBytes = stackalloc byte[OtlpIds.MaxIdBytes], spanBytes = stackalloc byte[OtlpIds.MaxIdBytes], parentBytes = stackalloc byte[OtlpIds.MaxIdBytes];
         int traceLength = 0, spanLength = 0, parentLength = 0;
         string? name = null, statusMessage = null;
         ulong start = 0, end = 0;
@@ -226,20 +217,22 @@ internal static class OtlpJsonDecoder
             else { reader.Skip(); }
         }
 
-        UInt128 trace = traceLength == 16 ? BinaryPrimitives.ReadUInt128BigEndian(traceBytes) : UInt128.Zero;
-        ulong id = spanLength == 8 ? BinaryPrimitives.ReadUInt64BigEndian(spanBytes) : 0;
-        ulong parent = parentLength == 8 ? BinaryPrimitives.ReadUInt64BigEndian(parentBytes) : 0;
-        problem = OtlpIds.SpanIdProblem(traceLength, trace, spanLength, id, parentLength);
-        if (problem is not null)
+        if (OtlpIds.Span(traceBytes, traceLength, spanBytes, spanLength, parentBytes, parentLength, out string? repair, out string? rejection) is not { } ids)
         {
+            issues.Reject(rejection!);
             return null;
+        }
+
+        if (repair is not null)
+        {
+            issues.Repair(repair);
         }
 
         return new OtlpSpan
         {
-            TraceId = trace,
-            SpanId = id,
-            ParentSpanId = parent,
+            TraceId = ids.TraceId,
+            SpanId = ids.SpanId,
+            ParentSpanId = ids.ParentSpanId,
             Name = name ?? string.Empty,
             Kind = Enum.IsDefined(kind) ? kind : OtlpSpanKind.Unspecified,
             StartTimeUnixNano = start,
@@ -250,10 +243,10 @@ internal static class OtlpJsonDecoder
         };
     }
 
-    private static OtlpLogRecord? LogRecord(ref Utf8JsonReader reader, AttributeSet resource, out string? problem)
+    private static OtlpLogRecord? LogRecord(ref Utf8JsonReader reader, AttributeSet resource, ref BatchIssues issues)
     {
         RequireObject(ref reader, "logRecords[]");
-        Span<byte> traceBytes = stackalloc byte[16], spanBytes = stackalloc byte[16];
+        Span<byte> traceBytes = stackalloc byte[OtlpIds.MaxIdBytes], spanBytes = stackalloc byte[OtlpIds.MaxIdBytes];
         int traceLength = 0, spanLength = 0;
         string? eventName = null;
         ulong time = 0, observed = 0;
@@ -272,16 +265,21 @@ internal static class OtlpJsonDecoder
             else { reader.Skip(); }
         }
 
-        problem = OtlpIds.LogIdProblem(traceLength, spanLength);
-        if (problem is not null)
+        if (OtlpIds.LogRecord(traceBytes, traceLength, spanBytes, spanLength, out string? repair, out string? rejection) is not { } ids)
         {
+            issues.Reject(rejection!);
             return null;
+        }
+
+        if (repair is not null)
+        {
+            issues.Repair(repair);
         }
 
         return new OtlpLogRecord
         {
-            TraceId = traceLength == 16 ? BinaryPrimitives.ReadUInt128BigEndian(traceBytes) : UInt128.Zero,
-            SpanId = spanLength == 8 ? BinaryPrimitives.ReadUInt64BigEndian(spanBytes) : 0,
+            TraceId = ids.TraceId,
+            SpanId = ids.SpanId,
             TimeUnixNano = time != 0 ? time : observed,
             SeverityNumber = severity,
             EventName = string.IsNullOrEmpty(eventName) ? null : eventName,
@@ -481,12 +479,13 @@ internal static class OtlpJsonDecoder
         }
 
         RequireString(ref reader, path);
-        if (reader.ValueSpan.Length > 64)
+        // Longer than the hex of the longest id taken: no id (an escaped value is measured unescaped).
+        if (reader.ValueIsEscaped ? reader.GetString()!.Length > 2 * OtlpIds.MaxIdBytes : reader.ValueSpan.Length > 2 * OtlpIds.MaxIdBytes)
         {
             return -1;
         }
 
-        Span<char> text = stackalloc char[64];
+        Span<char> text = stackalloc char[2 * OtlpIds.MaxIdBytes];
         int length = reader.CopyString(text);
         text = text[..length];
         if (length == 0)
@@ -494,12 +493,13 @@ internal static class OtlpJsonDecoder
             return 0;
         }
 
-        if (length % 2 == 0 && length <= 32 && Convert.FromHexString(text, bytes, out _, out int written) == System.Buffers.OperationStatus.Done)
+        // Hex of any even length up to 32 bytes (OTLP/JSON's encoding; some senders use other lengths), else base64 as protobuf's JSON mapping writes bytes.
+        if (length % 2 == 0 && Convert.FromHexString(text, bytes, out _, out int written) == System.Buffers.OperationStatus.Done)
         {
             return written;
         }
 
-        return length is 12 or 24 && Convert.TryFromBase64Chars(text, bytes, out written) ? written : -1;
+        return length % 4 == 0 && Convert.TryFromBase64Chars(text, bytes, out written) ? written : -1;
     }
 
     private static string? String(ref Utf8JsonReader reader, string path)

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
 using ServerlessDiscovery.Otlp.Protocol.Collector.Logs;
@@ -25,7 +24,7 @@ internal static class OtlpProtobufDecoder
         }
 
         var spans = new List<OtlpSpan>();
-        var rejections = new Rejections();
+        var issues = new BatchIssues();
         foreach (var resourceSpans in request.ResourceSpans)
         {
             AttributeSet resource = ResourceAttributes(resourceSpans.Resource);
@@ -33,20 +32,22 @@ internal static class OtlpProtobufDecoder
             {
                 foreach (ProtoSpan span in scopeSpans.Spans)
                 {
-                    UInt128 traceId = span.TraceId.Length == OtlpIds.TraceIdLength ? BinaryPrimitives.ReadUInt128BigEndian(span.TraceId.Span) : UInt128.Zero;
-                    ulong spanId = span.SpanId.Length == OtlpIds.SpanIdLength ? BinaryPrimitives.ReadUInt64BigEndian(span.SpanId.Span) : 0;
-                    string? problem = OtlpIds.SpanIdProblem(span.TraceId.Length, traceId, span.SpanId.Length, spanId, span.ParentSpanId.Length);
-                    if (problem is not null)
+                    if (OtlpIds.Span(span.TraceId.Span, Length(span.TraceId), span.SpanId.Span, Length(span.SpanId), span.ParentSpanId.Span, Length(span.ParentSpanId), out string? repair, out string? rejection) is not { } ids)
                     {
-                        rejections.Add(problem);
+                        issues.Reject(rejection!);
                         continue;
+                    }
+
+                    if (repair is not null)
+                    {
+                        issues.Repair(repair);
                     }
 
                     spans.Add(new OtlpSpan
                     {
-                        TraceId = traceId,
-                        SpanId = spanId,
-                        ParentSpanId = span.ParentSpanId.Length == 0 ? 0 : BinaryPrimitives.ReadUInt64BigEndian(span.ParentSpanId.Span),
+                        TraceId = ids.TraceId,
+                        SpanId = ids.SpanId,
+                        ParentSpanId = ids.ParentSpanId,
                         Name = span.Name,
                         Kind = (OtlpSpanKind)(int)span.Kind is var kind && Enum.IsDefined(kind) ? kind : OtlpSpanKind.Unspecified,
                         StartTimeUnixNano = span.StartTimeUnixNano,
@@ -59,7 +60,7 @@ internal static class OtlpProtobufDecoder
             }
         }
 
-        return new OtlpTraceBatch(spans, rejections.Count, rejections.Message);
+        return new OtlpTraceBatch(spans, issues.Rejected, issues.Repaired, issues.Message);
     }
 
     public static OtlpLogBatch DecodeLogs(ReadOnlySpan<byte> body)
@@ -75,7 +76,7 @@ internal static class OtlpProtobufDecoder
         }
 
         var records = new List<OtlpLogRecord>();
-        var rejections = new Rejections();
+        var issues = new BatchIssues();
         foreach (var resourceLogs in request.ResourceLogs)
         {
             AttributeSet resource = ResourceAttributes(resourceLogs.Resource);
@@ -83,17 +84,21 @@ internal static class OtlpProtobufDecoder
             {
                 foreach (var record in scopeLogs.LogRecords)
                 {
-                    string? problem = OtlpIds.LogIdProblem(record.TraceId.Length, record.SpanId.Length);
-                    if (problem is not null)
+                    if (OtlpIds.LogRecord(record.TraceId.Span, Length(record.TraceId), record.SpanId.Span, Length(record.SpanId), out string? repair, out string? rejection) is not { } ids)
                     {
-                        rejections.Add(problem);
+                        issues.Reject(rejection!);
                         continue;
+                    }
+
+                    if (repair is not null)
+                    {
+                        issues.Repair(repair);
                     }
 
                     records.Add(new OtlpLogRecord
                     {
-                        TraceId = record.TraceId.Length == 0 ? UInt128.Zero : BinaryPrimitives.ReadUInt128BigEndian(record.TraceId.Span),
-                        SpanId = record.SpanId.Length == 0 ? 0 : BinaryPrimitives.ReadUInt64BigEndian(record.SpanId.Span),
+                        TraceId = ids.TraceId,
+                        SpanId = ids.SpanId,
                         TimeUnixNano = record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano,
                         SeverityNumber = (int)record.SeverityNumber,
                         EventName = record.EventName.Length > 0 ? record.EventName : null,
@@ -103,8 +108,11 @@ internal static class OtlpProtobufDecoder
             }
         }
 
-        return new OtlpLogBatch(records, rejections.Count, rejections.Message);
+        return new OtlpLogBatch(records, issues.Rejected, issues.Repaired, issues.Message);
     }
+
+    /// <summary>An id's length, or -1 (undecodable) when it is longer than any id is taken.</summary>
+    private static int Length(ByteString id) => id.Length > OtlpIds.MaxIdBytes ? -1 : id.Length;
 
     private static AttributeSet ResourceAttributes(ProtoResource? resource) =>
         resource is null ? AttributeSet.Empty : Attributes(resource.Attributes, null);

@@ -72,8 +72,11 @@ public sealed class OtlpLogRecord
     public required AttributeSet Attributes { get; init; }
 }
 
-/// <summary>The decoded spans of one export request and how many were rejected (OTLP partial success).</summary>
-public sealed record OtlpTraceBatch(IReadOnlyList<OtlpSpan> Spans, int RejectedSpans, string? RejectionMessage);
+/// <summary>
+/// The decoded spans of one export request, how many were rejected (undecodable ids) and how many were kept with
+/// replaced ids (ids of non-standard length); <paramref name="Message"/> says both, for OTLP partial success.
+/// </summary>
+public sealed record OtlpTraceBatch(IReadOnlyList<OtlpSpan> Spans, int RejectedSpans, int RepairedSpans, string? Message);
 
-/// <summary>The decoded log records of one export request and how many were rejected (OTLP partial success).</summary>
-public sealed record OtlpLogBatch(IReadOnlyList<OtlpLogRecord> LogRecords, int RejectedLogRecords, string? RejectionMessage);
+/// <summary>The decoded log records of one export request, with rejections and repairs as in <see cref="OtlpTraceBatch"/>.</summary>
+public sealed record OtlpLogBatch(IReadOnlyList<OtlpLogRecord> LogRecords, int RejectedLogRecords, int RepairedLogRecords, string? Message);

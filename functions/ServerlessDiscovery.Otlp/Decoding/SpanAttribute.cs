@@ -60,6 +60,25 @@ public enum SpanAttribute
     TraceloopSpanKind,
     TraceloopEntityName,
     OpenInferenceSpanKind,
+    GenAiModelProvider,
+    McpServer,
+    McpTool,
+    McpResource,
+    McpServerTransport,
+    McpServerEndpoint,
+    McpServerVersion,
+    EventName,
+    Model,
+    Provider,
+    ProviderName,
+    InputTokens,
+    OutputTokens,
+    InputTokenCount,
+    OutputTokenCount,
+    ToolNameSnake,
+    FunctionName,
+    ToolType,
+    McpServerNameSnake,
 }
 
 /// <summary>The wire keys of <see cref="SpanAttribute"/>.</summary>
@@ -119,6 +138,28 @@ internal static class SpanAttributeKeys
         ("traceloop.span.kind", SpanAttribute.TraceloopSpanKind),
         ("traceloop.entity.name", SpanAttribute.TraceloopEntityName),
         ("openinference.span.kind", SpanAttribute.OpenInferenceSpanKind),
+        // Cloudflare AI Gateway's provider attribute (OpenCITE docs/SENDING_TRACES.md).
+        ("gen_ai.model.provider", SpanAttribute.GenAiModelProvider),
+        // OpenCITE's MCP attributes (open-cite src/open_cite/plugins/opentelemetry.py, _detect_mcp_usage).
+        ("mcp.server", SpanAttribute.McpServer),
+        ("mcp.tool", SpanAttribute.McpTool),
+        ("mcp.resource", SpanAttribute.McpResource),
+        ("mcp.server.transport", SpanAttribute.McpServerTransport),
+        ("mcp.server.endpoint", SpanAttribute.McpServerEndpoint),
+        ("mcp.server.version", SpanAttribute.McpServerVersion),
+        // Coding agents' telemetry events (Claude Code, OpenAI Codex CLI, Gemini CLI): the plugin's CodingAgentEvents.
+        ("event.name", SpanAttribute.EventName),
+        ("model", SpanAttribute.Model),
+        ("provider", SpanAttribute.Provider),
+        ("provider_name", SpanAttribute.ProviderName),
+        ("input_tokens", SpanAttribute.InputTokens),
+        ("output_tokens", SpanAttribute.OutputTokens),
+        ("input_token_count", SpanAttribute.InputTokenCount),
+        ("output_token_count", SpanAttribute.OutputTokenCount),
+        ("tool_name", SpanAttribute.ToolNameSnake),
+        ("function_name", SpanAttribute.FunctionName),
+        ("tool_type", SpanAttribute.ToolType),
+        ("mcp_server_name", SpanAttribute.McpServerNameSnake),
     ];
 
     internal static FrozenDictionary<string, SpanAttribute> ByKey { get; } =

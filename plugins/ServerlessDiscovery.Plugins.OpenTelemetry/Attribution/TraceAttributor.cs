@@ -96,7 +96,23 @@ public sealed class TraceAttributor
                 {
                     AddNeeds(state, span.ParentSpanId, facts, edges);
                 }
+
+                if (span.Facts?.Model is { } model && model.Attributes.Find(a => a.Key == "provider").Value is { } provider && provider != ProviderNames.Unknown)
+                {
+                    (state.Providers ??= new TraceProviders()).Add(model.Name, provider);
+                }
             }
+        }
+    }
+
+    /// <summary>The provider a model span naming none takes from the earlier requests' spans of its trace (<see cref="TraceProviders"/>), or null.</summary>
+    internal string? ProviderFor(string tenant, UInt128 traceId, string model)
+    {
+        var key = new TraceKey(tenant, traceId);
+        Shard shard = _shards[(int)((uint)key.GetHashCode() % ShardCount)];
+        lock (shard)
+        {
+            return shard.Find(key)?.Providers?.For(model);
         }
     }
 
@@ -216,6 +232,9 @@ public sealed class TraceAttributor
 
         public List<PendingLink> Pending { get; } = [];
 
+        /// <summary>What the trace's model spans say about their providers; null until one names a provider.</summary>
+        public TraceProviders? Providers { get; set; }
+
         public DateTimeOffset LastTouched { get; set; }
 
         public LinkedListNode<TraceState>? Lru { get; set; }
@@ -229,6 +248,8 @@ public sealed class TraceAttributor
         public int TraceCount => _traces.Count;
 
         public int SpanCount { get; set; }
+
+        public TraceState? Find(TraceKey key) => _traces.GetValueOrDefault(key);
 
         public TraceState Touch(TraceKey key, DateTimeOffset now, TraceAttributor owner)
         {

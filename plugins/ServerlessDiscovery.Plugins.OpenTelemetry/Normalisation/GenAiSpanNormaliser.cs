@@ -12,10 +12,18 @@ internal static class GenAiSpanNormaliser
     private const string ToolsCall = "tools/call";
     private const string ResourcesRead = "resources/read";
 
+    /// <summary>An MCP span naming only its server (OpenCITE's form without tool or resource).</summary>
+    private const string McpServerOnly = "server";
+
     public static SpanFacts? Normalise(OtlpSpan span)
     {
         AttributeSet a = span.Attributes;
-        SpanFacts? facts = null;
+        SpanFacts? facts = CodingAgentEvents.Normalise(span);
+        if (facts is not null)
+        {
+            return Complete(facts, span, a);
+        }
+
         string? operation = a.Text(A.GenAiOperationName)?.ToLowerInvariant();
         string? traceloopKind = a.Text(A.TraceloopSpanKind)?.ToLowerInvariant();
         string? openInferenceKind = a.Text(A.OpenInferenceSpanKind)?.ToUpperInvariant();
@@ -41,17 +49,10 @@ internal static class GenAiSpanNormaliser
             ?? (route.Kind == RouteHints.SageMakerEndpoint ? route.EndpointName : null);
         if (modelName is not null)
         {
-            string? declared = a.Text(A.GenAiProviderName) ?? a.Text(A.GenAiSystem) ?? a.Text(A.LlmProvider) ?? a.Text(A.LlmSystem);
+            string? declared = DeclaredProvider(a);
             string provider = declared is null && route.Kind == RouteHints.SageMakerEndpoint ? "aws.sagemaker" : ProviderNames.Canonical(declared, route.Host);
             facts ??= new SpanFacts();
-            string? responseModel = a.Text(A.GenAiResponseModel)?.Trim();
-            facts.Model = new AssetDraft(AssetTypes.Model, AssetIds.Model(provider, modelName), modelName.Trim())
-                .With("provider", provider)
-                .With("inferred", declared is null ? "provider" : null)
-                .With("model", modelName.Trim())
-                .With("response_model", responseModel == modelName.Trim() ? null : responseModel)
-                .With(RouteHints.ServerAddressKey, route.Address)
-                .With(RouteHints.EndpointNameKey, route.EndpointName);
+            facts.Model = ModelDraft(provider, modelName, declared is null, a.Text(A.GenAiResponseModel)?.Trim(), route);
 
             // Agent and tool spans often carry the model and the run's aggregated tokens: count only the model call itself.
             facts.ModelInvoked = operation is not ("invoke_agent" or "create_agent" or "execute_tool") && !facts.AgentInvoked;
@@ -62,20 +63,30 @@ internal static class GenAiSpanNormaliser
             }
         }
 
-        // MCP: method from mcp.method.name or the span name ("tools/call get_weather").
+        // MCP: method from mcp.method.name or the span name ("tools/call get_weather"); OpenCITE's form names only the
+        // server (mcp.server.name or mcp.server) and the tool (mcp.tool.name or mcp.tool) or resource (mcp.resource.uri or mcp.resource).
+        string? mcpTool = a.Text(A.McpToolName) ?? a.Text(A.McpTool);
+        string? mcpResource = a.Text(A.McpResourceUri) ?? a.Text(A.McpResource);
         string? mcpMethod = a.Text(A.McpMethodName) ?? (span.Name.StartsWith(ToolsCall, StringComparison.Ordinal) ? ToolsCall
-            : span.Name.StartsWith(ResourcesRead, StringComparison.Ordinal) ? ResourcesRead : null);
-        string? toolName = a.Text(A.GenAiToolName) ?? a.Text(A.McpToolName) ?? a.Text(A.ToolName)
+            : span.Name.StartsWith(ResourcesRead, StringComparison.Ordinal) ? ResourcesRead
+            : (a.Text(A.McpServerName) ?? a.Text(A.McpServer)) is null ? null
+            : mcpTool is not null ? ToolsCall
+            : mcpResource is not null ? ResourcesRead
+            : McpServerOnly);
+        string? toolName = a.Text(A.GenAiToolName) ?? mcpTool ?? a.Text(A.ToolName)
             ?? (traceloopKind == "tool" ? a.Text(A.TraceloopEntityName) : null)
             ?? (mcpMethod == ToolsCall ? NameAfter(span.Name, ToolsCall) : null);
         string? mcpServer = mcpMethod is null ? null : McpServerOf(span, a);
         if (mcpServer is not null)
         {
             facts ??= new SpanFacts();
+            RouteHints endpoint = a.Text(A.McpServerEndpoint) is { } declaredEndpoint ? RouteHints.OfUrl(declaredEndpoint) : route;
             facts.McpServer = new AssetDraft(AssetTypes.McpServer, AssetIds.McpServer(mcpServer), mcpServer.Trim())
-                .With(RouteHints.ServerAddressKey, span.Kind == OtlpSpanKind.Server ? null : route.Address)
-                .With(RouteHints.UrlKey, span.Kind == OtlpSpanKind.Server ? null : route.Url);
-            string? uri = mcpMethod == ResourcesRead ? a.Text(A.McpResourceUri) ?? NameAfter(span.Name, ResourcesRead) : null;
+                .With(RouteHints.ServerAddressKey, span.Kind == OtlpSpanKind.Server ? null : endpoint.Address)
+                .With(RouteHints.UrlKey, span.Kind == OtlpSpanKind.Server ? null : endpoint.Url)
+                .With("transport", a.Text(A.McpServerTransport))
+                .With("version", a.Text(A.McpServerVersion));
+            string? uri = mcpMethod == ResourcesRead ? mcpResource ?? NameAfter(span.Name, ResourcesRead) : null;
             if (uri is not null)
             {
                 facts.McpResource = new AssetDraft(AssetTypes.McpResource, AssetIds.McpResource(mcpServer, uri), uri)
@@ -98,21 +109,55 @@ internal static class GenAiSpanNormaliser
             facts = new SpanFacts { Downstream = downstream };
         }
 
-        if (facts is not null)
+        return facts is null ? null : Complete(facts, span, a);
+    }
+
+    /// <summary>The provider a span declares: gen_ai.provider.name, else its older and vendor spellings; null when none.</summary>
+    public static string? DeclaredProvider(AttributeSet a) =>
+        a.Text(A.GenAiProviderName) ?? a.Text(A.GenAiSystem) ?? a.Text(A.GenAiModelProvider) ?? a.Text(A.LlmProvider) ?? a.Text(A.LlmSystem);
+
+    /// <summary>A model asset: (provider, model); <paramref name="providerInferred"/> records that no span attribute named the provider.</summary>
+    public static AssetDraft ModelDraft(string provider, string modelName, bool providerInferred, string? responseModel, RouteHints route) =>
+        new AssetDraft(AssetTypes.Model, AssetIds.Model(provider, modelName), modelName.Trim())
+            .With("provider", provider)
+            .With("inferred", providerInferred ? "provider" : null)
+            .With("model", modelName.Trim())
+            .With("response_model", responseModel == modelName.Trim() ? null : responseModel)
+            .With(RouteHints.ServerAddressKey, route.Address)
+            .With(RouteHints.EndpointNameKey, route.EndpointName);
+
+    /// <summary>
+    /// The model of <paramref name="facts"/> under the provider its trace declares (the span itself named none): the same
+    /// model id the declaring spans produce, so one model is one asset however its trace's spans spell it.
+    /// </summary>
+    public static void InheritProvider(SpanFacts facts, string provider)
+    {
+        AssetDraft unknown = facts.Model!;
+        var inherited = new AssetDraft(AssetTypes.Model, AssetIds.Model(provider, unknown.Name), unknown.Name).With("provider", provider);
+        foreach (KeyValuePair<string, string> attribute in unknown.Attributes)
         {
-            facts.ConversationId = a.Text(A.GenAiConversationId);
-            facts.Service = a.Text(A.ServiceName);
-            ulong nanos = span.EndTimeUnixNano != 0 ? span.EndTimeUnixNano : span.StartTimeUnixNano;
-            facts.Time = nanos == 0 ? null : DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100));
+            if (attribute.Key is not ("provider" or "inferred"))
+            {
+                inherited.Attributes.Add(attribute);
+            }
         }
 
+        facts.Model = inherited;
+    }
+
+    private static SpanFacts Complete(SpanFacts facts, OtlpSpan span, AttributeSet a)
+    {
+        facts.ConversationId = a.Text(A.GenAiConversationId);
+        facts.Service = a.Text(A.ServiceName);
+        ulong nanos = span.EndTimeUnixNano != 0 ? span.EndTimeUnixNano : span.StartTimeUnixNano;
+        facts.Time = nanos == 0 ? null : DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100));
         return facts;
     }
 
-    /// <summary>The MCP server a span talks to or is: mcp.server.name, else the service itself for server spans, else server.address[:port].</summary>
+    /// <summary>The MCP server a span talks to or is: mcp.server.name (or OpenCITE's mcp.server), else the service itself for server spans, else server.address[:port].</summary>
     private static string? McpServerOf(OtlpSpan span, AttributeSet a)
     {
-        if (a.Text(A.McpServerName) is { } name)
+        if ((a.Text(A.McpServerName) ?? a.Text(A.McpServer)) is { } name)
         {
             return name;
         }

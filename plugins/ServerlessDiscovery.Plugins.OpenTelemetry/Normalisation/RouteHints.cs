@@ -19,11 +19,14 @@ internal readonly record struct RouteHints(string? Host, string? Address, string
     public const string SageMakerEndpoint = "sagemaker";
     public const string ServingEndpoint = "serving-endpoints";
 
-    public static RouteHints Of(AttributeSet a)
+    public static RouteHints Of(AttributeSet a) =>
+        Of(a.Text(A.ServerAddress)?.Trim().ToLowerInvariant(), a.Integer(A.ServerPort), a.Text(A.UrlFull) ?? a.Text(A.HttpUrl));
+
+    /// <summary>The hints of a URL alone (an MCP server's declared endpoint).</summary>
+    public static RouteHints OfUrl(string url) => Of(null, null, url);
+
+    private static RouteHints Of(string? host, long? port, string? url)
     {
-        string? host = a.Text(A.ServerAddress)?.Trim().ToLowerInvariant();
-        long? port = a.Integer(A.ServerPort);
-        string? url = a.Text(A.UrlFull) ?? a.Text(A.HttpUrl);
         Uri? parsed = url is not null && Uri.TryCreate(url, UriKind.Absolute, out Uri? u) && u.Scheme is "http" or "https" ? u : null;
         if (parsed is null)
         {

@@ -32,6 +32,7 @@ internal sealed class SpanFacts
     /// <summary>Set when the span is a model call (not an agent or tool span that merely mentions a model).</summary>
     public bool ModelInvoked { get; set; }
 
+    /// <summary>Tokens the span reports for its model (a model call's, or a coding agent's response event completing one).</summary>
     public long InputTokens { get; set; }
 
     public long OutputTokens { get; set; }
@@ -42,6 +43,9 @@ internal sealed class SpanFacts
 
     /// <summary>A tool: type tool, or mcp_tool when the span is an MCP tools/call.</summary>
     public AssetDraft? Tool { get; set; }
+
+    /// <summary>Set unless the span only mentions the tool (a coding agent's approval decision, say) without running it.</summary>
+    public bool ToolInvoked { get; set; } = true;
 
     public AssetDraft? McpServer { get; set; }
 

@@ -81,6 +81,9 @@ public sealed class OtlpDurabilityTests
         {
             ["Storage:ConnectionString"] = storage.ConnectionString,
             ["Otlp:FlushInterval"] = "01:00:00",
+            // The drain below is the test's own: an early drain caught by the outage would hold the first request's row
+            // for its lease (a minute) past the restart, which the README states and this test does not wait for.
+            ["Otlp:EarlyDrain"] = "false",
         });
         TestApp app = engine.App;
         using HttpClient client = OtlpRequests.Client(app.BaseAddress, Tenant);

@@ -19,7 +19,8 @@ public sealed class OtlpDecoderTests
                {"key":"tags","value":{"arrayValue":{"values":[{"stringValue":"a"},{"doubleValue":"NaN"},{"kvlistValue":{"values":[{"key":"k","value":{"bytesValue":"AQID"}}]}}]}}},
                {"key":"flag","value":{"boolValue":true}}]},
             {"trace_id":"5b8efff798038103d269b633813fc60c","span_id":"0000000000000002","parent_span_id":"eee19b7ec3c1b174","name":"child","kind":3},
-            {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"abcd","name":"bad id"}]}]}]}
+            {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"abcd","name":"short id"},
+            {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"not an id","name":"undecodable id"}]}]}]}
         """;
 
     [Fact]
@@ -27,9 +28,11 @@ public sealed class OtlpDecoderTests
     {
         OtlpTraceBatch batch = OtlpDecoder.DecodeTraces(Encoding.UTF8.GetBytes(Json), OtlpEncoding.Json);
 
-        Assert.Equal(2, batch.Spans.Count);
+        Assert.Equal(3, batch.Spans.Count);
         Assert.Equal(1, batch.RejectedSpans);
-        Assert.Contains("span_id", batch.RejectionMessage, StringComparison.Ordinal);
+        Assert.Equal(1, batch.RepairedSpans);
+        Assert.Contains("undecodable span_id", batch.Message, StringComparison.Ordinal);
+        Assert.Contains("span_id of 2 bytes", batch.Message, StringComparison.Ordinal);
         OtlpSpan chat = batch.Spans[0];
         Assert.Equal("5b8efff798038103d269b633813fc60c", chat.TraceIdHex);
         Assert.Equal("eee19b7ec3c1b174", chat.SpanIdHex);
@@ -48,7 +51,7 @@ public sealed class OtlpDecoderTests
     }
 
     [Fact]
-    public void DecodeLogs_OtlpJson_DecodesRecordsAndRejectsBadIds()
+    public void DecodeLogs_OtlpJson_DecodesRecordsAndRepairsOddIds()
     {
         const string logs = """
             {"resource_logs":[{"scopeLogs":[{"logRecords":[
@@ -60,11 +63,14 @@ public sealed class OtlpDecoderTests
 
         OtlpLogBatch batch = OtlpDecoder.DecodeLogs(Encoding.UTF8.GetBytes(logs), OtlpEncoding.Json);
 
-        OtlpLogRecord record = Assert.Single(batch.LogRecords);
+        Assert.Equal(2, batch.LogRecords.Count);
+        OtlpLogRecord record = batch.LogRecords[0];
         Assert.Equal(14, record.SeverityNumber);
         Assert.Equal("gen_ai.choice", record.EventName);
         Assert.Equal("openai", record.Attributes.Text(SpanAttribute.GenAiProviderName));
-        Assert.Equal(1, batch.RejectedLogRecords);
+        Assert.Equal(0, batch.RejectedLogRecords);
+        Assert.Equal(1, batch.RepairedLogRecords);
+        Assert.NotEqual(UInt128.Zero, batch.LogRecords[1].TraceId);
     }
 
     [Theory]
@@ -91,17 +97,22 @@ public sealed class OtlpDecoderTests
     }
 
     [Fact]
-    public void DecodeTraces_ProtobufWithBadIds_CountsRejectedSpans()
+    public void DecodeTraces_ProtobufWithOddIds_KeepsTheSpansWithReplacedIds()
     {
-        var bad = Spans.Make(1, 2, 0, "bad");
-        bad.SpanId = global::Google.Protobuf.ByteString.CopyFrom(1, 2, 3);
+        var shortId = Spans.Make(1, 2, 0, "short span id");
+        shortId.SpanId = global::Google.Protobuf.ByteString.CopyFrom(1, 2, 3);
         var noTrace = Spans.Make(1, 3, 0, "no trace");
         noTrace.TraceId = global::Google.Protobuf.ByteString.Empty;
+        var tooLong = Spans.Make(1, 5, 0, "33-byte trace id");
+        tooLong.TraceId = global::Google.Protobuf.ByteString.CopyFrom(new byte[33]);
 
-        OtlpTraceBatch batch = OtlpDecoder.DecodeTraces(Spans.Request("svc", Spans.Make(1, 4, 0, "good"), bad, noTrace), OtlpEncoding.Protobuf);
+        OtlpTraceBatch batch = OtlpDecoder.DecodeTraces(Spans.Request("svc", Spans.Make(1, 4, 0, "good"), shortId, noTrace, tooLong), OtlpEncoding.Protobuf);
 
-        Assert.Equal("good", Assert.Single(batch.Spans).Name);
-        Assert.Equal(2, batch.RejectedSpans);
+        Assert.Equal(["good", "short span id", "no trace"], batch.Spans.Select(s => s.Name));
+        Assert.Equal(2, batch.RepairedSpans);
+        Assert.Equal(1, batch.RejectedSpans);
+        Assert.All(batch.Spans, s => Assert.NotEqual(0UL, s.SpanId));
+        Assert.NotEqual(UInt128.Zero, batch.Spans[2].TraceId);
     }
 
     [Fact]
