@@ -102,7 +102,7 @@ public sealed class DeclaredObservedEndToEndTests
         using HttpResponseMessage response = await app.Client.SendAsync(put);
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
-        Assert.True((bool)JsonNode.Parse(body)!["traced"]!);
+        Assert.True((bool)JsonNode.Parse(body)!["instance"]!["traced"]!);
     }
 
     /// <summary>Calls the tools over MCP, each inside an MCP client span (mcp.md) exported over OTLP/protobuf.</summary>

@@ -112,7 +112,7 @@ public static class EngineAppEndToEnd
     public static async Task AssertSecretsMaskedAsync(this EngineApp app, string instance, IReadOnlyDictionary<string, string> secrets)
     {
         string body = await app.Client.GetStringAsync($"api/v1/instances/{instance}");
-        JsonObject config = JsonNode.Parse(body)!["config"]!.AsObject();
+        JsonObject config = JsonNode.Parse(body)!["instance"]!["config"]!.AsObject();
         foreach ((string field, string value) in secrets)
         {
             Assert.Equal("********", (string?)config[field]);

@@ -668,7 +668,7 @@ internal static partial class InstancesApi
         JsonObject config = type is not null && PluginConfiguration.Validate(type.Metadata.ConfigFields, i.Config).Configuration is { } valid
             ? valid.ToMaskedJson()
             : new JsonObject(i.Config.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)PluginConfiguration.Mask)));
-        IReadOnlyList<string> urls = await WebhooksApi.UrlsAsync(webhooks, i, cancellationToken);
+        IReadOnlyList<string> urls = await webhooks.ListUrlsAsync(i.Tenant, i.Id, cancellationToken);
         return new JsonObject
         {
             ["instance_id"] = i.Id,

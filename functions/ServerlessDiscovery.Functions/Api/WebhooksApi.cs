@@ -131,10 +131,6 @@ internal static class WebhooksApi
         return TypedResults.Ok(new WebhookUnsubscribedReply(true, removed, Urls(all)));
     }
 
-    /// <summary>The URLs subscribed to an instance, in subscription order: what OpenCITE lists as an instance's webhooks.</summary>
-    public static async Task<IReadOnlyList<string>> UrlsAsync(WebhookStore store, PluginInstance instance, CancellationToken cancellationToken) =>
-        Urls(await ListRepliesAsync(store, instance, cancellationToken));
-
     private static async Task<WebhookReply[]> ListRepliesAsync(WebhookStore store, PluginInstance instance, CancellationToken cancellationToken)
     {
         IReadOnlyList<WebhookSubscription> all = await store.ListAsync(instance.Tenant, instance.Id, cancellationToken);

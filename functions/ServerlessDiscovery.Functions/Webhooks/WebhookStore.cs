@@ -29,6 +29,22 @@ internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
         return list;
     }
 
+    /// <summary>
+    /// The URLs subscribed to an instance, oldest first, read without opening any sealed header or secret: an instance
+    /// lists its webhooks even when they no longer open (Secrets__EncryptionKey changed).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListUrlsAsync(string tenant, string instanceId, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
+        var urls = new List<(DateTimeOffset CreatedAt, string Url)>();
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition(StorageKeys.Partition(tenant, instanceId)), select: ["Url", "CreatedAt"], cancellationToken: cancellationToken))
+        {
+            urls.Add((row.GetDateTimeOffset("CreatedAt") ?? default, row.GetString("Url")!));
+        }
+
+        return [.. urls.OrderBy(u => u.CreatedAt).ThenBy(u => u.Url, StringComparer.Ordinal).Select(u => u.Url)];
+    }
+
     public async Task<WebhookSubscription?> GetAsync(string tenant, string instanceId, string key, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using ServerlessDiscovery.Functions.Tests.Webhooks;
+using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.OpenCite;
@@ -125,6 +127,26 @@ public sealed class OpenCiteWebhooksTests : IAsyncLifetime
         JsonObject listed = await SendAsync(HttpMethod.Get, "api/v1/instances/otel-short-lived/webhooks", HttpStatusCode.OK);
 
         Assert.Empty(listed["webhooks"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Instance_WhoseWebhookNoLongerOpens_StillListsItsUrl()
+    {
+        // As after Secrets__EncryptionKey changed: the subscription's sealed secret no longer opens.
+        await Webhook.CreateOtelInstanceAsync(_app.Client, "otel-rekeyed");
+        await SendAsync(HttpMethod.Post, "api/v1/instances/otel-rekeyed/webhooks", HttpStatusCode.OK, new JsonObject { ["url"] = _receiver.Url });
+        TableClient table = _app.App.Table(TableNames.Webhooks);
+        TableEntity row = Assert.Single(table.Query<TableEntity>(TableQueries.Partition("default~otel-rekeyed")));
+        char[] sealedSecret = row.GetString("Secret")!.ToCharArray();
+        sealedSecret[^3] = sealedSecret[^3] == 'A' ? 'B' : 'A';
+        row["Secret"] = new string(sealedSecret);
+        await table.UpdateEntityAsync(row, row.ETag);
+
+        JsonObject instance = await SendAsync(HttpMethod.Get, "api/v1/instances/otel-rekeyed", HttpStatusCode.OK);
+        JsonObject list = await SendAsync(HttpMethod.Get, "api/v1/instances", HttpStatusCode.OK);
+
+        Assert.Equal([_receiver.Url], instance["instance"]!["webhooks"]!.AsArray().Select(u => u!.GetValue<string>()));
+        Assert.Contains(list["instances"]!.AsArray(), i => i!["instance_id"]!.GetValue<string>() == "otel-rekeyed");
     }
 
     private async Task<JsonObject> SendAsync(HttpMethod method, string path, HttpStatusCode expected, JsonObject? body = null)
