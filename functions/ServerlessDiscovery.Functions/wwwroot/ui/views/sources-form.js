@@ -12,13 +12,13 @@ const KEEP_SECRET = '********';
  * onTypeChange(typeId) when creating; submit(body) sends it and throws ApiError to show.
  */
 export function instanceForm({ types, typeId, instance = null, onTypeChange = null, submitLabel, submit }) {
-  const type = types.find(t => t.name === typeId) ?? null;
+  const type = types.find(t => t.plugin_type === typeId) ?? null;
   const message = h('p', { id: 'form-message', role: 'alert', class: 'problem', hidden: true });
   const form = h('form', { class: 'card form', id: 'source-form', novalidate: true });
 
   const typeSelect = instance ? null : h('select', { id: 'field-plugin_type', name: 'plugin_type', required: true, onchange: e => onTypeChange?.(e.target.value) },
     h('option', { value: '', text: 'Choose a plugin type…', selected: !type }),
-    types.map(t => h('option', { value: t.name, selected: t.name === typeId, text: `${t.display_name} (${t.name})` })));
+    types.map(t => h('option', { value: t.plugin_type, selected: t.plugin_type === typeId, text: `${t.display_name} (${t.plugin_type})` })));
   form.append(instance
     ? row('Plugin type', h('output', { id: 'field-plugin_type', text: instance.plugin_type }))
     : row('Plugin type', typeSelect, { required: true }));
@@ -49,7 +49,7 @@ export function instanceForm({ types, typeId, instance = null, onTypeChange = nu
     e.preventDefault();
     for (const f of [...general, ...fields]) f.setError('');
     message.hidden = true;
-    const body = instance ? {} : { plugin_type: type.name };
+    const body = instance ? {} : { plugin_type: type.plugin_type };
     for (const f of general) {
       const value = f.value();
       if (value !== undefined) body[f.name] = value;

@@ -22,7 +22,7 @@ export function webhooksCard({ id, signal }) {
   const { show, failed } = messageLine(message);
 
   async function load() {
-    const { webhooks } = await getJson(base, { signal });
+    const { subscriptions: webhooks } = await getJson(base, { signal });
     list.replaceChildren(table([
       { label: 'URL', value: w => h('code', { text: w.url }) },
       { label: 'Events', value: w => (w.events?.length ? w.events.join(', ') : 'forwarded OTLP') },
@@ -58,7 +58,7 @@ export function webhooksCard({ id, signal }) {
     try {
       const created = await (await request(base, { method: 'POST', body, signal })).json();
       form.reset();
-      show(`Subscribed ${created.url}. Its signing secret, shown this once: ${created.secret}`);
+      show(created.secret ? `Subscribed ${created.subscription.url}. Its signing secret, shown this once: ${created.secret}` : `Subscription to ${created.subscription.url} updated; its signing secret is unchanged.`);
       await load();
     } catch (err) { failed(err); }
   });

@@ -49,7 +49,7 @@ async function list(main, { signal }) {
 
 async function create(main, { params, signal, navigate }) {
   main.append(h('h1', { text: 'Add a source' }));
-  const { plugin_types: types } = await getJson('/plugin-types', { signal });
+  const types = Object.values((await getJson('/plugin-types', { signal })).plugin_types);
   main.append(instanceForm({
     types,
     typeId: params.get('type') ?? '',
@@ -57,14 +57,15 @@ async function create(main, { params, signal, navigate }) {
     submitLabel: 'Create source',
     async submit(body) {
       const created = await (await request('/instances', { method: 'POST', body })).json();
-      navigate(`#/sources/${encodeURIComponent(created.instance_id)}`);
+      navigate(`#/sources/${encodeURIComponent(created.instance.instance_id)}`);
     },
   }));
 }
 
 async function edit(main, id, { signal, navigate }) {
   main.append(h('h1', { text: `Edit ${id}` }));
-  const [{ plugin_types: types }, instance] = await Promise.all([getJson('/plugin-types', { signal }), getJson(path(id), { signal })]);
+  const [{ plugin_types: typeMap }, { instance }] = await Promise.all([getJson('/plugin-types', { signal }), getJson(path(id), { signal })]);
+  const types = Object.values(typeMap);
   if (instance.configuration_owned) {
     main.append(h('p', { class: 'problem', role: 'alert', text: `This source is declared in app settings (Plugins__${id}__*); change it there.` }));
     return;
@@ -94,7 +95,7 @@ async function detail(main, id, { signal }) {
 
   const { show, failed } = messageLine(message);
 
-  let instance = await getJson(path(id), { signal });
+  let { instance } = await getJson(path(id), { signal });
   const drawAbout = () => {
     heading.textContent = instance.display_name ? `${instance.display_name} (${id})` : id;
     toggleButton.textContent = instance.enabled ? 'Disable' : 'Enable';
@@ -112,7 +113,7 @@ async function detail(main, id, { signal }) {
       ...configPairs,
     ]));
   };
-  const reload = async () => { instance = await getJson(path(id), { signal }); drawAbout(); };
+  const reload = async () => { ({ instance } = await getJson(path(id), { signal })); drawAbout(); };
   drawAbout();
 
   const scans = scanHistory({ id, signal, onFinished: run => { show(`Scan ${run.scan_run_id} ended: ${run.status}.`, run.status !== 'succeeded'); reload().catch(failed); runButton.disabled = false; } });
@@ -150,7 +151,7 @@ async function detail(main, id, { signal }) {
   toggleButton.addEventListener('click', async () => {
     toggleButton.disabled = true;
     try {
-      instance = await (await request(`${path(id)}/${instance.enabled ? 'stop' : 'start'}`, { method: 'POST', signal })).json();
+      ({ instance } = await (await request(`${path(id)}/${instance.enabled ? 'stop' : 'start'}`, { method: 'POST', signal })).json());
       drawAbout();
       show(instance.enabled ? 'Enabled: it runs on its schedule.' : 'Disabled: it no longer runs on its schedule.');
     } catch (e) { failed(e); } finally { toggleButton.disabled = instance.configuration_owned; }
