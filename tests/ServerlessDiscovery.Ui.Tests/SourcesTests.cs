@@ -163,10 +163,10 @@ public sealed class SourcesTests(DashboardApp app, Chromium chromium)
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Enable" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#source-message")).ToContainTextAsync("Disabled");
         using HttpClient api = Client();
-        Assert.False((bool)(await api.GetFromJsonAsync<JsonObject>("api/v1/instances/ui-hooks"))!["enabled"]!);
+        Assert.False((bool)(await api.GetFromJsonAsync<JsonObject>("api/v1/instances/ui-hooks"))!["instance"]!["enabled"]!);
         await page.GetByRole(AriaRole.Button, new() { Name = "Enable" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Disable" })).ToBeVisibleAsync();
-        Assert.True((bool)(await api.GetFromJsonAsync<JsonObject>("api/v1/instances/ui-hooks"))!["enabled"]!);
+        Assert.True((bool)(await api.GetFromJsonAsync<JsonObject>("api/v1/instances/ui-hooks"))!["instance"]!["enabled"]!);
         await tab.ScreenshotAsync("enabled");
         tab.AssertNoConsoleErrors();
     }

@@ -32,19 +32,19 @@ public sealed partial class ExternalPluginsTests(ExternalPluginsFixture fixture,
     public async Task PluginTypes_PackagedPlugin_ShowsItsOriginVersionAndSdkRange_BuiltInsTheirs()
     {
         using HttpClient client = Client();
-        JsonArray types = (await client.GetFromJsonAsync<JsonObject>("api/v1/plugin-types"))!["plugin_types"]!.AsArray();
+        JsonObject types = (await client.GetFromJsonAsync<JsonObject>("api/v1/plugin-types"))!["plugin_types"]!.AsObject();
 
-        JsonNode plugin = types.Single(t => t!["name"]!.GetValue<string>() == ExternalPluginsFixture.TypeId)!;
+        JsonNode plugin = types[ExternalPluginsFixture.TypeId]!;
         Assert.Equal(Path.Combine(fixture.PluginFolder, $"{ExternalPluginsFixture.PluginName}.0.1.0.nupkg"), plugin["origin"]!["source"]!.GetValue<string>());
         Assert.Equal($"{ExternalPluginsFixture.PluginName}.0.1.0.nupkg", plugin["origin"]!["package"]!.GetValue<string>());
         Assert.StartsWith("0.1.0", plugin["origin"]!["version"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal($"[{PluginSdk.Version}, {int.Parse(PluginSdk.Version.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture) + 1}.0.0)", plugin["origin"]!["sdk_range"]!.GetValue<string>());
         Assert.Contains(plugin["config_fields"]!.AsArray(), f => f!["name"]!.GetValue<string>() == "api_key" && f["secret"]!.GetValue<bool>());
 
-        JsonNode litellm = types.Single(t => t!["name"]!.GetValue<string>() == "litellm")!;
+        JsonNode litellm = types["litellm"]!;
         Assert.Equal(PluginOrigin.BuiltIn, litellm["origin"]!["source"]!.GetValue<string>());
         Assert.Equal(PluginSdk.Version, litellm["origin"]!["sdk_range"]!.GetValue<string>());
-        Assert.DoesNotContain(types, t => t!["name"]!.GetValue<string>() is "future.sdk" or "acme.throwing");
+        Assert.DoesNotContain(types, t => t.Key is "future.sdk" or "acme.throwing");
     }
 
     [Fact]
