@@ -57,7 +57,7 @@ internal static class InventoryApi
                 foreach (TableEntity row in page.Items)
                 {
                     TableEntity? used = usage.GetValueOrDefault((row.PartitionKey, UsageRows.Prefix + row.RowKey));
-                    if (AssetsApi.Visible(row, includeDeleted) && Matches(row, query.Q) && (query.Provenance is null || Provenance.Of(row, used) == query.Provenance))
+                    if (AssetsApi.Visible(row, includeDeleted) && AssetsApi.Matches(row, query.Q) && (query.Provenance is null || Provenance.Of(row, used) == query.Provenance))
                     {
                         items.Add(AssetRows.ToJson(row, used));
                     }
@@ -108,11 +108,6 @@ internal static class InventoryApi
 
         return errors.Count == 0 ? null : ApiRequest.Invalid(errors);
     }
-
-    private static bool Matches(TableEntity row, string? q) =>
-        string.IsNullOrEmpty(q)
-        || (row.GetString(AssetColumns.Name)?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
-        || (row.GetString(AssetColumns.Id)?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
 }
 
 /// <summary>The query of the flat asset listing.</summary>
