@@ -12,6 +12,7 @@ internal static class ApiEndpoints
         api.MapInstancesApi();
         api.MapAssetsApi();
         api.MapInventoryApi();
+        api.MapInventorySummaryApi();
         api.MapDiscoveryStatusApi();
         api.MapToolMappingsApi();
         api.MapResetDiscoveriesApi();

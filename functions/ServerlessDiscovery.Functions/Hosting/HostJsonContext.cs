@@ -15,6 +15,7 @@ namespace ServerlessDiscovery.Functions.Hosting;
 [JsonSerializable(typeof(WebhookSubscribedReply))]
 [JsonSerializable(typeof(WebhookUnsubscribedReply))]
 [JsonSerializable(typeof(ChangeLogReply))]
+[JsonSerializable(typeof(InventorySummary))]
 [JsonSerializable(typeof(ScanRunList))]
 [JsonSerializable(typeof(ServerlessDiscovery.Engine.Scanning.ScanRunReport))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

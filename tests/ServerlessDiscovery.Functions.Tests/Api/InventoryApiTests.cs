@@ -56,6 +56,17 @@ public sealed class InventoryApiTests
         Assert.DoesNotContain("claude", Ids(await GetAsync(app, "api/v1/inventory")));
         Assert.Equal(["claude"], Ids(await GetAsync(app, "api/v1/inventory?state=deleted")));
         Assert.Equal(["gpt-4o", "https://host/e1", "planner"], Ids(await GetAsync(app, "api/v1/inventory?state=active")).Order(StringComparer.Ordinal));
+
+        // The summary counts what the default listing holds: deleted assets left out.
+        JsonObject summary = await GetAsync(app, "api/v1/inventory/summary");
+        Assert.Equal(3, summary["total"]!.GetValue<int>());
+        Assert.Equal(1, summary["by_type"]!["model"]!.GetValue<int>());
+        Assert.Equal(1, summary["by_type"]!["endpoint"]!.GetValue<int>());
+        Assert.Equal(1, summary["by_type"]!["agent"]!.GetValue<int>());
+        Assert.Equal(2, summary["by_instance"]!["one"]!.GetValue<int>());
+        Assert.Equal(1, summary["by_instance"]!["two"]!.GetValue<int>());
+        Assert.Equal(3, summary["by_provenance"]!["declared"]!.GetValue<int>());
+        Assert.False(summary["partial"]!.GetValue<bool>());
     }
 
     [Theory]

@@ -104,6 +104,8 @@ public sealed class HostIdentityTests : IAsyncLifetime
     [Fact]
     public async Task Get_ConfigurationOwnedInstance_MayUseHostIdentity()
     {
+        // Start-up writes configured instances in the background; reconciling here makes this read independent of that race.
+        await _app.App.Get<Engine.Instances.InstanceReconciler>().ReconcileAsync();
         JsonObject instance = await SendAsync(HttpMethod.Get, "api/v1/instances/ops1", AdminKey, null, HttpStatusCode.OK);
         Assert.True(instance["instance"]!["host_identity_allowed"]!.GetValue<bool>());
     }

@@ -1,6 +1,6 @@
-// Overview: counts by type, source and provenance (read from the paged inventory), open findings, each source's last
+// Overview: counts by type, source and provenance (GET /inventory/summary), open findings, each source's last
 // scan, and the most recent changes from the change log.
-import { getJson, query, readPages } from '../api.js';
+import { getJson, query } from '../api.js';
 import { assetHref, clear, h, num, section, table, when } from '../dom.js';
 
 /** The change log is read from its start (it has no newest-first order); this bounds how much of it one visit reads. */
@@ -52,25 +52,13 @@ function replaceBody(card, ...content) {
 }
 
 async function loadCounts(signal, { total, byType, bySource, byProvenance }) {
-  const counts = { type: new Map(), instance: new Map(), provenance: new Map() };
-  let n = 0;
-  const draw = () => {
-    total.textContent = num(n);
-    total.dataset.count = String(n);
-    drawCounts(byType, counts.type, 'type', k => `#/inventory?type=${encodeURIComponent(k)}`);
-    drawCounts(bySource, counts.instance, 'instance', k => `#/inventory?instance=${encodeURIComponent(k)}`);
-    drawCounts(byProvenance, counts.provenance, 'provenance', k => `#/inventory?provenance=${encodeURIComponent(k)}`);
-  };
-  await readPages('/inventory', {}, 'items', items => {
-    for (const a of items) {
-      n++;
-      bump(counts.type, a.type);
-      bump(counts.instance, a.instance);
-      bump(counts.provenance, a.provenance);
-    }
-    draw();
-  }, { signal });
-  draw();
+  const summary = await getJson('/inventory/summary', { signal });
+  total.textContent = num(summary.total) + (summary.partial ? '+' : '');
+  total.dataset.count = String(summary.total);
+  const entries = o => new Map(Object.entries(o));
+  drawCounts(byType, entries(summary.by_type), 'type', k => `#/inventory?type=${encodeURIComponent(k)}`);
+  drawCounts(bySource, entries(summary.by_instance), 'instance', k => `#/inventory?instance=${encodeURIComponent(k)}`);
+  drawCounts(byProvenance, entries(summary.by_provenance), 'provenance', k => `#/inventory?provenance=${encodeURIComponent(k)}`);
 }
 
 function bump(map, key) {
