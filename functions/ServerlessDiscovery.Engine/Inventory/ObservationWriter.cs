@@ -168,11 +168,18 @@ public sealed partial class ObservationWriter(
     /// </summary>
     private static bool Refused(Exception ex) => ex is RequestFailedException { Status: 400 or 413 } or InvalidOperationException;
 
-    /// <summary>The row's drain list with <paramref name="drainId"/> added (the oldest dropped past <see cref="RememberedDrains"/>); <paramref name="applied"/> when it was already there.</summary>
+    /// <summary>
+    /// The row's drain list with <paramref name="drainId"/> added (the oldest dropped past <see cref="RememberedDrains"/>);
+    /// <paramref name="applied"/> when it was already there. A re-application of part of a failed drain comes as
+    /// <c>{drain}:{part}</c>: it counts as applied when that part was, or when the whole drain <c>{drain}</c> was (its
+    /// first application reached this row), so another part of the same drain applied later is never skipped.
+    /// </summary>
     internal static string? Remember(string? stored, string? drainId, out bool applied)
     {
         string[] ids = stored?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        applied = drainId is not null && ids.Contains(drainId, StringComparer.Ordinal);
+        int part = drainId?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        applied = drainId is not null
+            && (ids.Contains(drainId, StringComparer.Ordinal) || (part > 0 && ids.Contains(drainId[..part], StringComparer.Ordinal)));
         if (drainId is null)
         {
             return stored;

@@ -103,9 +103,10 @@ public sealed partial class TraceFlusher(
             for (int pass = 0; pass < MaxPasses; pass++)
             {
                 Dictionary<(string Tenant, string Drain), Drain> drains;
+                string drainId = $"{time.GetUtcNow().UtcTicks:D19}-{Guid.NewGuid():N}";
                 try
                 {
-                    drains = await ClaimAsync($"{time.GetUtcNow().UtcTicks:D19}-{Guid.NewGuid():N}", cancellationToken);
+                    drains = await ClaimAsync(drainId, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -118,9 +119,9 @@ public sealed partial class TraceFlusher(
                     break;
                 }
 
-                foreach (((string tenant, string drainId), Drain drain) in drains)
+                foreach (((string tenant, string claimedAs), Drain drain) in drains)
                 {
-                    writes += await ApplyAsync(tenant, drainId, drain, cancellationToken);
+                    writes += await ApplyAsync(tenant, IdempotencyKey(claimedAs, drainId, drain), drain, cancellationToken);
                 }
             }
 
@@ -298,6 +299,23 @@ public sealed partial class TraceFlusher(
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Quarantined OTLP journal row {RowKey} of tenant {Tenant}: {Reason}")]
     private static partial void LogRowQuarantined(ILogger logger, string tenant, string rowKey, string reason);
+
+    /// <summary>
+    /// What the inventory remembers a drain by. Rows first claimed by this drain: its id. Rows of an earlier drain that
+    /// failed (they keep its id) may come back in parts, as their leases expire at different times: each part is keyed
+    /// by the earlier id and its own rows, so applying one part never makes another part look applied, while a part
+    /// (or the whole drain) that did reach a row before the failure is not counted twice.
+    /// </summary>
+    private static string IdempotencyKey(string claimedAs, string currentDrain, Drain drain)
+    {
+        if (claimedAs == currentDrain)
+        {
+            return claimedAs;
+        }
+
+        byte[] rows = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', drain.Entries.Select(e => e.RowKey).Order(StringComparer.Ordinal)));
+        return $"{claimedAs}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(rows))[..16]}";
+    }
 
     /// <summary>The journal rows of one tenant under one drain id, merged.</summary>
     private sealed class Drain

@@ -68,5 +68,23 @@ public sealed class ObservationWriterTests : IAsyncLifetime
         Assert.Contains("ObservationWriter", _app.Logs.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Remember_PartsOfAFailedDrain_EachAppliedOnce_AndNoneAfterTheWholeDrainReachedTheRow()
+    {
+        // The first application of drain d1 never reached this row; its rows come back in two parts.
+        string? drains = ObservationWriter.Remember(null, "d1:part-a", out bool applied);
+        Assert.False(applied);
+        drains = ObservationWriter.Remember(drains, "d1:part-b", out applied);
+        Assert.False(applied);
+        ObservationWriter.Remember(drains, "d1:part-a", out applied);
+        Assert.True(applied);
+
+        // The first application of d2 did reach the row: any part of d2 coming back is already counted.
+        drains = ObservationWriter.Remember(drains, "d2", out applied);
+        Assert.False(applied);
+        ObservationWriter.Remember(drains, "d2:part-a", out applied);
+        Assert.True(applied);
+    }
+
     private static DiscoveredAsset Model(string name) => new("model", "openai/" + name, name, "opentelemetry");
 }
