@@ -30,8 +30,6 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<AddressPolicy>();
         services.AddHttpClient("plugins").ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<AddressPolicy>().CreateHandler());
 
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddOptions<SecretsOptions>().BindConfiguration(SecretsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
         services.AddOptions<DiscoveryOptions>().BindConfiguration(DiscoveryOptions.Section).ValidateOnStart();
@@ -43,7 +41,7 @@ public static class EngineServiceCollectionExtensions
         services.AddOptions<ConfiguredInstancesValidator.Marker>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConfiguredInstancesValidator.Marker>, ConfiguredInstancesValidator>();
 
-        services.AddSingleton<TableStore>();
+        services.AddTableStorage();
         services.AddSingleton<SecretProtector>();
         services.AddOptions<PluginPackagesOptions>().BindConfiguration(PluginPackagesOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PluginPackagesOptions>, PluginPackagesOptionsValidator>();
@@ -62,7 +60,6 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ObservationResolver>();
         services.AddSingleton<FindingStore>();
         services.AddSingleton<FindingsEvaluator>();
-        services.AddSingleton<Storage.Journal.QuarantineStore>();
         services.AddSingleton<ChangeLog>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<HostIdentity>();

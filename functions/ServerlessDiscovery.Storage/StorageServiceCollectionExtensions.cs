@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Storage.Journal;
+
+namespace ServerlessDiscovery.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers Table Storage (Storage__*) and the stores that implement the domain's ports on it. The hosts call
+    /// this; nothing above this project sees a table, a row or a column.
+    /// </summary>
+    public static IServiceCollection AddTableStorage(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton<TableStore>();
+        services.AddSingleton<QuarantineStore>();
+        return services;
+    }
+}
