@@ -10,7 +10,7 @@ using ServerlessDiscovery.Plugins.Configuration;
 namespace ServerlessDiscovery.Engine.Instances;
 
 /// <summary>
-/// Instances declared in app settings: Plugins__{id}__Type, __Schedule, __Enabled, __DisplayName, __Tenant and
+/// Instances declared in app settings: Plugins__{id}__Type, __Schedule, __Enabled, __Traced, __DisplayName, __Tenant and
 /// __Config__{field}. Read and validated at start-up; a bad one stops the app with the setting named.
 /// </summary>
 public sealed class ConfiguredInstances
@@ -55,6 +55,13 @@ public sealed class ConfiguredInstances
                 errors.Add($"{prefix}Enabled must be true or false.");
             }
 
+            // The tenant's statement that this source's traffic is traced: it gates unused findings.
+            bool traced = false;
+            if (section["Traced"] is { Length: > 0 } tr && !bool.TryParse(tr, out traced))
+            {
+                errors.Add($"{prefix}Traced must be true or false.");
+            }
+
             string tenant = section["Tenant"] is { Length: > 0 } t ? t : "default";
             if (!tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') || tenant.Length > 64)
             {
@@ -72,6 +79,7 @@ public sealed class ConfiguredInstances
                 DisplayName = section["DisplayName"],
                 Schedule = schedule,
                 Enabled = enabled,
+                Traced = traced,
                 Owner = InstanceOwner.Configuration,
                 Config = validated?.ToJson() ?? config,
             });
@@ -147,7 +155,7 @@ public sealed partial class InstanceReconciler(ConfiguredInstances configured, I
             }
 
             bool same = current.PluginType == wanted.PluginType && current.Schedule == wanted.Schedule && current.Enabled == wanted.Enabled
-                && current.DisplayName == wanted.DisplayName && JsonNode.DeepEquals(current.Config, wanted.Config);
+                && current.Traced == wanted.Traced && current.DisplayName == wanted.DisplayName && JsonNode.DeepEquals(current.Config, wanted.Config);
             if (!same)
             {
                 try
@@ -157,6 +165,7 @@ public sealed partial class InstanceReconciler(ConfiguredInstances configured, I
                         PluginType = wanted.PluginType,
                         Schedule = wanted.Schedule,
                         Enabled = wanted.Enabled,
+                        Traced = wanted.Traced,
                         DisplayName = wanted.DisplayName,
                         Config = wanted.Config,
                         UpdatedAt = now,

@@ -44,6 +44,20 @@ public sealed class StartupValidationTests
         Assert.Contains("Plugins__sm1__Config__requests_per_second", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_NonBooleanTracedSetting_NamesTheSetting()
+    {
+        (int exitCode, string stderr) = await RunAsync(new Dictionary<string, string>
+        {
+            ["Plugins__sm1__Type"] = "aws.sagemaker",
+            ["Plugins__sm1__Config__regions"] = "us-east-1",
+            ["Plugins__sm1__Traced"] = "yes",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Plugins__sm1__Traced must be true or false", stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>The executable as its own project builds it (its deps.json lists exactly the app's assemblies).</summary>
     private static string ExecutablePath()
     {
