@@ -14,7 +14,18 @@ public sealed record TraceExtraction(
     IReadOnlyList<DiscoveredAsset> Assets,
     IReadOnlyList<DiscoveredEdge> Edges,
     IReadOnlyDictionary<AssetKey, AssetUsage> Usage,
-    int SpansConsidered);
+    int SpansConsidered)
+{
+    /// <summary>
+    /// The usage of each asset called on more than one <see cref="AssetRoute"/> in this batch, split by route (they add
+    /// up to its <see cref="Usage"/>); calls with no route attribute count on the asset's first route. Empty when every
+    /// asset went one way, which is the usual case.
+    /// </summary>
+    public IReadOnlyList<RoutedUsage> Routes { get; init; } = [];
+}
+
+/// <summary>The part of an asset's usage that went one route.</summary>
+public sealed record RoutedUsage(AssetKey Key, AssetRoute Route, AssetUsage Usage);
 
 /// <summary>Which spans an extractor turns into assets.</summary>
 public sealed class TraceExtractionOptions
@@ -39,7 +50,7 @@ public sealed class TraceAssetExtractor(TraceAttributor attributor, TraceExtract
         ArgumentException.ThrowIfNullOrEmpty(tenant);
         ArgumentNullException.ThrowIfNull(spans);
         var drafts = new Dictionary<AssetKey, AssetDraft>();
-        var usage = new Dictionary<AssetKey, AssetUsage>();
+        var usage = new Dictionary<AssetKey, List<(AssetRoute Route, AssetUsage Usage)>>();
         var edges = new HashSet<EdgeRef>();
         var traces = new Dictionary<UInt128, List<SpanObservation>>();
         int considered = 0;
@@ -80,11 +91,55 @@ public sealed class TraceAssetExtractor(TraceAttributor attributor, TraceExtract
             attributor.Observe(tenant, traceId, group, edges);
         }
 
+        (Dictionary<AssetKey, AssetUsage> totals, List<RoutedUsage> routes) = Totals(usage);
         return new TraceExtraction(
             [.. drafts.Values.Select(ToAsset)],
             [.. edges.Select(e => new DiscoveredEdge(e.Source.Type, e.Source.Id, e.Relationship, e.Target.Type, e.Target.Id, Scope))],
-            usage,
-            considered);
+            totals,
+            considered)
+        {
+            Routes = routes,
+        };
+    }
+
+    /// <summary>
+    /// Each asset's usage over all its routes, and the split of those called on more than one route (calls on no route
+    /// join the first route seen, as their attributes would have).
+    /// </summary>
+    private static (Dictionary<AssetKey, AssetUsage> Totals, List<RoutedUsage> Routes) Totals(Dictionary<AssetKey, List<(AssetRoute Route, AssetUsage Usage)>> usage)
+    {
+        var totals = new Dictionary<AssetKey, AssetUsage>(usage.Count);
+        var routes = new List<RoutedUsage>();
+        foreach ((AssetKey key, List<(AssetRoute Route, AssetUsage Usage)> byRoute) in usage)
+        {
+            if (byRoute.Count == 1)
+            {
+                totals.Add(key, byRoute[0].Usage);
+                continue;
+            }
+
+            var total = new AssetUsage();
+            foreach ((_, AssetUsage u) in byRoute)
+            {
+                total.Add(u);
+            }
+
+            totals.Add(key, total);
+            (AssetRoute Route, AssetUsage Usage)[] routed = [.. byRoute.Where(r => !r.Route.IsEmpty)];
+            if (routed.Length < 2)
+            {
+                continue;
+            }
+
+            foreach ((_, AssetUsage unrouted) in byRoute.Where(r => r.Route.IsEmpty))
+            {
+                routed[0].Usage.Add(unrouted);
+            }
+
+            routes.AddRange(routed.Select(r => new RoutedUsage(key, r.Route, r.Usage)));
+        }
+
+        return (totals, routes);
     }
 
     private static bool IsUnknownProvider(AssetDraft model) => model.Attributes.Exists(a => a.Key == "provider" && a.Value == ProviderNames.Unknown);
@@ -115,19 +170,18 @@ public sealed class TraceAssetExtractor(TraceAttributor attributor, TraceExtract
         }
     }
 
-    private static void Collect(SpanFacts facts, Dictionary<AssetKey, AssetDraft> drafts, Dictionary<AssetKey, AssetUsage> usage, HashSet<EdgeRef> edges)
+    private static void Collect(SpanFacts facts, Dictionary<AssetKey, AssetDraft> drafts, Dictionary<AssetKey, List<(AssetRoute Route, AssetUsage Usage)>> usage, HashSet<EdgeRef> edges)
     {
-        Count(facts.Model, facts.ModelInvoked, facts, drafts, usage);
+        AssetUsage? model = Count(facts.Model, facts.ModelInvoked, facts, drafts, usage);
         Count(facts.Agent, facts.AgentInvoked, facts, drafts, usage);
         Count(facts.Tool, facts.ToolInvoked, facts, drafts, usage);
         Count(facts.McpServer, facts.ToolInvoked, facts, drafts, usage);
         Count(facts.McpResource, true, facts, drafts, usage);
         Count(facts.Downstream, true, facts, drafts, usage);
-        if (facts.Model is { } model && (facts.InputTokens != 0 || facts.OutputTokens != 0))
+        if (model is not null && (facts.InputTokens != 0 || facts.OutputTokens != 0))
         {
-            AssetUsage u = usage[model.Key];
-            u.InputTokens += facts.InputTokens;
-            u.OutputTokens += facts.OutputTokens;
+            model.InputTokens += facts.InputTokens;
+            model.OutputTokens += facts.OutputTokens;
         }
 
         if (facts.Agent is { } agent)
@@ -157,14 +211,16 @@ public sealed class TraceAssetExtractor(TraceAttributor attributor, TraceExtract
         }
     }
 
-    private static void Count(AssetDraft? draft, bool invoked, SpanFacts facts, Dictionary<AssetKey, AssetDraft> drafts, Dictionary<AssetKey, AssetUsage> usage)
+    /// <summary>Merges the span's draft into the batch's and counts the call on the draft's route; returns that route's usage.</summary>
+    private static AssetUsage? Count(AssetDraft? draft, bool invoked, SpanFacts facts, Dictionary<AssetKey, AssetDraft> drafts, Dictionary<AssetKey, List<(AssetRoute Route, AssetUsage Usage)>> usage)
     {
         if (draft is null)
         {
-            return;
+            return null;
         }
 
         AssetKey key = draft.Key;
+        AssetRoute route = AssetRoute.Of(draft);
         if (drafts.TryGetValue(key, out AssetDraft? existing))
         {
             // First value wins per attribute; spans that omit an attribute never erase it.
@@ -181,9 +237,24 @@ public sealed class TraceAssetExtractor(TraceAttributor attributor, TraceExtract
             drafts.Add(key, draft);
         }
 
-        if (!usage.TryGetValue(key, out AssetUsage? u))
+        if (!usage.TryGetValue(key, out List<(AssetRoute Route, AssetUsage Usage)>? byRoute))
         {
-            usage.Add(key, u = new AssetUsage());
+            usage.Add(key, byRoute = []);
+        }
+
+        AssetUsage? u = null;
+        foreach ((AssetRoute r, AssetUsage counted) in byRoute)
+        {
+            if (r == route)
+            {
+                u = counted;
+                break;
+            }
+        }
+
+        if (u is null)
+        {
+            byRoute.Add((route, u = new AssetUsage()));
         }
 
         if (invoked)
@@ -200,6 +271,8 @@ public sealed class TraceAssetExtractor(TraceAttributor attributor, TraceExtract
                 u.AddCaller("agent:" + agent.Name);
             }
         }
+
+        return u;
     }
 
     private static DiscoveredAsset ToAsset(AssetDraft draft)

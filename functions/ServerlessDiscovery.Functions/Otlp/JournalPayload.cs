@@ -12,7 +12,8 @@ namespace ServerlessDiscovery.Functions.Otlp;
 /// <summary>
 /// One OTLP request's contribution as stored in the write-ahead journal: compact UTF-8 JSON
 /// <c>{"v":1,"a":[{"t","i","n","s","at":{...},"u":[invocations,input,output,lastInvokedMs|null,firstInvokedMs|null,[callers]]}],"e":[[st,si,rel,tt,ti,scope]]}</c>
-/// (the last two usage members are optional on reading),
+/// (the last two usage members are optional on reading). An asset called on several routes (<see cref="TraceExtraction.Routes"/>)
+/// is written once per route, with that route's attributes and usage, so resolution can place each route's usage;
 /// split into payloads of at most <see cref="MaxPayloadBytes"/> (each one self-contained), so any row fits an entity.
 /// </summary>
 public static class JournalPayload
@@ -26,13 +27,21 @@ public static class JournalPayload
         var items = new ArrayBufferWriter<byte>(4096);
         using var json = new Utf8JsonWriter(items);
         var assets = new List<Range>(extraction.Assets.Count);
+        ILookup<AssetKey, RoutedUsage>? routes = extraction.Routes.Count == 0 ? null : extraction.Routes.ToLookup(r => r.Key);
         foreach (DiscoveredAsset asset in extraction.Assets)
         {
-            int from = items.WrittenCount;
-            WriteAsset(json, asset, extraction.Usage.GetValueOrDefault(new AssetKey(asset.Type, asset.Id)));
-            json.Flush();
-            json.Reset(items);
-            assets.Add(from..items.WrittenCount);
+            var key = new AssetKey(asset.Type, asset.Id);
+            if (routes is not null && routes.Contains(key))
+            {
+                foreach (RoutedUsage route in routes[key])
+                {
+                    assets.Add(Item(items, json, asset with { Attributes = route.Route.Apply(asset.Attributes) }, route.Usage));
+                }
+            }
+            else
+            {
+                assets.Add(Item(items, json, asset, extraction.Usage.GetValueOrDefault(key)));
+            }
         }
 
         var edges = new List<Range>(extraction.Edges.Count);
@@ -87,6 +96,15 @@ public static class JournalPayload
     }
 
     private static int Length(Range range) => range.End.Value - range.Start.Value;
+
+    private static Range Item(ArrayBufferWriter<byte> items, Utf8JsonWriter json, DiscoveredAsset asset, AssetUsage? usage)
+    {
+        int from = items.WrittenCount;
+        WriteAsset(json, asset, usage);
+        json.Flush();
+        json.Reset(items);
+        return from..items.WrittenCount;
+    }
 
     /// <summary>Adds a payload to <paramref name="into"/>; throws <see cref="JsonException"/> or <see cref="FormatException"/> for one that is not a payload.</summary>
     public static void Decode(ReadOnlySpan<byte> payload, ObservationAggregate into)
@@ -178,46 +196,96 @@ public static class JournalPayload
 }
 
 /// <summary>
-/// Journal payloads of one tenant merged into one write per distinct asset: attributes only gain keys (the first value
-/// seen for a key stays), usage counters add up, edges are kept once. Not thread-safe: one drain builds one.
+/// Journal payloads of one tenant merged into one write per distinct asset and <see cref="AssetRoute"/>: attributes only
+/// gain keys (the first value seen for a key stays), usage counters add up, edges are kept once. An asset reached on
+/// several routes (one deployment name on two Azure OpenAI accounts) stays one observation per route, so resolution
+/// places each route's usage on its own declared asset; what arrived with no route attribute joins the asset's first
+/// route. Not thread-safe: one drain builds one.
 /// </summary>
 public sealed class ObservationAggregate
 {
-    private readonly Dictionary<(string Type, string Id), (DiscoveredAsset Asset, AssetUsage Usage)> _assets = [];
+    private readonly Dictionary<(string Type, string Id), List<(AssetRoute Route, DiscoveredAsset Asset, AssetUsage Usage)>> _assets = [];
     private readonly HashSet<DiscoveredEdge> _edges = [];
 
-    public int AssetCount => _assets.Count;
+    /// <summary>Observations held: distinct assets, an asset on several routes counting once per route.</summary>
+    public int AssetCount { get; private set; }
 
     public void Add(DiscoveredAsset asset, AssetUsage usage)
     {
         ArgumentNullException.ThrowIfNull(asset);
         ArgumentNullException.ThrowIfNull(usage);
-        if (_assets.TryGetValue((asset.Type, asset.Id), out var held))
+        AssetRoute route = AssetRoute.Of(asset.Attributes);
+        if (!_assets.TryGetValue((asset.Type, asset.Id), out var routes))
         {
-            foreach ((string key, JsonNode? value) in asset.Attributes)
-            {
-                if (!held.Asset.Attributes.ContainsKey(key))
-                {
-                    held.Asset.Attributes[key] = value?.DeepClone();
-                }
-            }
+            _assets[(asset.Type, asset.Id)] = routes = [];
+        }
 
-            held.Usage.Add(usage);
+        int i = routes.FindIndex(r => r.Route == route);
+        if (i < 0)
+        {
+            routes.Add((route, asset, usage));
+            AssetCount++;
         }
         else
         {
-            _assets[(asset.Type, asset.Id)] = (asset, usage);
+            Merge(routes[i].Asset, routes[i].Usage, asset, usage);
         }
     }
 
     public void Add(DiscoveredEdge edge) => _edges.Add(edge);
 
-    public IReadOnlyList<ObservedAsset> Assets() =>
-        [.. _assets.Values.Select(a => new ObservedAsset(a.Asset, a.Usage.Invocations, a.Usage.InputTokens, a.Usage.OutputTokens, a.Usage.LastInvoked)
+    public IReadOnlyList<ObservedAsset> Assets()
+    {
+        var observed = new List<ObservedAsset>(AssetCount);
+        foreach (var routes in _assets.Values)
         {
-            FirstInvoked = a.Usage.FirstInvoked,
-            Callers = [.. a.Usage.Callers],
-        })];
+            // Equal routes merge on Add, so at most one entry has no route: it joins the first entry that has one.
+            int unrouted = routes.FindIndex(r => r.Route.IsEmpty);
+            int first = routes.FindIndex(r => !r.Route.IsEmpty);
+            for (int i = 0; i < routes.Count; i++)
+            {
+                (_, DiscoveredAsset asset, AssetUsage usage) = routes[i];
+                if (i == unrouted && first >= 0)
+                {
+                    continue;
+                }
+
+                if (i == first && unrouted >= 0)
+                {
+                    (asset, usage) = (asset with { Attributes = (JsonObject)asset.Attributes.DeepClone() }, Sum(usage));
+                    Merge(asset, usage, routes[unrouted].Asset, routes[unrouted].Usage);
+                }
+
+                observed.Add(new ObservedAsset(asset, usage.Invocations, usage.InputTokens, usage.OutputTokens, usage.LastInvoked)
+                {
+                    FirstInvoked = usage.FirstInvoked,
+                    Callers = [.. usage.Callers],
+                });
+            }
+        }
+
+        return observed;
+    }
+
+    private static AssetUsage Sum(AssetUsage usage)
+    {
+        var sum = new AssetUsage();
+        sum.Add(usage);
+        return sum;
+    }
+
+    private static void Merge(DiscoveredAsset held, AssetUsage heldUsage, DiscoveredAsset asset, AssetUsage usage)
+    {
+        foreach ((string key, JsonNode? value) in asset.Attributes)
+        {
+            if (!held.Attributes.ContainsKey(key))
+            {
+                held.Attributes[key] = value?.DeepClone();
+            }
+        }
+
+        heldUsage.Add(usage);
+    }
 
     public IReadOnlyList<DiscoveredEdge> Edges() => [.. _edges];
 }
