@@ -26,9 +26,18 @@ public static class FindingRules
 
     private static readonly HashSet<string> ShadowTypes = new(StringComparer.Ordinal) { AssetTypes.Model, AssetTypes.McpServer, AssetTypes.Agent };
 
-    public static IReadOnlyList<Finding> Evaluate(TenantRows rows, IReadOnlyList<PluginInstance> instances, DeclaredIndex index, DateTimeOffset now, TimeSpan unusedAfter)
+    public static IReadOnlyList<Finding> Evaluate(TenantRows rows, IReadOnlyList<PluginInstance> instances, DeclaredIndex index, DateTimeOffset now, TimeSpan unusedAfter) =>
+        EvaluateWithNextUnused(rows, instances, index, now, unusedAfter).Findings;
+
+    /// <summary>
+    /// The findings, and the earliest time after <paramref name="now"/> that an <c>unused</c> finding the evidence does
+    /// not support now would open if nothing else changed (<see cref="DateTimeOffset.MaxValue"/> when none would).
+    /// </summary>
+    public static (IReadOnlyList<Finding> Findings, DateTimeOffset NextUnusedAt) EvaluateWithNextUnused(
+        TenantRows rows, IReadOnlyList<PluginInstance> instances, DeclaredIndex index, DateTimeOffset now, TimeSpan unusedAfter)
     {
         var findings = new List<Finding>();
+        DateTimeOffset next = DateTimeOffset.MaxValue;
         var scanned = new HashSet<string>(instances.Select(i => i.PluginType), StringComparer.Ordinal);
         var traced = instances.Where(i => i.Traced).ToDictionary(i => i.Id, i => i.PluginType, StringComparer.Ordinal);
         foreach (TableEntity row in rows.Assets)
@@ -45,14 +54,20 @@ public static class FindingRules
                     findings.Add(shadow);
                 }
             }
-            else if (traced.TryGetValue(row.GetString(AssetColumns.Instance) ?? string.Empty, out string? pluginType)
-                && Unused(row, rows.UsageOf(row), pluginType, now, unusedAfter) is { } unused)
+            else if (traced.TryGetValue(row.GetString(AssetColumns.Instance) ?? string.Empty, out string? pluginType))
             {
-                findings.Add(unused);
+                if (Unused(row, rows.UsageOf(row), pluginType, now, unusedAfter, out DateTimeOffset? due) is { } unused)
+                {
+                    findings.Add(unused);
+                }
+                else if (due is { } at && at < next)
+                {
+                    next = at;
+                }
             }
         }
 
-        return findings;
+        return (findings, next);
     }
 
     private static Finding? Shadow(TableEntity row, DeclaredIndex index, HashSet<string> scanned)
@@ -88,8 +103,10 @@ public static class FindingRules
             sourceScanned ? ReasonUndeclared : ReasonNotScanned, evidence);
     }
 
-    private static Finding? Unused(TableEntity row, TableEntity? usage, string pluginType, DateTimeOffset now, TimeSpan unusedAfter)
+    /// <summary>The unused finding of a declared asset, or null and (when it can become one) the time it would.</summary>
+    private static Finding? Unused(TableEntity row, TableEntity? usage, string pluginType, DateTimeOffset now, TimeSpan unusedAfter, out DateTimeOffset? due)
     {
+        due = null;
         string type = row.GetString(AssetColumns.Type) ?? string.Empty;
         if (!ResolutionRules.All.Any(r => r.PluginTypes.Contains(pluginType) && r.DeclaredTypes.Contains(type)))
         {
@@ -99,6 +116,7 @@ public static class FindingRules
         DateTimeOffset idleSince = usage?.GetDateTimeOffset(AssetColumns.LastInvoked) ?? row.GetDateTimeOffset(AssetColumns.FirstSeen) ?? now;
         if (now - idleSince < unusedAfter)
         {
+            due = idleSince + unusedAfter;
             return null;
         }
 

@@ -1,13 +1,20 @@
 using System.Text.Json.Nodes;
+using Azure;
 using Azure.Data.Tables;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Findings;
 
-/// <summary>Findings in the "findings" table: PartitionKey tenant, RowKey the escaped finding key.</summary>
+/// <summary>
+/// Findings in the "findings" table: PartitionKey tenant, RowKey the escaped finding key; beside them the tenant's
+/// <see cref="FindingsWatermark"/> (RowKey <see cref="WatermarkRowKey"/>).
+/// </summary>
 public sealed class FindingStore(TableStore tables)
 {
+    /// <summary>The watermark's row key; '!' sorts before every finding's key, which starts with its kind.</summary>
+    public const string WatermarkRowKey = "!evaluation";
+
     public static string RowKey(Finding finding) => StorageKeys.Escape(finding.Key);
 
     /// <summary>The tenant's findings, optionally of one kind and state.</summary>
@@ -21,10 +28,57 @@ public sealed class FindingStore(TableStore tables)
         var rows = new List<TableEntity>();
         await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            rows.Add(row);
+            if (row.RowKey != WatermarkRowKey)
+            {
+                rows.Add(row);
+            }
         }
 
         return rows;
+    }
+
+    /// <summary>The tenant's watermark; null when its findings were never evaluated.</summary>
+    public async Task<FindingsWatermark?> GetWatermarkAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Findings, cancellationToken);
+        NullableResponse<TableEntity> found = await table.GetEntityIfExistsAsync<TableEntity>(tenant, WatermarkRowKey, cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value!.GetDateTimeOffset(FindingWatermarkColumns.EvaluatedAt) is not { } evaluatedAt)
+        {
+            return null;
+        }
+
+        TableEntity row = found.Value;
+        return new FindingsWatermark(row.GetString(FindingWatermarkColumns.Instances) ?? string.Empty, evaluatedAt,
+            row.GetDateTimeOffset(FindingWatermarkColumns.NextUnusedAt) ?? DateTimeOffset.MaxValue,
+            row.GetDateTimeOffset(FindingWatermarkColumns.TraceEvaluatedAt), row.GetDateTimeOffset(FindingWatermarkColumns.ObservedAt));
+    }
+
+    /// <summary>Records an evaluation; a merge, so a drain's <see cref="MarkObservedAsync"/> meanwhile is kept.</summary>
+    internal async Task SetEvaluatedAsync(string tenant, FindingsWatermark mark, CancellationToken cancellationToken)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Findings, cancellationToken);
+        var row = new TableEntity(tenant, WatermarkRowKey)
+        {
+            [FindingWatermarkColumns.Instances] = mark.Instances,
+            [FindingWatermarkColumns.EvaluatedAt] = mark.EvaluatedAt,
+            [FindingWatermarkColumns.NextUnusedAt] = mark.NextUnusedAt,
+        };
+        if (mark.TraceEvaluatedAt is { } traced)
+        {
+            row[FindingWatermarkColumns.TraceEvaluatedAt] = traced;
+        }
+
+        await table.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>
+    /// Notes that traces changed the tenant's inventory (call it once the observations are written): its findings are
+    /// evaluated again within <see cref="FindingsWatermark.TraceSpacing"/>. One merge; the time only moves forward.
+    /// </summary>
+    public async Task MarkObservedAsync(string tenant, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Findings, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(tenant, WatermarkRowKey) { [FindingWatermarkColumns.ObservedAt] = at }, TableUpdateMode.Merge, cancellationToken);
     }
 
     internal async Task UpsertAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)

@@ -13,14 +13,24 @@ using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Findings;
 
-/// <summary>What one evaluation changed.</summary>
-public sealed record FindingChanges(int Opened, int Updated, int Resolved);
+/// <summary>What one evaluation changed, why it ran (<see cref="EvaluationCause.None"/>: skipped), and the rows it read.</summary>
+public sealed record FindingChanges(int Opened, int Updated, int Resolved)
+{
+    public EvaluationCause Cause { get; init; }
+
+    /// <summary>Inventory rows (assets and usage) and finding rows read; 0 when skipped.</summary>
+    public int RowsRead { get; init; }
+
+    public static FindingChanges Skipped { get; } = new(0, 0, 0);
+}
 
 /// <summary>
 /// Brings a tenant's findings in line with the evidence: opens what <see cref="FindingRules"/> supports and is not
 /// open, updates the evidence of open ones, resolves open ones it no longer supports. Opened and Resolved emit
 /// CloudEvents through the outbox of the finding's instance (the same relay and webhooks as asset events), written
-/// before the finding row so a crash in between repeats the event rather than losing it. Runs on every discovery tick.
+/// before the finding row so a crash in between repeats the event rather than losing it. Called on every discovery
+/// tick, it reads a tenant's inventory only when <see cref="FindingsWatermark.Due"/> says something that can change a
+/// finding changed since the last evaluation; otherwise the tick costs the instances list and one point read.
 /// </summary>
 public sealed partial class FindingsEvaluator(
     TenantInventory inventory,
@@ -35,10 +45,18 @@ public sealed partial class FindingsEvaluator(
     {
         DateTimeOffset now = time.GetUtcNow();
         IReadOnlyList<PluginInstance> tenantInstances = await instances.ListAsync(tenant, cancellationToken);
+        string instancesHash = InstancesHash(tenantInstances);
+        FindingsWatermark? mark = await store.GetWatermarkAsync(tenant, cancellationToken);
+        EvaluationCause cause = FindingsWatermark.Due(mark, instancesHash, now);
+        if (cause == EvaluationCause.None)
+        {
+            return FindingChanges.Skipped;
+        }
+
         TenantRows rows = await inventory.LoadAsync(tenant, cancellationToken);
         DeclaredIndex index = DeclaredIndexCache.Build(rows, tenantInstances);
-        Dictionary<string, Finding> desired = FindingRules.Evaluate(rows, tenantInstances, index, now, options.Value.UnusedAfter)
-            .ToDictionary(FindingStore.RowKey, StringComparer.Ordinal);
+        (IReadOnlyList<Finding> findings, DateTimeOffset nextUnusedAt) = FindingRules.EvaluateWithNextUnused(rows, tenantInstances, index, now, options.Value.UnusedAfter);
+        Dictionary<string, Finding> desired = findings.ToDictionary(FindingStore.RowKey, StringComparer.Ordinal);
         Dictionary<string, TableEntity> existing = (await store.ListAsync(tenant, cancellationToken: cancellationToken)).ToDictionary(r => r.RowKey, StringComparer.Ordinal);
 
         var writes = new List<TableEntity>();
@@ -87,12 +105,34 @@ public sealed partial class FindingsEvaluator(
         }
 
         await store.UpsertAsync(writes, cancellationToken);
+        await store.SetEvaluatedAsync(tenant, new FindingsWatermark(instancesHash, now, nextUnusedAt,
+            cause == EvaluationCause.Observed ? now : mark?.TraceEvaluatedAt, ObservedAt: null), cancellationToken);
         if (opened + resolved > 0)
         {
             LogEvaluated(logger, tenant, opened, updated, resolved);
         }
 
-        return new FindingChanges(opened, updated, resolved);
+        return new FindingChanges(opened, updated, resolved)
+        {
+            Cause = cause,
+            RowsRead = rows.Assets.Count + rows.Usage.Count + existing.Count,
+        };
+    }
+
+    /// <summary>
+    /// What of a tenant's instances can change its findings: which exist, their plugin types, which are traced, and
+    /// their last scan (its run id and status change when a scan starts and ends).
+    /// </summary>
+    public static string InstancesHash(IEnumerable<PluginInstance> tenantInstances)
+    {
+        var text = new StringBuilder();
+        foreach (PluginInstance i in tenantInstances.OrderBy(i => i.Id, StringComparer.Ordinal))
+        {
+            text.Append(i.Id).Append('\n').Append(i.PluginType).Append('\n').Append(i.Traced).Append('\n')
+                .Append(i.LastRunId).Append('\n').Append(i.LastRunStatus).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
     }
 
     private static TableEntity Row(string tenant, string rowKey, Finding f, string evidence, string state, DateTimeOffset openedAt, DateTimeOffset updatedAt, DateTimeOffset? resolvedAt)

@@ -27,6 +27,7 @@ public sealed partial class TraceFlusher(
     ObservationWriter writer,
     InstanceStore instances,
     OutboxRelay relay,
+    Engine.Findings.FindingStore findings,
     TimeProvider time,
     IOptions<OtlpOptions> options,
     ILogger<TraceFlusher> logger) : BackgroundService
@@ -188,6 +189,8 @@ public sealed partial class TraceFlusher(
         {
             string instanceId = await ResolveInstanceAsync(tenant, cancellationToken);
             int written = await writer.ApplyAsync(tenant, instanceId, assets, edges, drainId, cancellationToken);
+            // Written: the tenant's findings are due again (after the writes, so an evaluation that misses them sees the mark).
+            await findings.MarkObservedAsync(tenant, time.GetUtcNow(), cancellationToken);
             await journal.CompleteAsync(drain.Entries, cancellationToken);
             LogFlushed(logger, tenant, assets.Count, edges.Count, written);
             await relay.RelayAsync(tenant, instanceId, cancellationToken);

@@ -62,6 +62,22 @@ public sealed class FindingRulesTests
         Assert.Empty(Evaluate([mcp, declared], [], Instance("mcp1", "mcp", traced: false)));
     }
 
+    [Fact]
+    public void EvaluateWithNextUnused_YoungAndUsedDeclaredAssets_NextIsTheEarliestTheyFallDue()
+    {
+        TableEntity young = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:young", firstSeen: Now.AddDays(-2));
+        TableEntity used = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:used", firstSeen: Now.AddDays(-40));
+        TableEntity untraced = Declared("mcp2", AssetTypes.McpTool, "http://other:1/mcp#tool:young", firstSeen: Now.AddDays(-29));
+        var rows = new TenantRows([young, used, untraced], new[] { Usage(used, lastInvoked: Now.AddDays(-10)) }.ToDictionary(u => (u.PartitionKey, u.RowKey)));
+        PluginInstance[] instances = [Instance("mcp1", "mcp", traced: true), Instance("mcp2", "mcp", traced: false)];
+
+        (IReadOnlyList<Finding> findings, DateTimeOffset next) = FindingRules.EvaluateWithNextUnused(rows, instances, DeclaredIndexCache.Build(rows, instances), Now, UnusedAfter);
+
+        Assert.Empty(findings);
+        Assert.Equal(Now.AddDays(20), next);
+        Assert.Equal(DateTimeOffset.MaxValue, FindingRules.EvaluateWithNextUnused(rows, [instances[1]], DeclaredIndexCache.Build(rows, [instances[1]]), Now, UnusedAfter).NextUnusedAt);
+    }
+
     private static IReadOnlyList<Finding> Evaluate(TableEntity[] assets, TableEntity[] usage, params PluginInstance[] instances)
     {
         var rows = new TenantRows(assets, usage.ToDictionary(u => (u.PartitionKey, u.RowKey)));
