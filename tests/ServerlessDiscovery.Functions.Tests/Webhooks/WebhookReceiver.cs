@@ -60,6 +60,29 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         return signal.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>Waits, request by request, until a CloudEvents batch holding an event that matches has arrived; returns that event.</summary>
+    public async Task<ServerlessDiscovery.Engine.ChangeFeed.ChangeEvent> CloudEventAsync(Func<ServerlessDiscovery.Engine.ChangeFeed.ChangeEvent, bool> match)
+    {
+        for (int seen = 1; ; seen++)
+        {
+            await WhenReceivedAsync(seen);
+            foreach ((RecordedRequest request, _) in Received.Take(seen))
+            {
+                if (request.Headers.TryGetValue("Content-Type", out string? contentType) && contentType.StartsWith("application/cloudevents-batch+json", StringComparison.Ordinal))
+                {
+                    foreach (JsonNode? e in JsonNode.Parse(request.Body)!.AsArray())
+                    {
+                        ServerlessDiscovery.Engine.ChangeFeed.ChangeEvent change = ServerlessDiscovery.Engine.ChangeFeed.ChangeEvent.FromCloudEventJson(e!.AsObject());
+                        if (match(change))
+                        {
+                            return change;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     public static string Sign(string secret, string timestamp, byte[] body)
     {
         byte[] message = [.. Encoding.UTF8.GetBytes(timestamp + "."), .. body];
