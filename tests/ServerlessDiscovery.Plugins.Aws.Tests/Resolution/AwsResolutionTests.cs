@@ -3,6 +3,7 @@ using ServerlessDiscovery.Plugins.Aws.Tests.AgentCore;
 using ServerlessDiscovery.Plugins.Aws.Tests.Bedrock;
 using ServerlessDiscovery.Plugins.Aws.Tests.Fakes;
 using ServerlessDiscovery.Plugins.Aws.Tests.SageMaker;
+using ServerlessDiscovery.Plugins.OpenTelemetry.Normalisation;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Plugins.Aws.Tests.Resolution;
@@ -96,7 +97,7 @@ public sealed class AwsResolutionTests : IAsyncLifetime
         await _app.ObserveAsync("claims-api", Converse("anthropic.claude-3-haiku-20240307-v1:0", "us-east-1", 200, 50), times: 2);
 
         await _app.AssertResolvedAsync(new ResolvedUse(
-            AssetTypes.GenerativeModel, FoundationArn, "bedrock", 2, 400, 100, ["claims-api"], (AssetTypes.Model, "aws.bedrock/anthropic.claude-3-haiku-20240307-v1:0")));
+            AssetTypes.GenerativeModel, FoundationArn, "bedrock", 2, 400, 100, ["claims-api"], (AssetTypes.Model, AssetIds.Model("aws.bedrock", "anthropic.claude-3-haiku-20240307-v1:0"))));
     }
 
     [Fact]
@@ -105,7 +106,7 @@ public sealed class AwsResolutionTests : IAsyncLifetime
         await _app.ObserveAsync("claims-api", Converse("us.anthropic.claude-3-haiku-20240307-v1:0", "us-east-1", 11, 7), times: 3);
 
         await _app.AssertResolvedAsync(new ResolvedUse(
-            AssetTypes.Endpoint, SystemProfileArn, "bedrock", 3, 33, 21, ["claims-api"], (AssetTypes.Model, "aws.bedrock/us.anthropic.claude-3-haiku-20240307-v1:0")));
+            AssetTypes.Endpoint, SystemProfileArn, "bedrock", 3, 33, 21, ["claims-api"], (AssetTypes.Model, AssetIds.Model("aws.bedrock", "us.anthropic.claude-3-haiku-20240307-v1:0"))));
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public sealed class AwsResolutionTests : IAsyncLifetime
         await _app.ObserveAsync("support-bot", Converse(AppProfileArn, "us-east-1", 9, 2));
 
         await _app.AssertResolvedAsync(new ResolvedUse(
-            AssetTypes.Endpoint, AppProfileArn, "bedrock", 1, 9, 2, ["support-bot"], (AssetTypes.Model, $"aws.bedrock/{AppProfileArn}")));
+            AssetTypes.Endpoint, AppProfileArn, "bedrock", 1, 9, 2, ["support-bot"], (AssetTypes.Model, AssetIds.Model("aws.bedrock", AppProfileArn))));
     }
 
     [Fact]
@@ -124,7 +125,7 @@ public sealed class AwsResolutionTests : IAsyncLifetime
         await _app.ObserveAsync("churn-scorer", InvokeEndpoint("eu-west-1", "ep-1"), times: 4);
 
         await _app.AssertResolvedAsync(new ResolvedUse(
-            AssetTypes.Endpoint, SageMakerFixtures.Arn("eu-west-1", "endpoint/ep-1"), "sagemaker", 4, 0, 0, ["churn-scorer"], (AssetTypes.Model, "aws.sagemaker/ep-1")));
+            AssetTypes.Endpoint, SageMakerFixtures.Arn("eu-west-1", "endpoint/ep-1"), "sagemaker", 4, 0, 0, ["churn-scorer"], (AssetTypes.Model, AssetIds.Model("aws.sagemaker", "ep-1"))));
         Assert.Equal("declared", (string?)(await _app.GetAssetAsync(AssetTypes.Endpoint, SageMakerFixtures.Arn("us-east-1", "endpoint/ep-1")))["provenance"]);
     }
 
@@ -133,7 +134,7 @@ public sealed class AwsResolutionTests : IAsyncLifetime
     {
         await _app.ObserveAsync("helpdesk-web", InvokeAgent("AGENT00001", "helpdesk"), times: 2);
 
-        await _app.AssertResolvedAsync(new ResolvedUse(AssetTypes.Agent, AgentArn, "agent", 2, 0, 0, ["helpdesk-web"], (AssetTypes.Agent, "helpdesk")));
+        await _app.AssertResolvedAsync(new ResolvedUse(AssetTypes.Agent, AgentArn, "agent", 2, 0, 0, ["helpdesk-web"], (AssetTypes.Agent, AssetIds.Agent("helpdesk"))));
     }
 
     [Fact]
@@ -141,7 +142,7 @@ public sealed class AwsResolutionTests : IAsyncLifetime
     {
         await _app.ObserveAsync("support-portal", InvokeAgent("support_agent-a1b2c3", "support_agent"));
 
-        await _app.AssertResolvedAsync(new ResolvedUse(AssetTypes.Agent, AgentCoreFixtures.RuntimeArn, "agent", 1, 0, 0, ["support-portal"], (AssetTypes.Agent, "support_agent")));
+        await _app.AssertResolvedAsync(new ResolvedUse(AssetTypes.Agent, AgentCoreFixtures.RuntimeArn, "agent", 1, 0, 0, ["support-portal"], (AssetTypes.Agent, AssetIds.Agent("support_agent"))));
     }
 
     [Fact]
@@ -154,9 +155,9 @@ public sealed class AwsResolutionTests : IAsyncLifetime
         await _app.ObserveAsync("lab", InvokeEndpoint("eu-west-1", "ep-9"));
         await _app.ObserveAsync("lab", InvokeAgent("AGENT09999", "rogue"));
 
-        await _app.AssertTraceDerivedAsync(AssetTypes.Model, "aws.bedrock/meta.llama3-70b-instruct-v1:0", 1);
-        await _app.AssertTraceDerivedAsync(AssetTypes.Model, "aws.bedrock/amazon.titan-embed-text-v2:0", 2);
-        await _app.AssertTraceDerivedAsync(AssetTypes.Model, "aws.sagemaker/ep-9", 1);
-        await _app.AssertTraceDerivedAsync(AssetTypes.Agent, "rogue", 1);
+        await _app.AssertTraceDerivedAsync(AssetTypes.Model, AssetIds.Model("aws.bedrock", "meta.llama3-70b-instruct-v1:0"), 1);
+        await _app.AssertTraceDerivedAsync(AssetTypes.Model, AssetIds.Model("aws.bedrock", "amazon.titan-embed-text-v2:0"), 2);
+        await _app.AssertTraceDerivedAsync(AssetTypes.Model, AssetIds.Model("aws.sagemaker", "ep-9"), 1);
+        await _app.AssertTraceDerivedAsync(AssetTypes.Agent, AssetIds.Agent("rogue"), 1);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using ServerlessDiscovery.Plugins.OpenTelemetry.Normalisation;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Plugins.Azure.Tests.Resolution;
@@ -82,7 +83,7 @@ public sealed class AzureResolutionTests : IAsyncLifetime
         await _app.ObserveAsync("billing-api", chat);
 
         await _app.AssertResolvedAsync(new ResolvedUse(
-            AssetTypes.Deployment, $"{OpenAiAccount}/deployments/prod-chat", "azure-openai", 4, 480, 120, ["billing-api", "checkout-api"], (AssetTypes.Model, "openai/prod-chat")));
+            AssetTypes.Deployment, $"{OpenAiAccount}/deployments/prod-chat", "azure-openai", 4, 480, 120, ["billing-api", "checkout-api"], (AssetTypes.Model, AssetIds.Model("openai", "prod-chat"))));
         Assert.Equal("declared", (string?)(await _app.GetAssetAsync(AssetTypes.Deployment, $"{OpenAiAccount}/deployments/embed"))["provenance"]);
     }
 
@@ -115,7 +116,7 @@ public sealed class AzureResolutionTests : IAsyncLifetime
         }));
 
         await _app.AssertResolvedAsync(new ResolvedUse(
-            AssetTypes.Deployment, $"{FoundryAccount}/deployments/gpt-4o", "azure-openai", 3, 25, 9, ["search-api"], (AssetTypes.Model, "azure.ai.inference/gpt-4o")));
+            AssetTypes.Deployment, $"{FoundryAccount}/deployments/gpt-4o", "azure-openai", 3, 25, 9, ["search-api"], (AssetTypes.Model, AssetIds.Model("azure.ai.inference", "gpt-4o"))));
         JsonObject models = (await _app.Client.GetFromJsonAsync<JsonObject>($"api/v1/inventory?type={AssetTypes.Model}&limit=1000"))!;
         JsonObject model = Assert.Single(models["items"]!.AsArray(), m => (string?)m!["id"] == "azure.ai.openai/gpt-4o")!.AsObject();
         Assert.Equal("declared", (string?)model["provenance"]);
@@ -136,7 +137,7 @@ public sealed class AzureResolutionTests : IAsyncLifetime
         }), times: 2);
 
         await _app.AssertResolvedAsync(new ResolvedUse(
-            AssetTypes.Agent, $"{FoundryAccount}/projects/proj-a/assistants/asst_7hq2", "agent", 2, 0, 0, ["helpdesk-web"], (AssetTypes.Agent, "helpdesk")));
+            AssetTypes.Agent, $"{FoundryAccount}/projects/proj-a/assistants/asst_7hq2", "agent", 2, 0, 0, ["helpdesk-web"], (AssetTypes.Agent, AssetIds.Agent("helpdesk"))));
     }
 
     [Fact]
@@ -165,8 +166,8 @@ public sealed class AzureResolutionTests : IAsyncLifetime
             ["gen_ai.agent.name"] = "stray",
         }));
 
-        await _app.AssertTraceDerivedAsync(AssetTypes.Model, "azure.ai.openai/gpt-35", 2);
-        await _app.AssertTraceDerivedAsync(AssetTypes.Model, "openai/prod-chat-elsewhere", 1);
-        await _app.AssertTraceDerivedAsync(AssetTypes.Agent, "stray", 1);
+        await _app.AssertTraceDerivedAsync(AssetTypes.Model, AssetIds.Model("azure.ai.openai", "gpt-35"), 2);
+        await _app.AssertTraceDerivedAsync(AssetTypes.Model, AssetIds.Model("openai", "prod-chat-elsewhere"), 1);
+        await _app.AssertTraceDerivedAsync(AssetTypes.Agent, AssetIds.Agent("stray"), 1);
     }
 }
