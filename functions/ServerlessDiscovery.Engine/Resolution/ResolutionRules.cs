@@ -52,10 +52,10 @@ public static class ResolutionRules
             (d, _) => VertexKey(d) is { } key ? [key] : []),
         new(
             "databricks", "Databricks Model Serving", AssetTypes.Model,
-            "`server.address` = workspace host; endpoint name from the path `/serving-endpoints/{name}/...`, else `gen_ai.request.model` (OpenAI clients with base URL `{workspace}/serving-endpoints`)",
-            "the serving endpoint id `{workspace host}/serving-endpoints/{name}`",
+            "`server.address[:server.port]` = the workspace; endpoint name from the path `/serving-endpoints/{name}/...`, else `gen_ai.request.model` (OpenAI clients with base URL `{workspace}/serving-endpoints`)",
+            "the serving endpoint id `{workspace host[:port]}/serving-endpoints/{name}`",
             ["databricks"], [AssetTypes.Endpoint, AssetTypes.Agent],
-            t => HostOf(t.Text(ServerAddress)) is { } host && (t.Text("endpoint_name") ?? t.Text("model")) is { } name ? [$"{host}|{name}"] : [],
+            t => t.Text(ServerAddress) is { } address && (t.Text("endpoint_name") ?? t.Text("model")) is { } name ? [$"{address}|{name}"] : [],
             (d, _) => d.Id.ToLowerInvariant().Split("/serving-endpoints/") is [{ } host, { } name] && !name.Contains('/') ? [$"{host}|{name}"] : []),
         new(
             "litellm", "LiteLLM proxy", AssetTypes.Model,
@@ -82,7 +82,7 @@ public static class ResolutionRules
         new(
             "agent", "Agents (Bedrock, AgentCore, Foundry, Vertex, Databricks, LiteLLM)", AssetTypes.Agent,
             "`gen_ai.agent.id` (or `agent_id`)",
-            "the agent's id: the last segment of its ARN or resource path, or its `agent_id` / `id` attribute",
+            "the agent's id: its ARN or resource path, the last segment of either, a Google full resource name without its `//{service}/` (`projects/{p}/locations/{l}/reasoningEngines/{id}`), or its `agent_id` / `id` attribute",
             ["aws.bedrock", "azure.ai_foundry", "gcp.vertex_ai", "databricks", "litellm"], [AssetTypes.Agent],
             t => t.Text("agent_id") is { } id ? [id] : [],
             (d, _) => AgentKeys(d)),
@@ -187,6 +187,13 @@ public static class ResolutionRules
     private static HashSet<string> AgentKeys(DeclaredAsset d)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal) { d.Id.ToLowerInvariant(), LastSegment(d.Id).ToLowerInvariant() };
+
+        // A Google full resource name (//aiplatform.googleapis.com/projects/...) is sent by SDKs as its relative name (projects/...).
+        if (d.Id.StartsWith("//", StringComparison.Ordinal) && d.Id.IndexOf('/', 2) is > 2 and int slash)
+        {
+            keys.Add(d.Id[(slash + 1)..].ToLowerInvariant());
+        }
+
         foreach (string attribute in (string[])["agent_id", "agentId", "id"])
         {
             if (d.Text(attribute) is { } id)
