@@ -27,38 +27,43 @@ internal static partial class InstancesApi
     {
         RouteGroupBuilder instances = api.MapGroup("/instances").WithTags("Instances");
         instances.MapGet("/", ListAsync);
-        instances.MapPost("/", CreateAsync);
+        instances.MapPost("/", CreateAsync).WithJsonBody<InstanceCreateRequest>();
         instances.MapGet("/{id}", GetAsync);
-        instances.MapPut("/{id}", UpdateAsync);
+        instances.MapPut("/{id}", UpdateAsync).WithJsonBody<InstanceUpdateRequest>();
         instances.MapDelete("/{id}", DeleteAsync);
         instances.MapPost("/{id}/verify", VerifyAsync);
-        instances.MapPost("/{id}/refresh", RefreshAsync);
+        instances.MapPost("/{id}/refresh", RefreshAsync).WithJsonBody<RefreshRequest>(required: false);
         instances.MapPost("/{id}/start", (string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, true, context, store, catalog, webhooks, time));
         instances.MapPost("/{id}/stop", (string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, false, context, store, catalog, webhooks, time));
         instances.MapScansApi();
         api.MapGet("/status", StatusAsync).WithTags("Instances");
-        api.MapPost("/plugins/configure", ConfigureAsync).WithTags("Plugins");
+        api.MapPost("/plugins/configure", ConfigureAsync).WithJsonBody<ConfigureRequest>().WithTags("Plugins");
         api.MapPost("/stop", StopAllAsync).WithTags("Instances");
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, string? plugin_type)
+    private static async Task<Ok<InstanceList>> ListAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, string? plugin_type)
     {
         IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
         string? typeId = plugin_type is null ? null : PluginAliases.FindType(catalog, plugin_type)?.Metadata.TypeId ?? plugin_type;
         PluginInstance[] selected = [.. all.Where(i => typeId is null || i.PluginType == typeId).OrderBy(i => i.Id, StringComparer.Ordinal)];
-        JsonObject[] items = await Task.WhenAll(selected.Select(i => ToJsonAsync(i, catalog, webhooks, context.RequestAborted)));
-        return TypedResults.Json<JsonNode>(new JsonObject { ["instances"] = new JsonArray([.. items]), ["count"] = items.Length });
+        InstanceReply[] items = await Task.WhenAll(selected.Select(i => ToReplyAsync(i, catalog, webhooks, context.RequestAborted)));
+        return TypedResults.Ok(new InstanceList(items, items.Length));
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks)
+    private static async Task<Results<Ok<InstanceFound>, ProblemHttpResult>> GetAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
-        return instance is null ? NotFound(id) : Reply(new JsonObject { ["instance"] = await ToJsonAsync(instance, catalog, webhooks, context.RequestAborted) });
+        if (instance is null)
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.Ok(new InstanceFound(await ToReplyAsync(instance, catalog, webhooks, context.RequestAborted)));
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    private static async Task<Results<Created<InstanceSaved>, ValidationProblem, ProblemHttpResult>> CreateAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
-        (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
+        (JsonObject? body, ProblemHttpResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (body is null)
         {
             return problem!;
@@ -76,8 +81,7 @@ internal static partial class InstancesApi
         }
 
         PluginInstance stored = (await store.GetAsync(instance.Tenant, instance.Id, context.RequestAborted))!;
-        JsonObject reply = new() { ["success"] = true, ["instance"] = await ToJsonAsync(stored, catalog, webhooks, context.RequestAborted) };
-        return TypedResults.Created($"/api/v1/instances/{instance.Id}", (JsonNode)reply);
+        return TypedResults.Created($"/api/v1/instances/{instance.Id}", new InstanceSaved(true, await ToReplyAsync(stored, catalog, webhooks, context.RequestAborted)));
     }
 
     /// <summary>
@@ -142,7 +146,7 @@ internal static partial class InstancesApi
     /// As OpenCITE's PUT: fields not given keep their values, and <c>config</c> is merged into the stored configuration
     /// (a field set to null is removed; a masked secret sent back unchanged keeps the stored one), then validated whole.
     /// </summary>
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    private static async Task<Results<Ok<InstanceSaved>, ValidationProblem, ProblemHttpResult>> UpdateAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -155,7 +159,7 @@ internal static partial class InstancesApi
             return ConfigurationOwned(id);
         }
 
-        (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
+        (JsonObject? body, ProblemHttpResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (body is null)
         {
             return problem!;
@@ -197,7 +201,7 @@ internal static partial class InstancesApi
                 ConfiguredBy = rawConfig is null ? instance.ConfiguredBy : ConfiguredBy(context),
                 UpdatedAt = time.GetUtcNow(),
             }, context.RequestAborted);
-            return Reply(new JsonObject { ["success"] = true, ["instance"] = await ToJsonAsync(updated, catalog, webhooks, context.RequestAborted) });
+            return TypedResults.Ok(new InstanceSaved(true, await ToReplyAsync(updated, catalog, webhooks, context.RequestAborted)));
         }
         catch (RequestFailedException conflict) when (conflict.Status == 412)
         {
@@ -234,7 +238,7 @@ internal static partial class InstancesApi
         return validated?.ToJson();
     }
 
-    private static async Task<IResult> DeleteAsync(string id, HttpContext context, InstanceStore store, WebhookStore webhooks)
+    private static async Task<Results<Ok<InstanceDeleted>, ProblemHttpResult>> DeleteAsync(string id, HttpContext context, InstanceStore store, WebhookStore webhooks)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -249,11 +253,11 @@ internal static partial class InstancesApi
 
         await store.DeleteAsync(instance.Tenant, instance.Id, context.RequestAborted);
         await webhooks.DeleteAllAsync(instance.Tenant, instance.Id, context.RequestAborted);
-        return Reply(new JsonObject { ["success"] = true, ["message"] = $"Instance '{instance.Id}' deleted", ["instance_id"] = instance.Id });
+        return TypedResults.Ok(new InstanceDeleted(true, $"Instance '{instance.Id}' deleted", instance.Id));
     }
 
     /// <summary>OpenCITE's <c>{success, verification}</c>; <c>verification</c> holds the check's own <c>success</c> and <c>error</c>.</summary>
-    private static async Task<IResult> VerifyAsync(string id, HttpContext context, InstanceStore store, ScanRunner runner)
+    private static async Task<Results<Ok<VerificationReply>, ProblemHttpResult>> VerifyAsync(string id, HttpContext context, InstanceStore store, ScanRunner runner)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -262,18 +266,11 @@ internal static partial class InstancesApi
         }
 
         VerifyResult result = await runner.VerifyAsync(instance, context.RequestAborted);
-        var verification = new JsonObject { ["success"] = result.Success, ["instance_id"] = instance.Id, ["plugin_type"] = instance.PluginType };
-        var json = new JsonObject { ["success"] = result.Success, ["verification"] = verification };
-        if (result.Error is not null)
-        {
-            verification["error"] = result.Error;
-            json["error"] = result.Error;
-        }
-
-        return Reply(json);
+        var verification = new Verification(result.Success, instance.Id, instance.PluginType, result.Error);
+        return TypedResults.Ok(new VerificationReply(result.Success, verification, result.Error));
     }
 
-    private static async Task<IResult> RefreshAsync(string id, HttpContext context, InstanceStore store, DiscoveryScheduler scheduler, TimeProvider time, bool? force)
+    private static async Task<Results<Accepted<RefreshReply>, ValidationProblem, ProblemHttpResult>> RefreshAsync(string id, HttpContext context, InstanceStore store, DiscoveryScheduler scheduler, TimeProvider time, bool? force)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -282,7 +279,7 @@ internal static partial class InstancesApi
         }
 
         bool forced = force ?? false;
-        (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request, required: false);
+        (JsonObject? body, ProblemHttpResult? problem) = await ApiRequest.ReadObjectAsync(context.Request, required: false);
         if (body is null)
         {
             return problem!;
@@ -305,20 +302,10 @@ internal static partial class InstancesApi
         }
 
         // OpenCITE refreshes before it answers; a scan here runs after the reply (202), followed by the scans route.
-        return TypedResults.Json<JsonNode>(
-            new JsonObject
-            {
-                ["success"] = true,
-                ["message"] = $"Instance '{instance.Id}' refresh started as scan run {claim.RunId}",
-                ["method"] = "scan",
-                ["scan_run_id"] = claim.RunId,
-                ["status"] = ScanStatus.Running,
-                ["forced"] = forced,
-            },
-            statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Accepted((string?)null, new RefreshReply(true, $"Instance '{instance.Id}' refresh started as scan run {claim.RunId}", "scan", claim.RunId, ScanStatus.Running, forced));
     }
 
-    private static async Task<IResult> SetEnabledAsync(string id, bool enabled, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time)
+    private static async Task<Results<Ok<InstanceEnabledReply>, ProblemHttpResult>> SetEnabledAsync(string id, bool enabled, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time)
     {
         for (int attempt = 0; attempt < 5; attempt++)
         {
@@ -337,18 +324,11 @@ internal static partial class InstancesApi
             {
                 bool unchanged = instance.Enabled == enabled;
                 PluginInstance updated = unchanged ? instance : await store.ReplaceAsync(instance with { Enabled = enabled, UpdatedAt = time.GetUtcNow() }, context.RequestAborted);
-                var reply = new JsonObject
-                {
-                    ["success"] = true,
-                    ["message"] = $"Instance '{instance.Id}' {(enabled ? unchanged ? "already running" : "started" : "stopped")}",
-                    ["instance"] = await ToJsonAsync(updated, catalog, webhooks, context.RequestAborted),
-                };
-                if (enabled)
-                {
-                    reply["already_running"] = unchanged;
-                }
-
-                return Reply(reply);
+                return TypedResults.Ok(new InstanceEnabledReply(
+                    true,
+                    $"Instance '{instance.Id}' {(enabled ? unchanged ? "already running" : "started" : "stopped")}",
+                    await ToReplyAsync(updated, catalog, webhooks, context.RequestAborted),
+                    enabled ? unchanged : null));
             }
             catch (RequestFailedException conflict) when (conflict.Status == 412)
             {
@@ -383,9 +363,9 @@ internal static partial class InstancesApi
     /// created, enabled, from the config; <c>plugins_enabled</c> names them as given. Every entry is checked before
     /// anything is written, so a bad one changes nothing.
     /// </summary>
-    private static async Task<IResult> ConfigureAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    private static async Task<Results<Ok<ConfigureReply>, ValidationProblem, ProblemHttpResult>> ConfigureAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
-        (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
+        (JsonObject? body, ProblemHttpResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (body is null)
         {
             return problem!;
@@ -431,9 +411,9 @@ internal static partial class InstancesApi
             return ApiRequest.Invalid(errors);
         }
 
-        var enabled = new JsonArray();
-        var skipped = new JsonArray();
-        var instances = new JsonArray();
+        var enabled = new List<string>();
+        var skipped = new List<string>();
+        var instances = new List<InstanceReply>();
         foreach ((string name, PluginInstance? existing, PluginInstance? created) in planned)
         {
             PluginInstance? result = existing;
@@ -453,21 +433,21 @@ internal static partial class InstancesApi
 
             // An instance declared in app settings is started or stopped there, not here.
             (result.Enabled ? enabled : skipped).Add(name);
-            instances.Add(await ToJsonAsync(result, catalog, webhooks, context.RequestAborted));
+            instances.Add(await ToReplyAsync(result, catalog, webhooks, context.RequestAborted));
         }
 
-        return Reply(new JsonObject { ["success"] = true, ["plugins_enabled"] = enabled, ["skipped_configuration_owned"] = skipped, ["instances"] = instances });
+        return TypedResults.Ok(new ConfigureReply(true, enabled, skipped, instances));
     }
 
     /// <summary>
     /// OpenCITE's POST /stop, which stops every plugin: here every instance of the caller's tenant that the API owns is
     /// disabled (no new scans; a running one finishes). Instances declared in app settings are left as they are, and listed.
     /// </summary>
-    private static async Task<IResult> StopAllAsync(HttpContext context, InstanceStore store, TimeProvider time)
+    private static async Task<Results<Ok<StopAllReply>, ProblemHttpResult>> StopAllAsync(HttpContext context, InstanceStore store, TimeProvider time)
     {
         IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
-        var stopped = new JsonArray();
-        var skipped = new JsonArray();
+        var stopped = new List<string>();
+        var skipped = new List<string>();
         foreach (PluginInstance instance in all.OrderBy(i => i.Id, StringComparer.Ordinal))
         {
             if (instance.Owner == InstanceOwner.Configuration)
@@ -484,7 +464,7 @@ internal static partial class InstancesApi
             stopped.Add(instance.Id);
         }
 
-        return Reply(new JsonObject { ["success"] = true, ["stopped"] = stopped, ["skipped_configuration_owned"] = skipped });
+        return TypedResults.Ok(new StopAllReply(true, stopped, skipped));
     }
 
     private static async Task<PluginInstance?> TryEnableAsync(PluginInstance instance, InstanceStore store, DateTimeOffset now, CancellationToken cancellationToken)
@@ -655,43 +635,35 @@ internal static partial class InstancesApi
         return new DateTimeOffset(schedule.GetNextOccurrence((i.LastScheduledAt ?? i.CreatedAt).UtcDateTime), TimeSpan.Zero);
     }
 
-    private static JsonHttpResult<JsonNode> Reply(JsonObject json) => TypedResults.Json<JsonNode>(json);
-
-    /// <summary>
-    /// The instance as the API shows it: OpenCITE's fields (<c>status</c> running or stopped, a display name derived
-    /// from the type when none was given, <c>supported_asset_types</c>, <c>webhooks</c> as URLs) and ours (secrets
-    /// masked, schedule, ownership and scan state).
-    /// </summary>
-    private static async Task<JsonObject> ToJsonAsync(PluginInstance i, PluginCatalog catalog, WebhookStore webhooks, CancellationToken cancellationToken)
+    /// <summary>The instance as the API shows it (<see cref="InstanceReply"/>).</summary>
+    private static async Task<InstanceReply> ToReplyAsync(PluginInstance i, PluginCatalog catalog, WebhookStore webhooks, CancellationToken cancellationToken)
     {
         IPluginType? type = catalog.Find(i.PluginType);
         JsonObject config = type is not null && PluginConfiguration.Validate(type.Metadata.ConfigFields, i.Config).Configuration is { } valid
             ? valid.ToMaskedJson()
             : new JsonObject(i.Config.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)PluginConfiguration.Mask)));
         IReadOnlyList<string> urls = await webhooks.ListUrlsAsync(i.Tenant, i.Id, cancellationToken);
-        return new JsonObject
-        {
-            ["instance_id"] = i.Id,
-            ["plugin_type"] = i.PluginType,
-            ["display_name"] = i.DisplayName ?? type?.Metadata.Name ?? i.PluginType,
-            ["status"] = i.Enabled ? "running" : "stopped",
-            ["supports_multiple_instances"] = true,
-            ["supported_asset_types"] = new JsonArray([.. (type?.Metadata.AssetTypes ?? []).Select(t => (JsonNode?)JsonValue.Create(t))]),
-            ["config"] = config,
-            ["webhooks"] = new JsonArray([.. urls.Select(u => (JsonNode?)JsonValue.Create(u))]),
-            ["schedule"] = i.Schedule,
-            ["enabled"] = i.Enabled,
-            ["auto_start"] = i.Enabled,
-            ["traced"] = i.Traced,
-            ["owner"] = i.Owner == InstanceOwner.Configuration ? "configuration" : "api",
-            ["configuration_owned"] = i.Owner == InstanceOwner.Configuration,
-            ["host_identity_allowed"] = i.MayUseHostIdentity,
-            ["created_at"] = i.CreatedAt,
-            ["updated_at"] = i.UpdatedAt,
-            ["last_scan_run_id"] = i.LastRunId,
-            ["last_scan_status"] = i.LastRunStatus,
-            ["last_scan_at"] = i.LastRunAt,
-            ["next_run"] = NextRun(i),
-        };
+        return new InstanceReply(
+            InstanceId: i.Id,
+            PluginType: i.PluginType,
+            DisplayName: i.DisplayName ?? type?.Metadata.Name ?? i.PluginType,
+            Status: i.Enabled ? "running" : "stopped",
+            SupportsMultipleInstances: true,
+            SupportedAssetTypes: type?.Metadata.AssetTypes ?? [],
+            Config: config,
+            Webhooks: urls,
+            Schedule: i.Schedule,
+            Enabled: i.Enabled,
+            AutoStart: i.Enabled,
+            Traced: i.Traced,
+            Owner: i.Owner == InstanceOwner.Configuration ? "configuration" : "api",
+            ConfigurationOwned: i.Owner == InstanceOwner.Configuration,
+            HostIdentityAllowed: i.MayUseHostIdentity,
+            CreatedAt: i.CreatedAt,
+            UpdatedAt: i.UpdatedAt,
+            LastScanRunId: i.LastRunId,
+            LastScanStatus: i.LastRunStatus,
+            LastScanAt: i.LastRunAt,
+            NextRun: NextRun(i));
     }
 }
