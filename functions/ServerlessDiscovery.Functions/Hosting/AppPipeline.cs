@@ -1,8 +1,10 @@
+using ServerlessDiscovery.Http.Hosting;
+
 namespace ServerlessDiscovery.Functions.Hosting;
 
 /// <summary>
 /// Worker mode's bridge from an HTTP function to the app's own pipeline: the same middleware and minimal-API endpoints
-/// standalone mode serves (<see cref="ServerlessDiscoveryApp.UseServerlessDiscovery"/>), built once into one
+/// standalone mode serves (<see cref="HttpSurface.UseServerlessDiscovery"/>), built once into one
 /// <see cref="RequestDelegate"/>. An HTTP function returns <see cref="Result"/>; the worker executes it on the request
 /// the host forwarded.
 /// </summary>

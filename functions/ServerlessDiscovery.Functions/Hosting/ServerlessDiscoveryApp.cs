@@ -2,22 +2,19 @@ using System.Net;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine;
-using ServerlessDiscovery.Functions.Api;
+using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Functions.Delivery;
-using ServerlessDiscovery.Functions.Health;
-using ServerlessDiscovery.Functions.Otlp;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
 using ServerlessDiscovery.Functions.Scheduling;
-using ServerlessDiscovery.Functions.Security;
-using ServerlessDiscovery.Functions.Ui;
 using ServerlessDiscovery.Functions.Webhooks;
+using ServerlessDiscovery.Http.Hosting;
 
 namespace ServerlessDiscovery.Functions.Hosting;
 
 /// <summary>
 /// Builds and runs the one executable: as the Functions host's isolated worker when the host started it, standalone
-/// otherwise. Both modes register the same services and serve the same HTTP pipeline (<see cref="UseServerlessDiscovery"/>).
+/// otherwise. Both modes register the same services and serve the same HTTP pipeline (<see cref="HttpSurface.UseServerlessDiscovery"/>).
 /// </summary>
 public static partial class ServerlessDiscoveryApp
 {
@@ -92,28 +89,6 @@ public static partial class ServerlessDiscoveryApp
         return builder.Build();
     }
 
-    /// <summary>
-    /// The app's HTTP pipeline, one definition for both modes: problem details for errors and bare status codes, the
-    /// routing, the dashboard's files, API-key authentication and authorization, and every endpoint (health, API, OTLP, the OpenAPI document).
-    /// </summary>
-    internal static IApplicationBuilder UseServerlessDiscovery(this IApplicationBuilder app)
-    {
-        app.UseStatusCodePages();
-        app.UseExceptionHandler();
-        app.UseDashboard();
-        app.UseRouting();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseEndpoints(endpoints =>
-        {
-            endpoints.MapHealthEndpoints();
-            endpoints.MapApiV1();
-            endpoints.MapOtlp();
-            endpoints.MapOpenApiDocument();
-        });
-        return app;
-    }
-
     private static void ConfigureStandaloneListening(WebApplicationBuilder builder)
     {
         ConfigurationManager config = builder.Configuration;
@@ -156,26 +131,16 @@ public static partial class ServerlessDiscoveryApp
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
 
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiRequest.AddErrorMember);
-        services.AddDashboard();
-        services.AddExceptionHandler<StorageOutageHandler>();
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info = new() { Title = "ServerlessDiscovery API", Version = "v1", Description = "Inventory of an organisation's AI estate: plugin instances, scans, assets, lineage, webhooks and OTLP ingestion." };
-            return Task.CompletedTask;
-        }));
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HostJsonContext.Default));
+        services.AddHttpSurface();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new HostingModeAccessor(mode));
 
-        services.AddApiKeyAuthentication();
         services.AddOptions<DiscoveryScheduleOptions>()
             .Configure<IConfiguration>((o, c) => o.Tick = c[DiscoveryScheduleOptions.SettingName] is { Length: > 0 } t ? t : DiscoveryScheduleOptions.DefaultTick)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DiscoveryScheduleOptions>, DiscoveryScheduleOptionsValidator>();
 
         services.AddDiscoveryEngine(builder.Configuration);
-        services.AddReadinessChecks();
         services.AddHostedService<StartupReconciliation>();
         services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OtlpOptions>, OtlpOptionsValidator>();

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Functions.Delivery;
-using ServerlessDiscovery.Functions.Hosting;
+using ServerlessDiscovery.Http.Hosting;
 using ServerlessDiscovery.Plugins.Egress;
 
 namespace ServerlessDiscovery.Functions.Webhooks;

@@ -1,5 +1,5 @@
 using ServerlessDiscovery.Engine.Mappings;
-using ServerlessDiscovery.Functions.Api.OpenCite;
+using ServerlessDiscovery.Http.Api.OpenCite;
 
 namespace ServerlessDiscovery.Functions.Tests.OpenCite;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Functions.Otlp;
+using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.OpenCite;

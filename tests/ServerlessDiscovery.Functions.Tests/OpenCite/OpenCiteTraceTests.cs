@@ -7,7 +7,7 @@ using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using ServerlessDiscovery.Functions.Otlp;
+using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.OpenCite;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Functions.Otlp;
+using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Storage.Journal;
 using ServerlessDiscovery.Testing;
 

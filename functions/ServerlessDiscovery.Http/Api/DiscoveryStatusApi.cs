@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using ServerlessDiscovery.Engine.Instances;
+using ServerlessDiscovery.Engine.Inventory;
+using ServerlessDiscovery.Engine.Mappings;
+using ServerlessDiscovery.Http.Api.OpenCite;
+using ServerlessDiscovery.Http.Security;
+using ServerlessDiscovery.Storage;
+
+namespace ServerlessDiscovery.Http.Api;
+
+/// <summary>
+/// OpenCITE's status and persistence documents: the discovery status (built here, served by the instances API's
+/// /status), /stats, /persistence/status, /persistence/export and the save/load no-ops. Our state is Table Storage,
+/// written as it changes, so persistence is always enabled and there is never anything to save or load.
+/// </summary>
+internal static class DiscoveryStatusApi
+{
+    /// <summary>Most rows /stats and /persistence/status read; past it their figures say they are partial.</summary>
+    public const int MaxRowsCounted = 200_000;
+
+    public static void MapDiscoveryStatusApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/stats", StatsAsync).WithTags("Status");
+        RouteGroupBuilder persistence = api.MapGroup("/persistence").WithTags("Status");
+        persistence.MapGet("/status", PersistenceStatusAsync);
+        persistence.MapGet("/export", PersistenceExportAsync);
+        persistence.MapPost("/save", () => TypedResults.Json<JsonNode>(new JsonObject
+        {
+            ["success"] = true,
+            ["message"] = "Every change is stored in Table Storage as it happens; there is nothing to save.",
+        }));
+        persistence.MapPost("/load", () => TypedResults.Json<JsonNode>(new JsonObject
+        {
+            ["success"] = true,
+            ["message"] = "Table Storage is the source of truth; no load needed.",
+        }));
+    }
+
+    /// <summary>
+    /// OpenCITE's GET /api/v1/status document for the tenant (running, plugins_enabled, last_updated, error,
+    /// current_status, progress: one step per instance), with ours inside: the tenant, each instance's scan state.
+    /// As in OpenCITE, a configured plugin counts as enabled and discovery as running once anything is configured:
+    /// an instance with its schedule stopped still receives traces and can be refreshed.
+    /// </summary>
+    internal static JsonObject Status(string tenant, IReadOnlyList<PluginInstance> all, JsonArray instances, DateTimeOffset now)
+    {
+        bool scanning = all.Any(i => i.LeaseOwner is not null && i.LeaseUntil > now);
+        PluginInstance[] failed = [.. all.Where(i => i.LastRunStatus == "failed").OrderBy(i => i.Id, StringComparer.Ordinal)];
+        return new JsonObject
+        {
+            ["running"] = all.Count > 0,
+            ["plugins_enabled"] = new JsonArray([.. all.Select(i => i.PluginType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(p => (JsonNode?)p)]),
+            ["last_updated"] = all.Max(i => i.LastRunAt),
+            ["error"] = failed.Length == 0 ? null : $"The last scan of {string.Join(", ", failed.Select(i => i.Id))} failed; see GET /api/v1/instances/{{id}}/scans.",
+            ["current_status"] = all.Count == 0 ? "Idle" : scanning ? "Discovering..." : "Plugins configured - ready to discover assets",
+            ["progress"] = new JsonArray([.. all.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => (JsonNode?)new JsonObject
+            {
+                ["step"] = i.Id,
+                ["message"] = i.LastRunStatus is null ? $"{i.PluginType}: not scanned yet" : $"{i.PluginType}: last scan {i.LastRunStatus}",
+                ["status"] = i.LastRunStatus switch { "failed" => "error", "succeeded" => "success", null => "pending", _ => "warning" },
+            })]),
+            ["tenant"] = tenant,
+            ["instances"] = instances,
+            ["count"] = instances.Count,
+        };
+    }
+
+    /// <summary>OpenCITE's {last_modified}: when the tenant's inventory last changed (an asset, its usage or an event).</summary>
+    private static async Task<IResult> StatsAsync(HttpContext context, TableStore tables)
+    {
+        string tenant = context.User.GetCaller().Tenant;
+        TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
+        DateTimeOffset? last = null;
+        int read = 0;
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(AssetsApi.Partitions(tenant, null), select: ["Timestamp"], cancellationToken: context.RequestAborted))
+        {
+            if (row.Timestamp > last || last is null)
+            {
+                last = row.Timestamp;
+            }
+
+            if (++read >= MaxRowsCounted)
+            {
+                break;
+            }
+        }
+
+        return TypedResults.Json<JsonNode>(new JsonObject { ["last_modified"] = last, ["partial"] = read >= MaxRowsCounted });
+    }
+
+    /// <summary>OpenCITE's {enabled, stats}: how many of each kind the store holds (deleted assets not counted).</summary>
+    private static async Task<IResult> PersistenceStatusAsync(HttpContext context, TableStore tables)
+    {
+        string tenant = context.User.GetCaller().Tenant;
+        TableClient assets = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        int read = 0;
+        await foreach (TableEntity row in assets.QueryAsync<TableEntity>(AssetsApi.Filter(tenant, null, null), select: [AssetColumns.Type, AssetColumns.State], cancellationToken: context.RequestAborted))
+        {
+            if (++read > MaxRowsCounted)
+            {
+                break;
+            }
+
+            if (AssetsApi.Visible(row, includeDeleted: false) && row.GetString(AssetColumns.Type) is { } type)
+            {
+                string category = AssetCategories.Of(type, null);
+                counts[category] = counts.GetValueOrDefault(category) + 1;
+            }
+        }
+
+        TableClient edges = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
+        int relationships = 0;
+        await foreach (TableEntity row in edges.QueryAsync<TableEntity>(AssetsApi.Partitions(tenant, null), select: [EdgeColumns.State], cancellationToken: context.RequestAborted))
+        {
+            if (++read > MaxRowsCounted)
+            {
+                break;
+            }
+
+            relationships += row.GetString(EdgeColumns.State) == AssetState.Active ? 1 : 0;
+        }
+
+        var stats = new JsonObject();
+        foreach (string category in new[] { AssetCategories.Tools, AssetCategories.Models, AssetCategories.Agents, AssetCategories.DownstreamSystems })
+        {
+            stats[category] = counts.GetValueOrDefault(category);
+        }
+
+        stats["lineage_relationships"] = relationships;
+        stats["lineage"] = relationships;
+        foreach (string category in AssetCategories.All.Skip(4))
+        {
+            stats[category] = counts.GetValueOrDefault(category);
+        }
+
+        return TypedResults.Json<JsonNode>(new JsonObject
+        {
+            ["enabled"] = true,
+            ["stats"] = stats,
+            ["storage"] = "Azure Table Storage",
+            ["partial"] = read > MaxRowsCounted,
+        });
+    }
+
+    /// <summary>
+    /// OpenCITE's persistence export: exported_at, then each kind as an object keyed by asset id (an id that several
+    /// instances report appears once per instance, the later ones keyed "{id} ({instance})"), and lineage as a list.
+    /// </summary>
+    private static async Task<IResult> PersistenceExportAsync(HttpContext context, TableStore tables, TenantInventory inventory, ToolMappingStore mappings, TimeProvider time)
+    {
+        string tenant = context.User.GetCaller().Tenant;
+        TenantEstate estate = await TenantEstate.LoadAsync(tables, inventory, mappings, tenant,
+            new EstateQuery(null, null, null, null, IncludeDeleted: false, OpenCiteExport.MaxAssets), context.RequestAborted);
+        var groups = AssetCategories.All.ToDictionary(c => c, _ => new JsonObject(), StringComparer.Ordinal);
+        foreach ((TableEntity row, TableEntity? usage) in estate.Assets)
+        {
+            JsonObject item = OpenCiteItems.Item(row, usage, estate);
+            string type = row.GetString(AssetColumns.Type) ?? string.Empty;
+            JsonObject group = groups[AssetCategories.Of(type, null)];
+            string id = (string?)item["id"] ?? string.Empty;
+            group[group.ContainsKey(id) ? $"{id} ({row.GetString(AssetColumns.Instance)})" : id] = item;
+        }
+
+        var document = new JsonObject { ["exported_at"] = time.GetUtcNow() };
+        foreach ((string category, JsonObject items) in groups)
+        {
+            document[category] = items;
+        }
+
+        document["lineage"] = new JsonArray([.. estate.Edges.Select(e => (JsonNode?)AssetRelations.ToOpenCite(e))]);
+        document["tenant"] = tenant;
+        document["truncated"] = estate.Truncated || estate.EdgesTruncated;
+        return TypedResults.Json<JsonNode>(document);
+    }
+}

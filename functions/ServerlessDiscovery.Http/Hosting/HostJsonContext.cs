@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ServerlessDiscovery.Http.Api;
+using ServerlessDiscovery.Http.Health;
+
+namespace ServerlessDiscovery.Http.Hosting;
+
+/// <summary>Source-generated JSON for the host's typed replies (names are set on each property: the HTTP options' naming applies, not this context's).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(LivenessReply))]
+[JsonSerializable(typeof(ReadinessReply))]
+[JsonSerializable(typeof(PluginTypeMap))]
+[JsonSerializable(typeof(Dictionary<string, PluginTypeReply>))]
+[JsonSerializable(typeof(WebhookList))]
+[JsonSerializable(typeof(WebhookSubscribedReply))]
+[JsonSerializable(typeof(WebhookUnsubscribedReply))]
+[JsonSerializable(typeof(ChangeLogReply))]
+[JsonSerializable(typeof(InventorySummary))]
+[JsonSerializable(typeof(ScanRunList))]
+[JsonSerializable(typeof(ServerlessDiscovery.Engine.Scanning.ScanRunReport))]
+[JsonSerializable(typeof(InstanceList))]
+[JsonSerializable(typeof(InstanceFound))]
+[JsonSerializable(typeof(InstanceSaved))]
+[JsonSerializable(typeof(InstanceDeleted))]
+[JsonSerializable(typeof(InstanceEnabledReply))]
+[JsonSerializable(typeof(VerificationReply))]
+[JsonSerializable(typeof(RefreshReply))]
+[JsonSerializable(typeof(ConfigureReply))]
+[JsonSerializable(typeof(StopAllReply))]
+[JsonSerializable(typeof(InstanceCreateRequest))]
+[JsonSerializable(typeof(InstanceUpdateRequest))]
+[JsonSerializable(typeof(RefreshRequest))]
+[JsonSerializable(typeof(ConfigureRequest))]
+internal sealed partial class HostJsonContext : JsonSerializerContext;
