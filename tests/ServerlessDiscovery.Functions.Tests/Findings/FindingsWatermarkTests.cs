@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.Findings;
-using ServerlessDiscovery.Functions.Otlp;
+using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Functions.Tests.Otlp;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Testing;

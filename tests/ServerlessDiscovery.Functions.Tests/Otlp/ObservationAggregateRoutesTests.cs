@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Functions.Otlp;
+using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Plugins.OpenTelemetry.Normalisation;
