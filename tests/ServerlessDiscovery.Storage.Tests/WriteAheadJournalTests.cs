@@ -28,7 +28,7 @@ public sealed class WriteAheadJournalTests
     }
 
     [Fact]
-    public async Task LeaseRunsOut_AnotherClaimsIt_KeepingTheFirstDrainId_TheFirstHoldersCompleteLeavesIt()
+    public async Task LeaseRunsOut_AnotherClaimsIt_ExtendingTheDrainLineage_TheFirstHoldersCompleteLeavesIt()
     {
         var journal = new WriteAheadJournal(_store, _time);
         await journal.AppendAsync("t", [Encoding.UTF8.GetBytes("x")]);
@@ -41,7 +41,7 @@ public sealed class WriteAheadJournalTests
         await journal.CompleteAsync(second);
 
         JournalEntry retaken = Assert.Single(second);
-        Assert.Equal(("d1", 2), (retaken.DrainId, retaken.Attempts));
+        Assert.Equal(("d1:d2", 2), (retaken.DrainId, retaken.Attempts));
         Assert.Equal(1, afterStaleComplete);
         Assert.Equal(0, await journal.CountAsync());
     }

@@ -170,16 +170,16 @@ public sealed partial class ObservationWriter(
 
     /// <summary>
     /// The row's drain list with <paramref name="drainId"/> added (the oldest dropped past <see cref="RememberedDrains"/>);
-    /// <paramref name="applied"/> when it was already there. A re-application of part of a failed drain comes as
-    /// <c>{drain}:{part}</c>: it counts as applied when that part was, or when the whole drain <c>{drain}</c> was (its
-    /// first application reached this row), so another part of the same drain applied later is never skipped.
+    /// <paramref name="applied"/> when it, or any drain it descends from, is already there. A re-application of rows of a
+    /// failed drain comes as their lineage <c>{drain}:{re-claiming drain}…</c> (the journal's): it counts as applied when
+    /// that lineage or one it extends was applied to this row (those rows' counts are in, however the rows came back
+    /// split), and never because another part of the same failed drain was applied.
     /// </summary>
     internal static string? Remember(string? stored, string? drainId, out bool applied)
     {
         string[] ids = stored?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        int part = drainId?.IndexOf(':', StringComparison.Ordinal) ?? -1;
-        applied = drainId is not null
-            && (ids.Contains(drainId, StringComparer.Ordinal) || (part > 0 && ids.Contains(drainId[..part], StringComparer.Ordinal)));
+        applied = drainId is not null && ids.Any(id => drainId.StartsWith(id, StringComparison.Ordinal)
+            && (id.Length == drainId.Length || drainId[id.Length] == ':'));
         if (drainId is null)
         {
             return stored;

@@ -40,8 +40,9 @@ public sealed partial class TraceFlusher(
     /// <summary>
     /// How long a drain holds the rows it claimed: two flush intervals, at least 5 s and at most a minute. A host that
     /// dies mid-drain (or whose drain lost storage half-way, early drains included) loses them to another after this, so
-    /// a long interval does not keep acknowledged rows from the inventory for hours; a drain that overruns it is harmless
-    /// (the rows keep their drain id, which makes the re-application a no-op).
+    /// a long interval does not keep acknowledged rows from the inventory for hours. A drain that overruns it loses its
+    /// rows to the next holder, whose lineage extends its id: an asset the overrunning drain wrote first is not counted
+    /// again (the README states the bound for the other order).
     /// </summary>
     public TimeSpan Lease => TimeSpan.FromTicks(Math.Clamp(options.Value.FlushInterval.Ticks * 2, MinLease.Ticks, MaxLease.Ticks));
 
@@ -124,7 +125,8 @@ public sealed partial class TraceFlusher(
 
                 foreach (((string tenant, string claimedAs), Drain drain) in drains)
                 {
-                    writes += await ApplyAsync(tenant, IdempotencyKey(claimedAs, drainId, drain), drain, cancellationToken);
+                    // The rows' lineage is what the inventory remembers this application by (see JournalEntry.DrainId).
+                    writes += await ApplyAsync(tenant, claimedAs, drain, cancellationToken);
                 }
             }
 
@@ -305,24 +307,7 @@ public sealed partial class TraceFlusher(
     [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Quarantined OTLP journal row {RowKey} of tenant {Tenant}: {Reason}")]
     private static partial void LogRowQuarantined(ILogger logger, string tenant, string rowKey, string reason);
 
-    /// <summary>
-    /// What the inventory remembers a drain by. Rows first claimed by this drain: its id. Rows of an earlier drain that
-    /// failed (they keep its id) may come back in parts, as their leases expire at different times: each part is keyed
-    /// by the earlier id and its own rows, so applying one part never makes another part look applied, while a part
-    /// (or the whole drain) that did reach a row before the failure is not counted twice.
-    /// </summary>
-    private static string IdempotencyKey(string claimedAs, string currentDrain, Drain drain)
-    {
-        if (claimedAs == currentDrain)
-        {
-            return claimedAs;
-        }
-
-        byte[] rows = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', drain.Entries.Select(e => e.RowKey).Order(StringComparer.Ordinal)));
-        return $"{claimedAs}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(rows))[..16]}";
-    }
-
-    /// <summary>The journal rows of one tenant under one drain id, merged.</summary>
+    /// <summary>The journal rows of one tenant under one drain lineage, merged.</summary>
     private sealed class Drain
     {
         public ObservationAggregate Aggregate { get; } = new();

@@ -23,6 +23,7 @@ public static partial class ServerlessDiscoveryApp
     /// <summary>Process entry: a configuration error prints what to fix and exits with code 2, never a stack trace.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        NativeHeap.FixMmapThreshold();
         IHost host;
         try
         {

@@ -9,8 +9,10 @@ namespace ServerlessDiscovery.Storage.Journal;
 /// <param name="RowKey">The row's key within the tenant's partition.</param>
 /// <param name="Payload">The payload as appended (decompressed).</param>
 /// <param name="DrainId">
-/// The id of the drain applying this row: kept from an earlier claim whose lease ran out, so that a drain re-applied
-/// after a crash is recognised by the rows it already wrote.
+/// The row's drain lineage: the id of the drain that first claimed it, then, separated by
+/// <see cref="WriteAheadJournal.LineageSeparator"/>, the id of each drain that claimed it again after an earlier claim's
+/// lease ran out. Rows sharing a lineage were applied together by its last drain, so the inventory remembers what a
+/// drain wrote by its lineage and recognises any later re-application of those rows, however they come back split.
 /// </param>
 /// <param name="Attempts">How many times the row has been claimed, this claim included.</param>
 /// <param name="ETag">The row's ETag after the claim; completing with it fails quietly if another drainer took the row over.</param>
@@ -25,6 +27,9 @@ public sealed record JournalEntry(string Tenant, string RowKey, byte[] Payload, 
 /// </summary>
 public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, string tableName = TableNames.OtlpJournal)
 {
+    /// <summary>Separates the drain ids of a row's lineage (<see cref="JournalEntry.DrainId"/>).</summary>
+    public const char LineageSeparator = ':';
+
     /// <summary>Largest compressed payload of one row (what <see cref="LargeBinary"/> fits in one entity).</summary>
     public const int MaxPayloadBytes = LargeBinary.MaxBytes;
 
@@ -78,8 +83,8 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
 
     /// <summary>
     /// Claims rows nobody holds (never claimed, or their lease ran out) for <paramref name="lease"/>, up to about
-    /// <paramref name="maxBytes"/> of payload, for the drain <paramref name="drainId"/> (a row claimed before keeps its
-    /// earlier drain's id). Rows another host claimed first are skipped.
+    /// <paramref name="maxBytes"/> of payload, for the drain <paramref name="drainId"/> (a row claimed before appends it
+    /// to its lineage). Rows another host claimed first are skipped.
     /// </summary>
     public async Task<IReadOnlyList<JournalEntry>> ClaimAsync(string drainId, TimeSpan lease, int maxBytes, CancellationToken cancellationToken = default)
     {
@@ -139,7 +144,7 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
         return new TableEntity(row.PartitionKey, row.RowKey)
         {
             [JournalColumns.LeaseUntil] = leaseUntil,
-            [JournalColumns.DrainId] = existing.Length > 0 ? existing : drainId,
+            [JournalColumns.DrainId] = existing.Length > 0 ? $"{existing}{LineageSeparator}{drainId}" : drainId,
             [JournalColumns.Attempts] = (row.GetInt32(JournalColumns.Attempts) ?? 0) + 1,
             [JournalColumns.ClaimToken] = Guid.NewGuid().ToString("N"),
         };
@@ -250,6 +255,7 @@ public static class JournalColumns
     public const string Payload = "Payload";
     /// <summary>Until when the row's current drainer holds it; a past time means anyone may claim it.</summary>
     public const string LeaseUntil = "LeaseUntil";
+    /// <summary>The row's drain lineage (<see cref="JournalEntry.DrainId"/>); empty until its first claim.</summary>
     public const string DrainId = "DrainId";
     public const string Attempts = "Attempts";
     /// <summary>A value unique to each claim, so a claim whose reply was lost (and whose retry found the ETag changed) is still recognised as ours.</summary>
