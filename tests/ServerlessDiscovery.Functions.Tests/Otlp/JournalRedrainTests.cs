@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Functions.Otlp;
+using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Storage.Journal;
 using ServerlessDiscovery.Testing;
 
