@@ -49,12 +49,12 @@ internal sealed class AssetRelations
     /// </summary>
     public static JsonObject ToOpenCite(TableEntity edge)
     {
-        JsonObject json = EdgeRows.ToJson(edge);
-        json["relationship_type"] = edge.GetString(EdgeColumns.Relationship);
+        Domain.Inventory.Edge e = Storage.Inventory.EdgeRows.ToEdge(edge);
+        JsonObject json = EdgeDocument.ToJson(e);
+        json["relationship_type"] = e.Relationship;
         json["weight"] = 1;
-        // The row's last write: a relationship is rewritten when a scan or trace reports it again after a change.
-        DateTimeOffset? changed = edge.GetDateTimeOffset(EdgeColumns.StateChangedAt);
-        json["last_seen"] = edge.Timestamp is { } written && (changed is null || written > changed) ? written : changed;
+        // The edge's last write: a relationship is rewritten when a scan or trace reports it again after a change.
+        json["last_seen"] = e.Written is { } written && (e.StateChangedAt is null || written > e.StateChangedAt) ? written : e.StateChangedAt;
         return json;
     }
 
