@@ -35,7 +35,43 @@ public interface IInventoryStore
 
     /// <summary>Every active edge of a tenant, all its instances.</summary>
     Task<IReadOnlyList<Edge>> ReadTenantEdgesAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>The assets a listing selects, in the store's order (instance, then type and id), read as the caller goes.</summary>
+    IAsyncEnumerable<Asset> QueryAssetsAsync(AssetListing listing, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One page of at most <paramref name="max"/> assets a listing selects, and the opaque token for the next page (null
+    /// when there is none). A token this store did not issue throws <see cref="ArgumentException"/>.
+    /// </summary>
+    Task<AssetPage> ListAssetsAsync(AssetListing listing, int max, string? continuationToken, CancellationToken cancellationToken = default);
+
+    /// <summary>The usage of the declared assets of some of a tenant's instances.</summary>
+    Task<IReadOnlyDictionary<(string Instance, AssetKey Key), AssetUsage>> ReadUsageAsync(string tenant, IEnumerable<string> instances, CancellationToken cancellationToken = default);
+
+    /// <summary>One asset as every instance of the tenant that saw it holds it (empty when none did).</summary>
+    Task<IReadOnlyList<Asset>> FindAssetAsync(string tenant, AssetKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>The edges a listing selects (deleted ones included), read as the caller goes.</summary>
+    IAsyncEnumerable<Edge> QueryEdgesAsync(EdgeListing listing, CancellationToken cancellationToken = default);
+
+    /// <summary>How many of a tenant's assets (not deleted) there are by type, and its active edges, reading at most <paramref name="maxRecords"/> records.</summary>
+    Task<InventoryCounts> CountAsync(string tenant, int maxRecords, CancellationToken cancellationToken = default);
+
+    /// <summary>When anything of the tenant's inventory (an asset, its usage, a pending event) was last written, reading at most <paramref name="maxRecords"/> records.</summary>
+    Task<(DateTimeOffset? LastModified, bool Partial)> LastModifiedAsync(string tenant, int maxRecords, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A tenant's asset counts (not deleted) by type and its active edges; <c>Partial</c> when counting stopped at its bound.</summary>
+public sealed record InventoryCounts(IReadOnlyDictionary<string, int> AssetsByType, int ActiveEdges, bool Partial);
+
+/// <summary>Which assets a listing reads: a tenant's, or one instance's; of some types (null: every type, empty: none); in one state.</summary>
+public sealed record AssetListing(string Tenant, string? Instance = null, IReadOnlyList<string>? Types = null, string? State = null);
+
+/// <summary>One page of assets and the opaque token for the next (null when there is none).</summary>
+public sealed record AssetPage(IReadOnlyList<Asset> Assets, string? ContinuationToken);
+
+/// <summary>Which edges a listing reads: a tenant's, or one instance's; from one source id; to one target id.</summary>
+public sealed record EdgeListing(string Tenant, string? Instance = null, string? SourceId = null, string? TargetId = null);
 
 /// <summary>One instance's assets and the usage of its declared ones.</summary>
 public sealed record InstanceInventory(IReadOnlyDictionary<AssetKey, Asset> Assets, IReadOnlyDictionary<AssetKey, AssetUsage> Usage);

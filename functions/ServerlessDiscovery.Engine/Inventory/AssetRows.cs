@@ -5,15 +5,12 @@ using ServerlessDiscovery.Storage.Inventory;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
-// The row forms, for the readers that still query the assets table themselves (findings, BOM, resolution's index and
-// the API's listings); each maps the row through Storage's InventoryRows and answers as the domain form does. Remove
-// once those readers read through IInventoryStore.
+// The row forms, for the readers that still query the assets table themselves (findings, the BOM, resolution's
+// declared index); each maps the row through Storage's InventoryRows and answers as the domain form does. Remove once
+// those readers read through IInventoryStore.
 public static partial class Provenance
 {
     public static bool IsTraceDerived(TableEntity row) => row.GetString(AssetColumns.Scope) == TraceScope;
-
-    public static string Of(TableEntity row, TableEntity? usage) =>
-        Of(InventoryRows.ToAsset(row), usage is null ? null : InventoryRows.ToUsage(usage));
 }
 
 /// <summary>The asset row forms of <see cref="AssetDocument"/>, for the readers that still query the assets table themselves.</summary>

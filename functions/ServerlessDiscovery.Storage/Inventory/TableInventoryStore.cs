@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using ServerlessDiscovery.Domain.ChangeFeed;
@@ -44,43 +45,11 @@ internal sealed class TableInventoryStore(TableStore tables) : IInventoryStore, 
         return new InstanceInventory(assets, usage);
     }
 
-    public async Task<IReadOnlyDictionary<AssetKey, Asset>> ReadAssetsAsync(string tenant, string instance, IReadOnlyCollection<AssetKey> keys, CancellationToken cancellationToken = default)
-    {
-        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
-        string partition = StorageKeys.Partition(tenant, instance);
-        AssetKey[] wanted = [.. keys.Distinct()];
-        NullableResponse<TableEntity>[] rows = await Task.WhenAll(wanted.Select(k =>
-            table.GetEntityIfExistsAsync<TableEntity>(partition, StorageKeys.AssetRow(k.Type, k.Id), cancellationToken: cancellationToken)));
-        var found = new Dictionary<AssetKey, Asset>();
-        for (int i = 0; i < wanted.Length; i++)
-        {
-            if (rows[i].HasValue)
-            {
-                found[wanted[i]] = InventoryRows.ToAsset(rows[i].Value!);
-            }
-        }
+    public Task<IReadOnlyDictionary<AssetKey, Asset>> ReadAssetsAsync(string tenant, string instance, IReadOnlyCollection<AssetKey> keys, CancellationToken cancellationToken = default) =>
+        ReadRowsAsync(tenant, instance, keys, k => StorageKeys.AssetRow(k.Type, k.Id), InventoryRows.ToAsset, cancellationToken);
 
-        return found;
-    }
-
-    public async Task<IReadOnlyDictionary<AssetKey, AssetUsage>> ReadUsageAsync(string tenant, string instance, IReadOnlyCollection<AssetKey> keys, CancellationToken cancellationToken = default)
-    {
-        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
-        string partition = StorageKeys.Partition(tenant, instance);
-        AssetKey[] wanted = [.. keys.Distinct()];
-        NullableResponse<TableEntity>[] rows = await Task.WhenAll(wanted.Select(k =>
-            table.GetEntityIfExistsAsync<TableEntity>(partition, InventoryRows.UsageRowKey(k.Type, k.Id), cancellationToken: cancellationToken)));
-        var found = new Dictionary<AssetKey, AssetUsage>();
-        for (int i = 0; i < wanted.Length; i++)
-        {
-            if (rows[i].HasValue)
-            {
-                found[wanted[i]] = InventoryRows.ToUsage(rows[i].Value!);
-            }
-        }
-
-        return found;
-    }
+    public Task<IReadOnlyDictionary<AssetKey, AssetUsage>> ReadUsageAsync(string tenant, string instance, IReadOnlyCollection<AssetKey> keys, CancellationToken cancellationToken = default) =>
+        ReadRowsAsync(tenant, instance, keys, k => InventoryRows.UsageRowKey(k.Type, k.Id), InventoryRows.ToUsage, cancellationToken);
 
     public async Task<CommitResult> CommitAsync(string tenant, string instance, IReadOnlyList<PlannedChange> plan, CancellationToken cancellationToken = default)
     {
@@ -151,6 +120,129 @@ internal sealed class TableInventoryStore(TableStore tables) : IInventoryStore, 
         return edges;
     }
 
+    public async IAsyncEnumerable<Asset> QueryAssetsAsync(AssetListing listing, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (listing.Types is { Count: 0 })
+        {
+            yield break;
+        }
+
+        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(AssetFilter(listing), cancellationToken: cancellationToken))
+        {
+            yield return InventoryRows.ToAsset(row);
+        }
+    }
+
+    public async Task<AssetPage> ListAssetsAsync(AssetListing listing, int max, string? continuationToken, CancellationToken cancellationToken = default)
+    {
+        if (listing.Types is { Count: 0 })
+        {
+            return new AssetPage([], null);
+        }
+
+        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
+        TablePage<TableEntity> page = await table.QueryPageAsync<TableEntity>(AssetFilter(listing), max, continuationToken, cancellationToken: cancellationToken);
+        return new AssetPage([.. page.Items.Select(InventoryRows.ToAsset)], page.ContinuationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<(string Instance, AssetKey Key), AssetUsage>> ReadUsageAsync(string tenant, IEnumerable<string> instances, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
+        var usage = new Dictionary<(string, AssetKey), AssetUsage>();
+        foreach (string instance in instances.Distinct(StringComparer.Ordinal))
+        {
+            await foreach (TableEntity row in table.QueryAsync<TableEntity>(
+                TableQueries.RowKeyPrefix(StorageKeys.Partition(tenant, instance), InventoryRows.UsagePrefix), cancellationToken: cancellationToken))
+            {
+                AssetUsage u = InventoryRows.ToUsage(row);
+                usage[(u.Instance, u.Key)] = u;
+            }
+        }
+
+        return usage;
+    }
+
+    public async Task<IReadOnlyList<Asset>> FindAssetAsync(string tenant, AssetKey key, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
+        var assets = new List<Asset>();
+        string filter = TableQueries.And(TenantPartitions(tenant), TableQueries.Equal("RowKey", StorageKeys.AssetRow(key.Type, key.Id)));
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            assets.Add(InventoryRows.ToAsset(row));
+        }
+
+        return assets;
+    }
+
+    public async IAsyncEnumerable<Edge> QueryEdgesAsync(EdgeListing listing, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Edges, cancellationToken);
+        string filter = TableQueries.And(
+            Partitions(listing.Tenant, listing.Instance),
+            listing.SourceId is null ? null : TableQueries.Equal(EdgeColumns.SourceId, listing.SourceId),
+            listing.TargetId is null ? null : TableQueries.Equal(EdgeColumns.TargetId, listing.TargetId));
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return EdgeRows.ToEdge(row);
+        }
+    }
+
+    public async Task<InventoryCounts> CountAsync(string tenant, int maxRecords, CancellationToken cancellationToken = default)
+    {
+        TableClient assets = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        int read = 0;
+        await foreach (TableEntity row in assets.QueryAsync<TableEntity>(AssetFilter(new AssetListing(tenant)), select: [AssetColumns.Type, AssetColumns.State], cancellationToken: cancellationToken))
+        {
+            if (++read > maxRecords)
+            {
+                return new InventoryCounts(counts, 0, Partial: true);
+            }
+
+            if (row.GetString(AssetColumns.State) != AssetStates.Deleted && row.GetString(AssetColumns.Type) is { } type)
+            {
+                counts[type] = counts.GetValueOrDefault(type) + 1;
+            }
+        }
+
+        TableClient edges = await tables.GetTableAsync(TableNames.Edges, cancellationToken);
+        int active = 0;
+        await foreach (TableEntity row in edges.QueryAsync<TableEntity>(TenantPartitions(tenant), select: [EdgeColumns.State], cancellationToken: cancellationToken))
+        {
+            if (++read > maxRecords)
+            {
+                return new InventoryCounts(counts, active, Partial: true);
+            }
+
+            active += row.GetString(EdgeColumns.State) == AssetStates.Active ? 1 : 0;
+        }
+
+        return new InventoryCounts(counts, active, Partial: false);
+    }
+
+    public async Task<(DateTimeOffset? LastModified, bool Partial)> LastModifiedAsync(string tenant, int maxRecords, CancellationToken cancellationToken = default)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
+        DateTimeOffset? last = null;
+        int read = 0;
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TenantPartitions(tenant), select: ["Timestamp"], cancellationToken: cancellationToken))
+        {
+            if (row.Timestamp > last || last is null)
+            {
+                last = row.Timestamp;
+            }
+
+            if (++read >= maxRecords)
+            {
+                return (last, true);
+            }
+        }
+
+        return (last, false);
+    }
+
     public async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string tenant, string instance, int max, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
@@ -180,7 +272,41 @@ internal sealed class TableInventoryStore(TableStore tables) : IInventoryStore, 
         }
     }
 
+    /// <summary>Point reads of one partition's rows, in parallel; rows that do not exist are absent from the answer.</summary>
+    private async Task<IReadOnlyDictionary<AssetKey, T>> ReadRowsAsync<T>(
+        string tenant, string instance, IReadOnlyCollection<AssetKey> keys, Func<AssetKey, string> rowKey, Func<TableEntity, T> map, CancellationToken cancellationToken)
+    {
+        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
+        string partition = StorageKeys.Partition(tenant, instance);
+        AssetKey[] wanted = [.. keys.Distinct()];
+        NullableResponse<TableEntity>[] rows = await Task.WhenAll(wanted.Select(k =>
+            table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey(k), cancellationToken: cancellationToken)));
+        var found = new Dictionary<AssetKey, T>();
+        for (int i = 0; i < wanted.Length; i++)
+        {
+            if (rows[i].HasValue)
+            {
+                found[wanted[i]] = map(rows[i].Value!);
+            }
+        }
+
+        return found;
+    }
+
     private static string TenantPartitions(string tenant) => TableQueries.Range("PartitionKey", tenant + StorageKeys.Separator);
+
+    /// <summary>The tenant's partitions ({tenant}~{instance}), or one instance's.</summary>
+    private static string Partitions(string tenant, string? instance) =>
+        instance is null ? TenantPartitions(tenant) : TableQueries.Partition(StorageKeys.Partition(tenant, instance));
+
+    /// <summary>The listing's asset rows (outbox and usage rows excluded: asset row keys start with a lower-case type).</summary>
+    private static string AssetFilter(AssetListing listing)
+    {
+        string rows = listing.Types is null
+            ? "RowKey ge 'a'"
+            : string.Join(" or ", listing.Types.Select(t => "(" + TableQueries.Range("RowKey", StorageKeys.TypePrefix(t)) + ")"));
+        return TableQueries.And(Partitions(listing.Tenant, listing.Instance), rows, listing.State is null ? null : TableQueries.Equal(AssetColumns.State, listing.State));
+    }
 
     private static TableTransactionAction AssetAction(string partition, InventoryWrite write) => write switch
     {

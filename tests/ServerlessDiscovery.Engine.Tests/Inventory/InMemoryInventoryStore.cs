@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using ServerlessDiscovery.Domain.ChangeFeed;
 using ServerlessDiscovery.Domain.Inventory;
 
@@ -14,7 +15,12 @@ internal sealed class InMemoryInventoryStore : IInventoryStore, IOutboxStore
 {
     public const int BatchSize = 99;
 
+    /// <param name="time">The clock that stamps writes (as the table service stamps its rows).</param>
+    public InMemoryInventoryStore(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+
     private readonly Dictionary<(string Tenant, string Instance), Partition> _partitions = [];
+    private readonly Dictionary<string, DateTimeOffset> _lastWrite = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
     private long _etag;
 
     /// <summary>Runs before each batch is applied, so a test can play another host's write in between.</summary>
@@ -116,6 +122,49 @@ internal sealed class InMemoryInventoryStore : IInventoryStore, IOutboxStore
     public Task<IReadOnlyList<Edge>> ReadTenantEdgesAsync(string tenant, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<Edge>>([.. _partitions.Where(p => p.Key.Tenant == tenant).SelectMany(p => p.Value.Edges.Values).Where(e => e.State == AssetStates.Active)]);
 
+    public async IAsyncEnumerable<Asset> QueryAssetsAsync(AssetListing listing, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        foreach (Asset asset in Select(listing))
+        {
+            yield return asset;
+        }
+    }
+
+    public Task<AssetPage> ListAssetsAsync(AssetListing listing, int max, string? continuationToken, CancellationToken cancellationToken = default)
+    {
+        int skip = continuationToken is null ? 0 : int.Parse(continuationToken, CultureInfo.InvariantCulture);
+        Asset[] all = [.. Select(listing)];
+        Asset[] page = [.. all.Skip(skip).Take(max)];
+        return Task.FromResult(new AssetPage(page, skip + page.Length < all.Length ? (skip + page.Length).ToString(CultureInfo.InvariantCulture) : null));
+    }
+
+    public Task<IReadOnlyDictionary<(string Instance, AssetKey Key), AssetUsage>> ReadUsageAsync(string tenant, IEnumerable<string> instances, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<(string Instance, AssetKey Key), AssetUsage>>(
+            instances.Distinct().SelectMany(i => Get(tenant, i).Usage.Values).ToDictionary(u => (u.Instance, u.Key)));
+
+    public Task<IReadOnlyList<Asset>> FindAssetAsync(string tenant, AssetKey key, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Asset>>([.. Select(new AssetListing(tenant)).Where(a => a.Key == key)]);
+
+    public async IAsyncEnumerable<Edge> QueryEdgesAsync(EdgeListing listing, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        foreach (Edge edge in _partitions.Where(p => p.Key.Tenant == listing.Tenant && (listing.Instance is null || p.Key.Instance == listing.Instance))
+            .SelectMany(p => p.Value.Edges.Values)
+            .Where(e => (listing.SourceId is null || e.SourceId == listing.SourceId) && (listing.TargetId is null || e.TargetId == listing.TargetId)))
+        {
+            yield return edge;
+        }
+    }
+
+    public Task<InventoryCounts> CountAsync(string tenant, int maxRecords, CancellationToken cancellationToken = default) => Task.FromResult(new InventoryCounts(
+        Select(new AssetListing(tenant)).Where(a => a.State != AssetStates.Deleted).GroupBy(a => a.Type).ToDictionary(g => g.Key, g => g.Count()),
+        _partitions.Where(p => p.Key.Tenant == tenant).Sum(p => p.Value.Edges.Values.Count(e => e.State == AssetStates.Active)),
+        Partial: false));
+
+    public Task<(DateTimeOffset? LastModified, bool Partial)> LastModifiedAsync(string tenant, int maxRecords, CancellationToken cancellationToken = default) =>
+        Task.FromResult((_lastWrite.TryGetValue(tenant, out DateTimeOffset last) ? last : (DateTimeOffset?)null, false));
+
     public Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string tenant, string instance, int max, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<OutboxEntry>>([.. Get(tenant, instance).Outbox.Values.Take(max)]);
 
@@ -158,6 +207,7 @@ internal sealed class InMemoryInventoryStore : IInventoryStore, IOutboxStore
         }
 
         Batches.Add([.. writes]);
+        _lastWrite[tenant] = _time.GetUtcNow();
         int count = writes.Count + (events.Count > 0 ? 1 : 0);
         Writes += count;
         return new CommitResult(count, 1);
@@ -212,6 +262,12 @@ internal sealed class InMemoryInventoryStore : IInventoryStore, IOutboxStore
                 throw new ArgumentException(write.GetType().Name, nameof(write));
         }
     }
+
+    private IEnumerable<Asset> Select(AssetListing listing) => _partitions
+        .Where(p => p.Key.Tenant == listing.Tenant && (listing.Instance is null || p.Key.Instance == listing.Instance))
+        .OrderBy(p => p.Key.Instance, StringComparer.Ordinal)
+        .SelectMany(p => p.Value.Assets.Values.OrderBy(a => a.Type, StringComparer.Ordinal).ThenBy(a => a.Id, StringComparer.Ordinal))
+        .Where(a => (listing.Types is null || listing.Types.Contains(a.Type)) && (listing.State is null || a.State == listing.State));
 
     private string NextETag() => (++_etag).ToString(CultureInfo.InvariantCulture);
 
