@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.ChangeFeed;
+using ServerlessDiscovery.Domain.Inventory;
+using ServerlessDiscovery.Storage.ChangeFeed;
+using ServerlessDiscovery.Storage.Inventory;
 using ServerlessDiscovery.Storage.Journal;
 
 namespace ServerlessDiscovery.Storage;
@@ -16,6 +20,12 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<TableStore>();
         services.AddSingleton<QuarantineStore>();
+
+        // Inventory: assets, usage, edges, outbox and change log.
+        services.AddSingleton<TableInventoryStore>();
+        services.AddSingleton<IInventoryStore>(sp => sp.GetRequiredService<TableInventoryStore>());
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<TableInventoryStore>());
+        services.AddSingleton<IChangeLogStore, TableChangeLogStore>();
         return services;
     }
 }

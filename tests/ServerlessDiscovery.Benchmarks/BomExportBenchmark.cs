@@ -22,7 +22,7 @@ internal static class BomExportBenchmark
         int count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         TableStore store = BenchStorage.Create("bom", "scripts/bench-bom.sh");
         (List<DiscoveredAsset> assets, List<DiscoveredEdge> edges) = Estate(count);
-        var writer = new InventoryWriter(store, TimeProvider.System, Options.Create(new DiscoveryOptions()));
+        var writer = new InventoryWriter(new ServerlessDiscovery.Storage.Inventory.TableInventoryStore(store), TimeProvider.System, Options.Create(new DiscoveryOptions()));
         await writer.ApplyAsync(
             new ScanIdentity("bench", "inst", ScanRun.NewRunId(DateTimeOffset.UtcNow), Force: false), assets, edges,
             new Dictionary<string, string?> { ["bench:scope"] = null }, CancellationToken.None);

@@ -24,7 +24,7 @@ internal static class InventoryWriteBenchmark
         // Counted on the wire, so the writer's own figures are checked against what the Table service was sent.
         var counter = new TableRequestCounter();
         TableStore store = BenchStorage.Create("bench", "scripts/bench-inventory.sh", counter.AddTo(TableStore.CreateClientOptions()));
-        var writer = new InventoryWriter(store, TimeProvider.System, Options.Create(new DiscoveryOptions()));
+        var writer = new InventoryWriter(new ServerlessDiscovery.Storage.Inventory.TableInventoryStore(store), TimeProvider.System, Options.Create(new DiscoveryOptions()));
         var scopes = new Dictionary<string, string?> { ["bench:scope"] = null };
 
         List<DiscoveredAsset> assets = [.. Enumerable.Range(0, count).Select(i => Asset(i, "v1"))];

@@ -4,10 +4,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using ServerlessDiscovery.Storage;
+using ServerlessDiscovery.Domain.ChangeFeed;
 
 namespace ServerlessDiscovery.Engine.ChangeFeed;
 
@@ -19,13 +17,13 @@ public sealed record ChangeLogPage(IReadOnlyList<ChangeEvent> Events, string Cur
 
 /// <summary>
 /// The change log behind GET /api/v1/changes: every event the outbox relay publishes, kept per tenant for
-/// ChangeLog__Retention and readable from an opaque cursor. The relay copies each outbox row (up to 99 events) into one
-/// row of the "changes" table before it publishes, so the log costs one write per outbox row and has the events even
+/// ChangeLog__Retention and readable from an opaque cursor. The relay copies each outbox entry (up to 99 events) into one
+/// change log record (<see cref="IChangeLogStore"/>) before it publishes, so the log costs one write per outbox entry and has the events even
 /// while the sink is down. Rows are keyed by the time they were copied, so a row never appears behind a cursor a
 /// reader already holds (given ChangeLog__Settle); a relay interrupted between the copy and the outbox delete copies
 /// the row again, so an event may be read twice, with the same CloudEvent id, exactly as the change feed may deliver it twice.
 /// </summary>
-public sealed class ChangeLog(TableStore tables, TimeProvider time, IOptions<ChangeLogOptions> options)
+public sealed class ChangeLog(IChangeLogStore store, TimeProvider time, IOptions<ChangeLogOptions> options)
 {
     /// <summary>Most events one read returns.</summary>
     public const int MaxLimit = 1000;
@@ -34,46 +32,25 @@ public sealed class ChangeLog(TableStore tables, TimeProvider time, IOptions<Cha
     private const int MaxRowsPerRead = 200;
     private const int RowsPerPage = 10;
 
-    /// <summary>Event text in one transaction: 3 MB as UTF-16, under the service's 4 MiB payload limit.</summary>
-    private const int MaxTransactionChars = 1_500_000;
     private const string CursorPrefix = "cl1\n";
     private const int MaxCursorChars = 1024;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastPrune = new(StringComparer.Ordinal);
 
-    /// <summary>Records the events of outbox rows that are about to be published, one change log row per outbox row.</summary>
-    internal async Task AppendAsync(string tenant, string instanceId, IReadOnlyList<TableEntity> outboxRows, CancellationToken cancellationToken)
+    /// <summary>Records the events of outbox entries that are about to be published, one change log record per entry.</summary>
+    internal async Task AppendAsync(string tenant, string instanceId, IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
     {
-        if (outboxRows.Count == 0)
+        if (entries.Count == 0)
         {
             return;
         }
 
-        TableClient table = await tables.GetTableAsync(TableNames.Changes, cancellationToken);
         DateTimeOffset now = time.GetUtcNow();
-        var batch = new List<TableTransactionAction>();
-        int chars = 0;
-        for (int i = 0; i < outboxRows.Count; i++)
+        await store.AppendAsync(tenant, instanceId, now, entries, cancellationToken);
+        if (!_lastPrune.TryGetValue(tenant, out DateTimeOffset last) || now - last >= options.Value.PruneInterval)
         {
-            string events = LargeText.Read(outboxRows[i], OutboxColumns.Events) ?? "[]";
-            if (batch.Count == TableQueries.MaxTransactionActions || (batch.Count > 0 && chars + events.Length > MaxTransactionChars))
-            {
-                await table.SubmitTransactionAsync(batch, cancellationToken);
-                batch.Clear();
-                chars = 0;
-            }
-
-            var row = new TableEntity(tenant, RowKey(now, i, instanceId))
-            {
-                [ChangeLogColumns.Instance] = instanceId,
-                [ChangeLogColumns.Count] = outboxRows[i].GetInt32(OutboxColumns.Count) ?? 0,
-            };
-            LargeText.Write(row, ChangeLogColumns.Events, events);
-            batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
-            chars += events.Length;
+            _lastPrune[tenant] = now;
+            await store.PruneAsync(tenant, Bound(now - options.Value.Retention), cancellationToken);
         }
-
-        await table.SubmitTransactionAsync(batch, cancellationToken);
-        await PruneIfDueAsync(table, tenant, now, cancellationToken);
     }
 
     /// <summary>
@@ -95,19 +72,17 @@ public sealed class ChangeLog(TableStore tables, TimeProvider time, IOptions<Cha
 
         // Rows recorded up to and including the settle bound's tick.
         string until = Bound(now - options.Value.Settle + TimeSpan.FromTicks(1));
-        TableClient table = await tables.GetTableAsync(TableNames.Changes, cancellationToken);
-        string filter = $"{TableQueries.Partition(tenant)} and RowKey ge {TableClient.CreateQueryFilter($"{from}")} and RowKey lt {TableClient.CreateQueryFilter($"{until}")}";
         var events = new List<ChangeEvent>();
         string? token = null;
         int rows = 0;
         do
         {
-            TablePage<TableEntity> page = await table.QueryPageAsync<TableEntity>(filter, RowsPerPage, token, cancellationToken: cancellationToken);
+            ChangeLogRecordPage page = await store.ReadAsync(tenant, from, until, RowsPerPage, token, cancellationToken);
             token = page.ContinuationToken;
-            foreach (TableEntity row in page.Items)
+            foreach (ChangeLogRecord row in page.Records)
             {
-                JsonArray stored = JsonNode.Parse(LargeText.Read(row, ChangeLogColumns.Events) ?? "[]", documentOptions: new JsonDocumentOptions { MaxDepth = 64 })!.AsArray();
-                for (int i = row.RowKey == from ? skip : 0; i < stored.Count; i++)
+                JsonArray stored = JsonNode.Parse(row.EventsJson, documentOptions: new JsonDocumentOptions { MaxDepth = 64 })!.AsArray();
+                for (int i = row.Position == from ? skip : 0; i < stored.Count; i++)
                 {
                     if (subject is not null && stored[i]?["subject"]?.GetValue<string>() != subject)
                     {
@@ -117,13 +92,13 @@ public sealed class ChangeLog(TableStore tables, TimeProvider time, IOptions<Cha
                     events.Add(ChangeEvent.FromCloudEventJson(stored[i]!.AsObject()));
                     if (events.Count == limit)
                     {
-                        return new ChangeLogPage(events, EncodeCursor(row.RowKey, i + 1), More: true);
+                        return new ChangeLogPage(events, EncodeCursor(row.Position, i + 1), More: true);
                     }
                 }
 
                 if (++rows == MaxRowsPerRead)
                 {
-                    return new ChangeLogPage(events, EncodeCursor(row.RowKey, stored.Count), More: true);
+                    return new ChangeLogPage(events, EncodeCursor(row.Position, stored.Count), More: true);
                 }
             }
         }
@@ -133,37 +108,8 @@ public sealed class ChangeLog(TableStore tables, TimeProvider time, IOptions<Cha
         return new ChangeLogPage(events, EncodeCursor(until, 0), More: false);
     }
 
-    private async Task PruneIfDueAsync(TableClient table, string tenant, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (_lastPrune.TryGetValue(tenant, out DateTimeOffset last) && now - last < options.Value.PruneInterval)
-        {
-            return;
-        }
-
-        _lastPrune[tenant] = now;
-        string filter = $"{TableQueries.Partition(tenant)} and RowKey lt {TableClient.CreateQueryFilter($"{Bound(now - options.Value.Retention)}")}";
-        var expired = new List<TableTransactionAction>();
-        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, TableQueries.MaxPageSize, ["PartitionKey", "RowKey"], cancellationToken))
-        {
-            expired.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-            if (expired.Count == TableQueries.MaxTransactionActions)
-            {
-                await table.SubmitTransactionAsync(expired, cancellationToken);
-                expired.Clear();
-            }
-        }
-
-        if (expired.Count > 0)
-        {
-            await table.SubmitTransactionAsync(expired, cancellationToken);
-        }
-    }
-
-    /// <summary>A row key bound: every row recorded at or after <paramref name="time"/> sorts at or after it.</summary>
-    private static string Bound(DateTimeOffset time) => Math.Max(0, time.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
-
-    private static string RowKey(DateTimeOffset now, int index, string instanceId) =>
-        $"{Bound(now)}{StorageKeys.Separator}{index.ToString("D4", CultureInfo.InvariantCulture)}{StorageKeys.Separator}{instanceId}";
+    /// <summary>A position bound: every record recorded at or after <paramref name="time"/> sorts at or after it.</summary>
+    private static string Bound(DateTimeOffset time) => ChangeLogPosition.At(time);
 
     private static string EncodeCursor(string from, int skip) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{CursorPrefix}{from}\n{skip.ToString(CultureInfo.InvariantCulture)}"));

@@ -128,7 +128,7 @@ public static class FindingRules
 
     private static JsonObject Evidence(TableEntity row, TableEntity? usage)
     {
-        SortedSet<string> callers = ObservedUsage.ReadSet(usage, AssetColumns.Callers);
+        IReadOnlyList<string> callers = usage is null ? [] : Storage.Inventory.InventoryRows.ToUsage(usage).Totals.Callers;
         return new JsonObject
         {
             ["name"] = row.GetString(AssetColumns.Name),

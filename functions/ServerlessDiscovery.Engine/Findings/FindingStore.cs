@@ -91,9 +91,10 @@ public sealed class FindingStore(TableStore tables)
         TableClient table = await tables.GetTableAsync(TableNames.Findings, cancellationToken);
         foreach (IGrouping<string, TableEntity> partition in rows.GroupBy(r => r.PartitionKey))
         {
-            await InventoryWriter.WriteAsync(table, partition.Key,
-                [.. partition.Select(r => ((TableTransactionAction?)new TableTransactionAction(TableTransactionActionType.UpsertReplace, r), (ChangeFeed.ChangeEvent?)null))],
-                cancellationToken);
+            foreach (TableEntity[] chunk in partition.Chunk(TableQueries.MaxTransactionActions))
+            {
+                await table.SubmitTransactionAsync([.. chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r))], cancellationToken);
+            }
         }
     }
 

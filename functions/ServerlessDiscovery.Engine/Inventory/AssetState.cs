@@ -1,9 +1,11 @@
+using ServerlessDiscovery.Domain.Inventory;
+
 namespace ServerlessDiscovery.Engine.Inventory;
 
-/// <summary>An asset's lifecycle state.</summary>
+/// <summary>An asset's lifecycle state (the domain's <see cref="AssetStates"/>).</summary>
 public static class AssetState
 {
-    public const string Active = "active";
-    public const string Stale = "stale";
-    public const string Deleted = "deleted";
+    public const string Active = AssetStates.Active;
+    public const string Stale = AssetStates.Stale;
+    public const string Deleted = AssetStates.Deleted;
 }

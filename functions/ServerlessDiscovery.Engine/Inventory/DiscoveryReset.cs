@@ -1,7 +1,5 @@
-using Azure;
-using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.ChangeFeed;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
@@ -10,58 +8,44 @@ public sealed record ResetOutcome(int AssetsDeleted, int RelationshipsDeleted, i
 
 /// <summary>
 /// OpenCITE's reset-discoveries for one tenant: every asset it has not already deleted becomes deleted, each with its
-/// Asset.Deleted change event written in the same transaction (so subscribers and the change log see the reset as
-/// deletions, never a silent wipe); its relationships are marked deleted and the usage counted for declared assets is
-/// cleared. Instances, schedules, webhooks and mappings are left alone: the next scan restores what its source still
-/// declares, the next trace what it still observes.
+/// Asset.Deleted change event committed with it (so subscribers and the change log see the reset as deletions, never a
+/// silent wipe); its relationships are marked deleted and the usage counted for declared assets is cleared. Instances,
+/// schedules, webhooks and mappings are left alone: the next scan restores what its source still declares, the next
+/// trace what it still observes.
 /// </summary>
-public sealed class DiscoveryReset(TableStore tables, TimeProvider time)
+public sealed class DiscoveryReset(IInventoryStore store, TimeProvider time)
 {
     public async Task<ResetOutcome> ResetAsync(string tenant, string requestedBy, CancellationToken cancellationToken = default)
     {
         DateTimeOffset now = time.GetUtcNow();
         string runId = $"reset-{now:yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..40];
         string reason = $"Discoveries reset through POST /api/v1/reset-discoveries by {requestedBy} at {now:O}.";
-        TableClient assets = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
+        TenantAssets inventory = await store.ReadTenantAsync(tenant, cancellationToken);
 
-        var partitions = new SortedDictionary<string, List<TableEntity>>(StringComparer.Ordinal);
-        await foreach (TableEntity row in assets.QueryAsync<TableEntity>(TableQueries.Range("PartitionKey", tenant + StorageKeys.Separator), cancellationToken: cancellationToken))
-        {
-            bool usage = row.RowKey.StartsWith(UsageRows.Prefix, StringComparison.Ordinal);
-            if (usage || (!row.RowKey.StartsWith('!') && row.GetString(AssetColumns.State) != AssetState.Deleted))
-            {
-                if (!partitions.TryGetValue(row.PartitionKey, out List<TableEntity>? list))
-                {
-                    partitions[row.PartitionKey] = list = [];
-                }
+        var instances = new SortedSet<string>(StringComparer.Ordinal);
+        instances.UnionWith(inventory.Assets.Where(a => a.State != AssetState.Deleted).Select(a => a.Instance));
+        instances.UnionWith(inventory.Usage.Keys.Select(k => k.Instance));
 
-                list.Add(row);
-            }
-        }
-
-        // One sequence across partitions: event ids stay unique within the reset, whatever instance they come from.
+        // One sequence across instances: event ids stay unique within the reset, whatever instance they come from.
         int deleted = 0, cleared = 0, sequence = 0;
-        foreach ((string partition, List<TableEntity> rows) in partitions)
+        foreach (string instance in instances)
         {
-            string instance = rows[0].GetString(AssetColumns.Instance) ?? partition[(tenant.Length + 1)..];
             var scan = new ScanIdentity(tenant, instance, runId, Force: true);
-            string source = ChangeEvent.SourceFor(tenant, instance);
-            var plan = new List<(TableTransactionAction?, ChangeEvent?)>(rows.Count);
-            foreach (TableEntity row in rows.OrderBy(r => r.RowKey, StringComparer.Ordinal))
+            var plan = new List<PlannedChange>();
+            foreach (AssetUsage usage in inventory.Usage.Values.Where(u => u.Instance == instance).OrderBy(u => u.Type, StringComparer.Ordinal).ThenBy(u => u.Id, StringComparer.Ordinal))
             {
-                if (row.RowKey.StartsWith(UsageRows.Prefix, StringComparison.Ordinal))
-                {
-                    plan.Add((new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All), null));
-                    cleared++;
-                }
-                else
-                {
-                    plan.Add(InventoryWriter.Transition(scan, source, row, AssetState.Deleted, reason, ChangeEventTypes.AssetDeleted, ++sequence, now));
-                    deleted++;
-                }
+                plan.Add(PlannedChange.Of(new DeleteUsage(usage.Key)));
+                cleared++;
             }
 
-            await InventoryWriter.WriteAsync(assets, partition, plan, cancellationToken);
+            foreach (Asset asset in inventory.Assets.Where(a => a.Instance == instance && a.State != AssetState.Deleted)
+                .OrderBy(a => a.Type, StringComparer.Ordinal).ThenBy(a => a.Id, StringComparer.Ordinal))
+            {
+                plan.Add(InventoryWriter.Transition(scan, asset, inventory.UsageOf(asset), AssetState.Deleted, reason, ChangeEventTypes.AssetDeleted, ++sequence, now));
+                deleted++;
+            }
+
+            await store.CommitAsync(tenant, instance, plan, cancellationToken);
         }
 
         return new ResetOutcome(deleted, await DeleteEdgesAsync(tenant, now, cancellationToken), cleared, runId);
@@ -69,30 +53,10 @@ public sealed class DiscoveryReset(TableStore tables, TimeProvider time)
 
     private async Task<int> DeleteEdgesAsync(string tenant, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        TableClient edges = await tables.GetTableAsync(TableNames.Edges, cancellationToken);
-        var byPartition = new Dictionary<string, List<TableTransactionAction>>(StringComparer.Ordinal);
-        await foreach (TableEntity edge in edges.QueryAsync<TableEntity>(TableQueries.Range("PartitionKey", tenant + StorageKeys.Separator), cancellationToken: cancellationToken))
-        {
-            if (edge.GetString(EdgeColumns.State) == AssetState.Active)
-            {
-                if (!byPartition.TryGetValue(edge.PartitionKey, out List<TableTransactionAction>? list))
-                {
-                    byPartition[edge.PartitionKey] = list = [];
-                }
-
-                list.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge,
-                    new TableEntity(edge.PartitionKey, edge.RowKey) { [EdgeColumns.State] = AssetState.Deleted, [EdgeColumns.StateChangedAt] = now }, ETag.All));
-            }
-        }
-
         int count = 0;
-        foreach (List<TableTransactionAction> actions in byPartition.Values)
+        foreach (IGrouping<string, Edge> instance in (await store.ReadTenantEdgesAsync(tenant, cancellationToken)).GroupBy(e => e.Instance, StringComparer.Ordinal))
         {
-            foreach (TableTransactionAction[] chunk in actions.Chunk(TableQueries.MaxTransactionActions))
-            {
-                await edges.SubmitTransactionAsync(chunk, cancellationToken);
-                count += chunk.Length;
-            }
+            count += (await store.CommitEdgesAsync(tenant, instance.Key, [.. instance.Select(e => new RetireEdge(e.Key, now))], cancellationToken)).Writes;
         }
 
         return count;

@@ -1,11 +1,9 @@
-using System.Text;
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
@@ -24,10 +22,10 @@ public sealed record InventoryChanges
 
     public int Restored { get; init; }
 
-    /// <summary>Entity writes made: asset rows, their outbox events and edges.</summary>
+    /// <summary>Entity writes made: assets, their outbox events and edges.</summary>
     public int EntityWrites { get; init; }
 
-    /// <summary>Entity group transactions sent.</summary>
+    /// <summary>Atomic batches (entity group transactions) sent.</summary>
     public int Transactions { get; init; }
 
     public int Events { get; init; }
@@ -40,15 +38,15 @@ public sealed record InventoryChanges
 public sealed record ScanIdentity(string Tenant, string InstanceId, string RunId, bool Force);
 
 /// <summary>
-/// The one path by which scan findings reach the inventory. Assets of an instance live in one partition of the
-/// "assets" table ({tenant}~{instance}); the writer reads that partition once, works out what changed by content
-/// hash, and writes only changes, each together with its CloudEvent (outbox row, same partition) in entity group
-/// transactions of at most 100 operations, so a change and its event are stored together or not at all.
+/// The one path by which scan findings reach the inventory. The writer reads the instance's inventory once, works out
+/// what changed by content hash, and commits only changes, each with its CloudEvent, through <see cref="IInventoryStore"/>
+/// (atomic batches, so a change and its event are stored together or not at all). Events carry the asset joined with its
+/// usage, so a declared asset that traces use is published as <c>both</c>.
 /// </summary>
-public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptions<DiscoveryOptions> options)
+public sealed class InventoryWriter(IInventoryStore store, TimeProvider time, IOptions<DiscoveryOptions> options)
 {
-    public const string OutboxPrefix = "!outbox~";
-    private const int MaxTransactionBytes = 3_500_000;
+    /// <summary>Most event text kept whole; a larger event travels without the asset's attributes (the API has them).</summary>
+    private const int MaxEventChars = 200_000;
 
     internal async Task<InventoryChanges> ApplyAsync(
         ScanIdentity scan,
@@ -57,35 +55,31 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
         IReadOnlyDictionary<string, string?> scopes,
         CancellationToken cancellationToken)
     {
-        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
-        string partition = StorageKeys.Partition(scan.Tenant, scan.InstanceId);
         DateTimeOffset now = time.GetUtcNow();
-        Dictionary<string, TableEntity> existing = await LoadAsync(table, partition, cancellationToken);
+        InstanceInventory existing = await store.ReadInstanceAsync(scan.Tenant, scan.InstanceId, cancellationToken);
 
-        var plan = new List<(TableTransactionAction? Asset, ChangeEvent? Event)>();
+        var plan = new List<PlannedChange>();
         int created = 0, updated = 0, unchanged = 0, deleted = 0, stale = 0, restored = 0;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<AssetKey>();
         int sequence = 0;
-        string source = ChangeEvent.SourceFor(scan.Tenant, scan.InstanceId);
 
         // Key order makes a scan's events come out in the same order on every run and host.
-        foreach ((string rowKey, DiscoveredAsset asset) in assets.Select(a => (StorageKeys.AssetRow(a.Type, a.Id), a)).OrderBy(p => p.Item1, StringComparer.Ordinal))
+        foreach (DiscoveredAsset asset in assets.OrderBy(a => a.Type, StringComparer.Ordinal).ThenBy(a => a.Id, StringComparer.Ordinal))
         {
-            if (!seen.Add(rowKey))
+            var key = new AssetKey(asset.Type, asset.Id);
+            if (!seen.Add(key))
             {
                 continue;
             }
 
             string hash = ContentHash.Compute(asset);
-            existing.TryGetValue(rowKey, out TableEntity? row);
-            string? state = row?.GetString(AssetColumns.State);
-            if (row is not null && state == AssetState.Active && row.GetString(AssetColumns.Hash) == hash)
+            Asset? stored = existing.Assets.GetValueOrDefault(key);
+            if (stored is not null && stored.State == AssetState.Active && stored.Hash == hash)
             {
                 unchanged++;
-                if (now - (row.GetDateTimeOffset(AssetColumns.LastSeen) ?? DateTimeOffset.MinValue) >= options.Value.LastSeenRefresh)
+                if (now - (stored.LastSeen ?? DateTimeOffset.MinValue) >= options.Value.LastSeenRefresh)
                 {
-                    var touch = new TableEntity(partition, rowKey) { [AssetColumns.LastSeen] = now };
-                    plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertMerge, touch), null));
+                    plan.Add(PlannedChange.Of(new TouchAsset(key, now)));
                 }
 
                 continue;
@@ -93,53 +87,50 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
 
             string eventType;
             IReadOnlyList<string> changes;
-            if (row is null)
+            if (stored is null)
             {
                 created++;
                 eventType = ChangeEventTypes.AssetCreated;
                 changes = ["created"];
             }
-            else if (state != AssetState.Active)
+            else if (stored.State != AssetState.Active)
             {
                 restored++;
                 eventType = ChangeEventTypes.AssetRestored;
-                changes = Diff(row, asset, includeState: true);
+                changes = InventoryRules.Changes(stored.Name, stored.Scope, stored.Attributes, asset, includeState: true);
             }
             else
             {
                 updated++;
                 eventType = ChangeEventTypes.AssetUpdated;
-                changes = Diff(row, asset, includeState: false);
+                changes = InventoryRules.Changes(stored.Name, stored.Scope, stored.Attributes, asset, includeState: false);
             }
 
-            long version = (row?.GetInt64(AssetColumns.Version) ?? 0) + 1;
-            TableEntity newRow = AssetRows.Create(partition, rowKey, scan, asset, hash, version, AssetState.Active, reason: null,
-                firstSeen: row?.GetDateTimeOffset(AssetColumns.FirstSeen) ?? now, lastSeen: now, changedAt: now);
-            plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertReplace, newRow),
-                AssetRows.Event(scan, source, ++sequence, eventType, newRow, changes, now)));
+            Asset next = Create(scan, asset, hash, (stored?.Version ?? 0) + 1, firstSeen: stored?.FirstSeen ?? now, now);
+            plan.Add(Planned(new PutAsset(next), AssetDocument.Event(scan, ++sequence, eventType, next, existing.Usage.GetValueOrDefault(key), changes, now)));
         }
 
-        int activeBefore = existing.Values.Count(r => r.GetString(AssetColumns.State) != AssetState.Deleted);
-        foreach ((string rowKey, TableEntity row) in existing.OrderBy(p => p.Key, StringComparer.Ordinal))
+        int activeBefore = existing.Assets.Values.Count(a => a.State != AssetState.Deleted);
+        foreach (Asset stored in existing.Assets.Values.OrderBy(a => a.Type, StringComparer.Ordinal).ThenBy(a => a.Id, StringComparer.Ordinal))
         {
-            if (seen.Contains(rowKey))
+            if (seen.Contains(stored.Key))
             {
                 continue;
             }
 
-            string scope = row.GetString(AssetColumns.Scope) ?? string.Empty;
-            string? next = InventoryRules.MissingAssetState(row.GetString(AssetColumns.State), scope, scopes);
+            string scope = stored.Scope ?? string.Empty;
+            string? next = InventoryRules.MissingAssetState(stored.State, scope, scopes);
             if (next == AssetState.Deleted)
             {
                 deleted++;
                 string reason = $"Not found in fully observed scope '{scope}' by scan {scan.RunId}.";
-                plan.Add(Transition(scan, source, row, AssetState.Deleted, reason, ChangeEventTypes.AssetDeleted, ++sequence, now));
+                plan.Add(Transition(scan, stored, existing.Usage.GetValueOrDefault(stored.Key), AssetState.Deleted, reason, ChangeEventTypes.AssetDeleted, ++sequence, now));
             }
             else if (next == AssetState.Stale)
             {
                 stale++;
                 string reason = $"Scope '{scope}' could not be read by scan {scan.RunId}: {scopes[scope]}";
-                plan.Add(Transition(scan, source, row, AssetState.Stale, reason, ChangeEventTypes.AssetStale, ++sequence, now));
+                plan.Add(Transition(scan, stored, existing.Usage.GetValueOrDefault(stored.Key), AssetState.Stale, reason, ChangeEventTypes.AssetStale, ++sequence, now));
             }
         }
 
@@ -153,8 +144,8 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
             };
         }
 
-        (int writes, int transactions) = await WriteAsync(table, partition, plan, cancellationToken);
-        (int edgeWrites, int edgeTransactions) = await WriteEdgesAsync(scan, edges, scopes, now, cancellationToken);
+        CommitResult assetsWritten = await store.CommitAsync(scan.Tenant, scan.InstanceId, plan, cancellationToken);
+        CommitResult edgesWritten = await WriteEdgesAsync(scan, edges, scopes, now, cancellationToken);
         return new InventoryChanges
         {
             Created = created,
@@ -163,184 +154,123 @@ public sealed class InventoryWriter(TableStore tables, TimeProvider time, IOptio
             Deleted = deleted,
             Stale = stale,
             Restored = restored,
-            EntityWrites = writes + edgeWrites,
-            Transactions = transactions + edgeTransactions,
+            EntityWrites = assetsWritten.Writes + edgesWritten.Writes,
+            Transactions = assetsWritten.Batches + edgesWritten.Batches,
             Events = sequence,
         };
     }
 
-    /// <summary>Adds events that belong to no asset change (scan completed/failed) to the instance's outbox.</summary>
+    /// <summary>Adds events that belong to no asset change (scan completed/failed, findings) to the instance's outbox.</summary>
     internal async Task AppendEventsAsync(string tenant, string instanceId, IReadOnlyList<ChangeEvent> events, CancellationToken cancellationToken)
     {
-        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
-        string partition = StorageKeys.Partition(tenant, instanceId);
-        await WriteAsync(table, partition, [.. events.Select(e => ((TableTransactionAction?)null, (ChangeEvent?)e))], cancellationToken);
+        await store.CommitAsync(tenant, instanceId, [.. events.Select(e => Planned(null, e))], cancellationToken);
     }
 
-    internal static (TableTransactionAction?, ChangeEvent?) Transition(
-        ScanIdentity scan, string source, TableEntity row, string state, string reason, string eventType, int sequence, DateTimeOffset now)
+    /// <summary>An asset as a scan (or a trace flush) reports it, active, with the writer's bookkeeping.</summary>
+    internal static Asset Create(ScanIdentity scan, DiscoveredAsset asset, string hash, long version, DateTimeOffset firstSeen, DateTimeOffset now) => new()
     {
-        TableEntity next = AssetRows.Copy(row);
-        next[AssetColumns.State] = state;
-        next[AssetColumns.Reason] = reason;
-        next[AssetColumns.StateChangedAt] = now;
-        next[AssetColumns.Version] = (row.GetInt64(AssetColumns.Version) ?? 0) + 1;
-        next[AssetColumns.LastRunId] = scan.RunId;
-        return (new TableTransactionAction(TableTransactionActionType.UpsertReplace, next),
-            AssetRows.Event(scan, source, sequence, eventType, next, ["state"], now));
-    }
+        Tenant = scan.Tenant,
+        Instance = scan.InstanceId,
+        Type = asset.Type,
+        Id = asset.Id,
+        Name = asset.Name,
+        Scope = asset.Scope,
+        State = AssetState.Active,
+        Hash = hash,
+        Version = version,
+        FirstSeen = firstSeen,
+        LastSeen = now,
+        LastChanged = now,
+        StateChangedAt = now,
+        LastRunId = scan.RunId,
+        // Stored in canonical form (sorted keys), as the content hash reads it.
+        Attributes = JsonNode.Parse(ContentHash.Canonical(asset.Attributes)) as JsonObject ?? [],
+    };
 
-    private static List<string> Diff(TableEntity row, DiscoveredAsset asset, bool includeState) =>
-        InventoryRules.Changes(
-            row.GetString(AssetColumns.Name),
-            row.GetString(AssetColumns.Scope),
-            JsonNode.Parse(LargeText.Read(row, AssetColumns.Attributes) ?? "{}") as JsonObject ?? [],
-            asset,
-            includeState);
-
-    private static async Task<Dictionary<string, TableEntity>> LoadAsync(TableClient table, string partition, CancellationToken cancellationToken)
+    /// <summary>The asset moved to <paramref name="state"/> (a tombstone with its reason, or stale), version bumped, with its event.</summary>
+    internal static PlannedChange Transition(ScanIdentity scan, Asset stored, AssetUsage? usage, string state, string reason, string eventType, int sequence, DateTimeOffset now)
     {
-        var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.RowKeyFrom(partition, "a"), cancellationToken: cancellationToken))
+        Asset next = stored with
         {
-            rows[row.RowKey] = row;
+            State = state,
+            Reason = reason,
+            StateChangedAt = now,
+            Version = stored.Version + 1,
+            LastRunId = scan.RunId,
+            ETag = null,
+        };
+        return Planned(new PutAsset(next), AssetDocument.Event(scan, sequence, eventType, next, usage, ["state"], now));
+    }
+
+    /// <summary>A write with its event as the outbox stores it; an asset too large for the outbox travels without its attributes.</summary>
+    internal static PlannedChange Planned(InventoryWrite? write, ChangeEvent? change)
+    {
+        if (change is null)
+        {
+            return new PlannedChange(write, null);
         }
 
-        return rows;
-    }
-
-    /// <summary>
-    /// Packs changes into entity group transactions: up to 99 asset operations plus one outbox row holding their
-    /// events, so a change and its event commit together, at about one extra write per 99 changes.
-    /// </summary>
-    internal static async Task<(int Writes, int Transactions)> WriteAsync(
-        TableClient table, string partition, IReadOnlyList<(TableTransactionAction? Asset, ChangeEvent? Event)> plan, CancellationToken cancellationToken)
-    {
-        var ops = new List<TableTransactionAction>(TableQueries.MaxTransactionActions);
-        var events = new List<string>();
-        string? firstEventId = null;
-        int bytes = 0, eventChars = 0, writes = 0, transactions = 0;
-
-        async Task FlushAsync()
-        {
-            if (events.Count > 0)
-            {
-                var outbox = new TableEntity(partition, OutboxPrefix + StorageKeys.Escape(firstEventId!)) { [OutboxColumns.Count] = events.Count };
-                LargeText.Write(outbox, OutboxColumns.Events, "[" + string.Join(',', events) + "]");
-                ops.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, outbox));
-            }
-
-            if (ops.Count > 0)
-            {
-                await table.SubmitTransactionAsync(ops, cancellationToken);
-                writes += ops.Count;
-                transactions++;
-            }
-
-            ops.Clear();
-            events.Clear();
-            firstEventId = null;
-            bytes = eventChars = 0;
-        }
-
-        foreach ((TableTransactionAction? asset, ChangeEvent? change) in plan)
-        {
-            string? json = change is null ? null : EventJson(change);
-            int size = (asset is null ? 0 : EstimateBytes(asset)) + (json is null ? 0 : json.Length * 2);
-            bool full = ops.Count + (asset is null ? 0 : 1) > TableQueries.MaxTransactionActions - 1
-                || (ops.Count + events.Count > 0 && (bytes + size > MaxTransactionBytes || eventChars + (json?.Length ?? 0) > MaxOutboxChars));
-            if (full)
-            {
-                await FlushAsync();
-            }
-
-            if (asset is not null)
-            {
-                ops.Add(asset);
-            }
-
-            if (json is not null)
-            {
-                events.Add(json);
-                firstEventId ??= change!.Id;
-                eventChars += json.Length;
-            }
-
-            bytes += size;
-        }
-
-        await FlushAsync();
-        return (writes, transactions);
-    }
-
-    /// <summary>Most event text in one outbox row: it must fit an entity (1 MiB, strings stored as UTF-16).</summary>
-    private const int MaxOutboxChars = 400_000;
-
-    /// <summary>The event as stored; an asset too large for the outbox travels without its attributes (the API has them).</summary>
-    private static string EventJson(ChangeEvent change)
-    {
         string json = change.ToCloudEventJson().ToJsonString();
-        if (json.Length <= MaxOutboxChars / 2)
+        if (json.Length > MaxEventChars)
         {
-            return json;
+            JsonObject data = (JsonObject)change.Data.DeepClone();
+            if (data["asset"] is JsonObject asset)
+            {
+                asset["attributes"] = null;
+                asset["attributes_omitted"] = true;
+            }
+
+            json = (change with { Data = data }).ToCloudEventJson().ToJsonString();
         }
 
-        JsonObject data = (JsonObject)change.Data.DeepClone();
-        if (data["asset"] is JsonObject asset)
-        {
-            asset["attributes"] = null;
-            asset["attributes_omitted"] = true;
-        }
-
-        return (change with { Data = data }).ToCloudEventJson().ToJsonString();
+        return new PlannedChange(write, new OutboxEvent(change.Id, json));
     }
 
-    /// <summary>Reads the events of one outbox row, in the order they were recorded.</summary>
-    internal static IReadOnlyList<ChangeEvent> ReadOutbox(TableEntity row) =>
-        [.. JsonNode.Parse(LargeText.Read(row, OutboxColumns.Events) ?? "[]")!.AsArray().Select(e => ChangeEvent.FromCloudEventJson(e!.AsObject()))];
-
-    private static int EstimateBytes(TableTransactionAction action) =>
-        1024 + ((IDictionary<string, object>)action.Entity).Values.Sum(v => v is string s ? s.Length * 2 : 16);
-
-    internal async Task<(int Writes, int Transactions)> WriteEdgesAsync(
+    /// <summary>Writes the edges a scan (or a trace flush) reported; those missing from a fully observed scope are retired.</summary>
+    internal async Task<CommitResult> WriteEdgesAsync(
         ScanIdentity scan, IReadOnlyCollection<DiscoveredEdge> edges, IReadOnlyDictionary<string, string?> scopes, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        TableClient table = await tables.GetTableAsync(TableNames.Edges, cancellationToken);
-        string partition = StorageKeys.Partition(scan.Tenant, scan.InstanceId);
-        var existing = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition(partition), cancellationToken: cancellationToken))
-        {
-            existing[row.RowKey] = row;
-        }
-
-        var plan = new List<(TableTransactionAction?, ChangeEvent?)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        IReadOnlyDictionary<EdgeKey, Edge> existing = await store.ReadEdgesAsync(scan.Tenant, scan.InstanceId, cancellationToken);
+        var plan = new List<InventoryWrite>();
+        var seen = new HashSet<EdgeKey>();
         foreach (DiscoveredEdge edge in edges)
         {
-            string rowKey = EdgeRows.RowKey(edge);
-            if (!seen.Add(rowKey))
+            var key = new EdgeKey(edge.SourceType, edge.SourceId, edge.Relationship, edge.TargetType, edge.TargetId);
+            if (!seen.Add(key))
             {
                 continue;
             }
 
-            if (existing.TryGetValue(rowKey, out TableEntity? row) && row.GetString(EdgeColumns.State) == AssetState.Active && row.GetString(EdgeColumns.Scope) == edge.Scope)
+            if (existing.TryGetValue(key, out Edge? stored) && stored.State == AssetState.Active && stored.Scope == edge.Scope)
             {
                 continue;
             }
 
-            plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertReplace, EdgeRows.Create(partition, rowKey, scan, edge, now)), null));
+            plan.Add(new PutEdge(new Edge
+            {
+                Tenant = scan.Tenant,
+                Instance = scan.InstanceId,
+                SourceType = edge.SourceType,
+                SourceId = edge.SourceId,
+                Relationship = edge.Relationship,
+                TargetType = edge.TargetType,
+                TargetId = edge.TargetId,
+                Scope = edge.Scope,
+                State = AssetState.Active,
+                FirstSeen = now,
+                StateChangedAt = now,
+            }));
         }
 
-        foreach ((string rowKey, TableEntity row) in existing)
+        foreach ((EdgeKey key, Edge stored) in existing)
         {
-            if (!seen.Contains(rowKey) && row.GetString(EdgeColumns.State) == AssetState.Active
-                && scopes.TryGetValue(row.GetString(EdgeColumns.Scope) ?? string.Empty, out string? error) && error is null)
+            if (!seen.Contains(key) && stored.State == AssetState.Active
+                && scopes.TryGetValue(stored.Scope ?? string.Empty, out string? error) && error is null)
             {
-                var gone = new TableEntity(partition, rowKey) { [EdgeColumns.State] = AssetState.Deleted, [EdgeColumns.StateChangedAt] = now };
-                plan.Add((new TableTransactionAction(TableTransactionActionType.UpsertMerge, gone), null));
+                plan.Add(new RetireEdge(key, now));
             }
         }
 
-        return await WriteAsync(table, partition, plan, cancellationToken);
+        return plan.Count == 0 ? default : await store.CommitEdgesAsync(scan.Tenant, scan.InstanceId, plan, cancellationToken);
     }
 }

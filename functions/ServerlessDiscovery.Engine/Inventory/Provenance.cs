@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
-using ServerlessDiscovery.Storage;
+using ServerlessDiscovery.Domain.Inventory;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
@@ -9,7 +8,7 @@ namespace ServerlessDiscovery.Engine.Inventory;
 /// <c>both</c> (a scanned asset that traces resolved to). Also the <c>observed</c> block and per-attribute sources the
 /// API and events show.
 /// </summary>
-public static class Provenance
+public static partial class Provenance
 {
     public const string Declared = "declared";
     public const string Observed = "observed";
@@ -23,48 +22,47 @@ public static class Provenance
 
     public static IReadOnlyList<string> Values { get; } = [Declared, Observed, Both];
 
-    public static bool IsTraceDerived(TableEntity row) => row.GetString(AssetColumns.Scope) == TraceScope;
+    public static bool IsTraceDerived(Asset asset) => asset.Scope == TraceScope;
 
-    /// <summary>The row's provenance, given the usage row of a declared asset (null when traces never resolved to it).</summary>
-    public static string Of(TableEntity row, TableEntity? usage) =>
-        IsTraceDerived(row) ? Observed : usage is null ? Declared : Both;
+    /// <summary>The asset's provenance, given the usage of a declared asset (null when traces never resolved to it).</summary>
+    public static string Of(Asset asset, AssetUsage? usage) =>
+        IsTraceDerived(asset) ? Observed : usage is null ? Declared : Both;
 
     /// <summary>The observed block: invocation window, counts, tokens and callers; null when traces never saw the asset.</summary>
-    public static JsonObject? ObservedJson(TableEntity row, TableEntity? usage)
+    public static JsonObject? ObservedJson(Asset asset, AssetUsage? usage)
     {
-        TableEntity? source = IsTraceDerived(row) ? row : usage;
-        if (source is null)
+        UsageTotals? totals = IsTraceDerived(asset) ? asset.Usage ?? UsageTotals.None : usage?.Totals;
+        if (totals is null)
         {
             return null;
         }
 
-        SortedSet<string> callers = ObservedUsage.ReadSet(source, AssetColumns.Callers);
         var json = new JsonObject
         {
-            ["first_invocation"] = source.GetDateTimeOffset(AssetColumns.FirstInvoked),
-            ["last_invocation"] = source.GetDateTimeOffset(AssetColumns.LastInvoked),
-            ["invocations"] = source.GetInt64(AssetColumns.Invocations) ?? 0,
-            ["input_tokens"] = source.GetInt64(AssetColumns.InputTokens) ?? 0,
-            ["output_tokens"] = source.GetInt64(AssetColumns.OutputTokens) ?? 0,
-            ["services"] = Callers(callers, "service:"),
-            ["agents"] = Callers(callers, "agent:"),
+            ["first_invocation"] = totals.FirstInvoked,
+            ["last_invocation"] = totals.LastInvoked,
+            ["invocations"] = totals.Invocations,
+            ["input_tokens"] = totals.InputTokens,
+            ["output_tokens"] = totals.OutputTokens,
+            ["services"] = Callers(totals.Callers, "service:"),
+            ["agents"] = Callers(totals.Callers, "agent:"),
         };
         if (usage is not null)
         {
-            json["via"] = new JsonArray([.. ObservedUsage.ReadSet(usage, UsageColumns.Via).Select(v => (JsonNode?)v)]);
-            json["rule"] = usage.GetString(UsageColumns.Rule);
+            json["via"] = new JsonArray([.. usage.Via.Select(v => (JsonNode?)v)]);
+            json["rule"] = usage.Rule;
         }
 
         return json;
     }
 
     /// <summary>Where each attribute came from: <c>scan</c> for declared assets, <c>trace</c> or <c>inferred</c> for trace-derived ones.</summary>
-    public static JsonObject AttributeSources(TableEntity row, JsonObject attributes)
+    public static JsonObject AttributeSources(Asset asset)
     {
-        bool trace = IsTraceDerived(row);
-        string[] inferred = trace && attributes[InferredAttribute] is JsonValue v && v.TryGetValue(out string? list) ? list.Split(',') : [];
+        bool trace = IsTraceDerived(asset);
+        string[] inferred = trace && asset.Attributes[InferredAttribute] is JsonValue v && v.TryGetValue(out string? list) ? list.Split(',') : [];
         var sources = new JsonObject();
-        foreach ((string key, _) in attributes)
+        foreach ((string key, _) in asset.Attributes)
         {
             sources[key] = !trace ? "scan" : inferred.Contains(key) ? "inferred" : "trace";
         }
@@ -73,6 +71,6 @@ public static class Provenance
     }
 
     /// <summary>The callers of one kind ("service:" or "agent:"), without the prefix.</summary>
-    internal static JsonArray Callers(SortedSet<string> callers, string prefix) =>
+    internal static JsonArray Callers(IEnumerable<string> callers, string prefix) =>
         new([.. callers.Where(c => c.StartsWith(prefix, StringComparison.Ordinal)).Select(c => (JsonNode?)c[prefix.Length..])]);
 }

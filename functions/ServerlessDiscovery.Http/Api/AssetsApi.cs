@@ -1,19 +1,18 @@
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Mappings;
 using ServerlessDiscovery.Http.Api.OpenCite;
 using ServerlessDiscovery.Http.Security;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Http.Api;
 
 /// <summary>
 /// The read side, in OpenCITE's shapes: assets grouped by category with lineage and totals, per-type lists, lineage
 /// and the export; one asset merged over the instances that saw it; and the filters the paged flat listing
-/// (<see cref="InventoryApi"/>) shares. Assets of a tenant live in partitions {tenant}~{instance} of the assets table.
+/// (<see cref="InventoryApi"/>) shares. Everything is read through <see cref="IInventoryStore"/>.
 /// </summary>
 internal static class AssetsApi
 {
@@ -38,8 +37,8 @@ internal static class AssetsApi
         api.MapGet("/assets/{type}/{**id}", GetAsync).WithTags("Assets");
         foreach ((string path, string key, string category) in TypeLists)
         {
-            api.MapGet(path, (HttpContext context, TableStore tables, TenantInventory inventory, ToolMappingStore mappings, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
-                TypeListAsync(context, tables, inventory, mappings, key, category, instance, provenance, include_deleted ?? false, server_id)).WithTags("Assets");
+            api.MapGet(path, (HttpContext context, IInventoryStore store, ToolMappingStore mappings, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
+                TypeListAsync(context, store, mappings, key, category, instance, provenance, include_deleted ?? false, server_id)).WithTags("Assets");
         }
 
         api.MapGet("/lineage", LineageAsync).WithTags("Assets");
@@ -57,7 +56,7 @@ internal static class AssetsApi
     /// when there were more, and the paged /api/v1/inventory lists them all.
     /// </summary>
     private static async Task<IResult> GroupedAsync(
-        HttpContext context, TableStore tables, TenantInventory inventory, ToolMappingStore mappings, InstanceStore instances, TimeProvider time,
+        HttpContext context, IInventoryStore store, ToolMappingStore mappings, InstanceStore instances, TimeProvider time,
         string? type, string? instance, string? q, string? provenance, int? limit, bool? include_deleted)
     {
         if (Invalid(type, instance, q, provenance, limit, MaxDocumentAssets) is { } invalid)
@@ -67,12 +66,12 @@ internal static class AssetsApi
 
         string tenant = context.User.GetCaller().Tenant;
         int cap = limit ?? MaxDocumentAssets;
-        TenantEstate estate = await TenantEstate.LoadAsync(tables, inventory, mappings, tenant,
+        TenantEstate estate = await TenantEstate.LoadAsync(store, mappings, tenant,
             new EstateQuery(instance, AssetCategories.TypesFor(type), q, provenance, include_deleted ?? false, cap), context.RequestAborted);
         var groups = AssetCategories.All.ToDictionary(c => c, _ => new List<JsonObject>(), StringComparer.Ordinal);
-        foreach ((TableEntity row, TableEntity? used) in estate.Assets)
+        foreach ((Asset asset, AssetUsage? used) in estate.Assets)
         {
-            (string category, JsonObject item) = OpenCiteItems.Categorised(row, used, estate);
+            (string category, JsonObject item) = OpenCiteItems.Categorised(asset, used, estate);
             if (AssetCategories.Wanted(type, category))
             {
                 groups[category].Add(item);
@@ -96,40 +95,32 @@ internal static class AssetsApi
         });
     }
 
-    private static async Task<IResult> GetAsync(string type, string id, HttpContext context, TableStore tables, TenantInventory inventory)
+    private static async Task<IResult> GetAsync(string type, string id, HttpContext context, IInventoryStore store)
     {
-        TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
         string tenant = context.User.GetCaller().Tenant;
-        string filter = TableQueries.And(Partitions(tenant, null), TableQueries.Equal("RowKey", StorageKeys.AssetRow(type, id)));
-        var rows = new List<TableEntity>();
-        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: context.RequestAborted))
-        {
-            rows.Add(row);
-        }
-
-        if (rows.Count == 0)
+        List<Asset> assets = [.. await store.FindAssetAsync(tenant, new AssetKey(type, id), context.RequestAborted)];
+        if (assets.Count == 0)
         {
             return ApiRequest.NotFound($"No {type} asset '{id}' in this tenant.");
         }
 
-        // Declared rows before trace-derived ones, then newest change first: that row supplies name and attributes; the others add their sightings.
-        rows.Sort((a, b) => Provenance.IsTraceDerived(a) != Provenance.IsTraceDerived(b) ? (Provenance.IsTraceDerived(a) ? 1 : -1)
-            : Nullable.Compare(b.GetDateTimeOffset(AssetColumns.LastChanged), a.GetDateTimeOffset(AssetColumns.LastChanged)));
-        var usage = await inventory.UsageAsync(rows.Where(r => !Provenance.IsTraceDerived(r)).Select(r => r.PartitionKey), context.RequestAborted);
-        TableEntity? used = usage.GetValueOrDefault((rows[0].PartitionKey, UsageRows.Prefix + rows[0].RowKey));
-        JsonObject merged = AssetRows.ToJson(rows[0], used);
+        // Declared before trace-derived, then newest change first: that one supplies name and attributes; the others add their sightings.
+        assets.Sort((a, b) => Provenance.IsTraceDerived(a) != Provenance.IsTraceDerived(b) ? (Provenance.IsTraceDerived(a) ? 1 : -1)
+            : Nullable.Compare(b.LastChanged, a.LastChanged));
+        var usage = await store.ReadUsageAsync(tenant, assets.Where(a => !Provenance.IsTraceDerived(a)).Select(a => a.Instance), context.RequestAborted);
+        JsonObject merged = AssetDocument.ToJson(assets[0], usage.GetValueOrDefault((assets[0].Instance, assets[0].Key)));
         merged.Remove("instance");
-        merged["first_seen"] = rows.Min(r => r.GetDateTimeOffset(AssetColumns.FirstSeen));
-        merged["last_seen"] = rows.Max(r => r.GetDateTimeOffset(AssetColumns.LastSeen));
-        merged["state"] = rows.Any(r => r.GetString(AssetColumns.State) == AssetState.Active) ? AssetState.Active
-            : rows.Any(r => r.GetString(AssetColumns.State) == AssetState.Stale) ? AssetState.Stale : AssetState.Deleted;
-        merged["sources"] = new JsonArray([.. rows.Select(r => (JsonNode?)new JsonObject
+        merged["first_seen"] = assets.Min(a => a.FirstSeen);
+        merged["last_seen"] = assets.Max(a => a.LastSeen);
+        merged["state"] = assets.Any(a => a.State == AssetState.Active) ? AssetState.Active
+            : assets.Any(a => a.State == AssetState.Stale) ? AssetState.Stale : AssetState.Deleted;
+        merged["sources"] = new JsonArray([.. assets.Select(a => (JsonNode?)new JsonObject
         {
-            ["instance"] = r.GetString(AssetColumns.Instance),
-            ["version"] = r.GetInt64(AssetColumns.Version),
-            ["state"] = r.GetString(AssetColumns.State),
-            ["first_seen"] = r.GetDateTimeOffset(AssetColumns.FirstSeen),
-            ["last_seen"] = r.GetDateTimeOffset(AssetColumns.LastSeen),
+            ["instance"] = a.Instance,
+            ["version"] = a.Version,
+            ["state"] = a.State,
+            ["first_seen"] = a.FirstSeen,
+            ["last_seen"] = a.LastSeen,
         })]);
         return TypedResults.Json<JsonNode>(merged);
     }
@@ -139,7 +130,7 @@ internal static class AssetsApi
     /// (downstream systems of a data kind included, as OpenCITE lists them here), at most <see cref="MaxDocumentAssets"/>.
     /// </summary>
     private static async Task<IResult> TypeListAsync(
-        HttpContext context, TableStore tables, TenantInventory inventory, ToolMappingStore mappings, string key, string category,
+        HttpContext context, IInventoryStore store, ToolMappingStore mappings, string key, string category,
         string? instance, string? provenance, bool includeDeleted, string? serverId)
     {
         if (Invalid(null, instance, null, provenance, null, MaxDocumentAssets) is { } invalid)
@@ -147,9 +138,9 @@ internal static class AssetsApi
             return invalid;
         }
 
-        TenantEstate estate = await TenantEstate.LoadAsync(tables, inventory, mappings, context.User.GetCaller().Tenant,
+        TenantEstate estate = await TenantEstate.LoadAsync(store, mappings, context.User.GetCaller().Tenant,
             new EstateQuery(instance, AssetCategories.TypesFor(category), null, provenance, includeDeleted, MaxDocumentAssets), context.RequestAborted);
-        var items = estate.Assets.Select(a => OpenCiteItems.Item(a.Row, a.Usage, estate))
+        var items = estate.Assets.Select(a => OpenCiteItems.Item(a.Asset, a.Usage, estate))
             .Where(i => serverId is null || (string?)i["server_id"] == serverId);
         JsonArray list = [.. ByName(items)];
         return TypedResults.Json<JsonNode>(new JsonObject { [key] = list, ["count"] = list.Count, ["truncated"] = estate.Truncated });
@@ -160,18 +151,13 @@ internal static class AssetsApi
     /// with ours inside; <c>source_id</c> as OpenCITE's reference documents it (relationships from that asset), and
     /// <c>target_id</c>. At most <see cref="TenantEstate.MaxEdges"/>; truncated says when there were more.
     /// </summary>
-    private static async Task<IResult> LineageAsync(HttpContext context, TableStore tables, string? source_id, string? target_id, bool? include_deleted)
+    private static async Task<IResult> LineageAsync(HttpContext context, IInventoryStore store, string? source_id, string? target_id, bool? include_deleted)
     {
-        TableClient table = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
-        string filter = TableQueries.And(
-            Partitions(context.User.GetCaller().Tenant, null),
-            source_id is null ? null : TableQueries.Equal(EdgeColumns.SourceId, source_id),
-            target_id is null ? null : TableQueries.Equal(EdgeColumns.TargetId, target_id));
         var items = new JsonArray();
         bool truncated = false;
-        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: context.RequestAborted))
+        await foreach (Edge edge in store.QueryEdgesAsync(new EdgeListing(context.User.GetCaller().Tenant, SourceId: source_id, TargetId: target_id), context.RequestAborted))
         {
-            if ((include_deleted ?? false) || row.GetString(EdgeColumns.State) == AssetState.Active)
+            if ((include_deleted ?? false) || edge.State == AssetState.Active)
             {
                 if (items.Count >= TenantEstate.MaxEdges)
                 {
@@ -179,7 +165,7 @@ internal static class AssetsApi
                     break;
                 }
 
-                items.Add(AssetRelations.ToOpenCite(row));
+                items.Add(AssetRelations.ToOpenCite(edge));
             }
         }
 
@@ -222,24 +208,11 @@ internal static class AssetsApi
     internal static IEnumerable<JsonNode?> ByName(IEnumerable<JsonObject> items) =>
         items.OrderBy(i => (string?)i["name"], StringComparer.OrdinalIgnoreCase).ThenBy(i => (string?)i["id"], StringComparer.Ordinal).ThenBy(i => (string?)i["instance"], StringComparer.Ordinal);
 
-    /// <summary>The tenant's asset rows, or one instance's, optionally limited to some types; outbox and usage rows excluded.</summary>
-    internal static string Filter(string tenant, string? instance, string[]? types)
-    {
-        string rows = types is null
-            ? "RowKey ge 'a'"
-            : string.Join(" or ", types.Select(t => "(" + TableQueries.Range("RowKey", StorageKeys.TypePrefix(t)) + ")"));
-        return TableQueries.And(Partitions(tenant, instance), rows);
-    }
+    internal static bool Visible(Asset asset, bool includeDeleted) =>
+        includeDeleted || asset.State != AssetState.Deleted;
 
-    /// <summary>The tenant's partitions ({tenant}~{instance}), or one instance's.</summary>
-    internal static string Partitions(string tenant, string? instance) =>
-        instance is null ? TableQueries.Range("PartitionKey", tenant + StorageKeys.Separator) : TableQueries.Partition(StorageKeys.Partition(tenant, instance));
-
-    internal static bool Visible(TableEntity row, bool includeDeleted) =>
-        includeDeleted || row.GetString(AssetColumns.State) != AssetState.Deleted;
-
-    internal static bool Matches(TableEntity row, string? q) =>
+    internal static bool Matches(Asset asset, string? q) =>
         string.IsNullOrEmpty(q)
-        || (row.GetString(AssetColumns.Name)?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
-        || (row.GetString(AssetColumns.Id)?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
+        || (asset.Name?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
+        || asset.Id.Contains(q, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,11 +1,10 @@
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Mappings;
 using ServerlessDiscovery.Http.Api.OpenCite;
 using ServerlessDiscovery.Http.Security;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Http.Api;
 
@@ -67,61 +66,24 @@ internal static class DiscoveryStatusApi
     }
 
     /// <summary>OpenCITE's {last_modified}: when the tenant's inventory last changed (an asset, its usage or an event).</summary>
-    private static async Task<IResult> StatsAsync(HttpContext context, TableStore tables)
+    private static async Task<IResult> StatsAsync(HttpContext context, IInventoryStore store)
     {
-        string tenant = context.User.GetCaller().Tenant;
-        TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
-        DateTimeOffset? last = null;
-        int read = 0;
-        await foreach (TableEntity row in table.QueryAsync<TableEntity>(AssetsApi.Partitions(tenant, null), select: ["Timestamp"], cancellationToken: context.RequestAborted))
-        {
-            if (row.Timestamp > last || last is null)
-            {
-                last = row.Timestamp;
-            }
-
-            if (++read >= MaxRowsCounted)
-            {
-                break;
-            }
-        }
-
-        return TypedResults.Json<JsonNode>(new JsonObject { ["last_modified"] = last, ["partial"] = read >= MaxRowsCounted });
+        (DateTimeOffset? last, bool partial) = await store.LastModifiedAsync(context.User.GetCaller().Tenant, MaxRowsCounted, context.RequestAborted);
+        return TypedResults.Json<JsonNode>(new JsonObject { ["last_modified"] = last, ["partial"] = partial });
     }
 
     /// <summary>OpenCITE's {enabled, stats}: how many of each kind the store holds (deleted assets not counted).</summary>
-    private static async Task<IResult> PersistenceStatusAsync(HttpContext context, TableStore tables)
+    private static async Task<IResult> PersistenceStatusAsync(HttpContext context, IInventoryStore store)
     {
-        string tenant = context.User.GetCaller().Tenant;
-        TableClient assets = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
+        InventoryCounts counted = await store.CountAsync(context.User.GetCaller().Tenant, MaxRowsCounted, context.RequestAborted);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        int read = 0;
-        await foreach (TableEntity row in assets.QueryAsync<TableEntity>(AssetsApi.Filter(tenant, null, null), select: [AssetColumns.Type, AssetColumns.State], cancellationToken: context.RequestAborted))
+        foreach ((string type, int n) in counted.AssetsByType)
         {
-            if (++read > MaxRowsCounted)
-            {
-                break;
-            }
-
-            if (AssetsApi.Visible(row, includeDeleted: false) && row.GetString(AssetColumns.Type) is { } type)
-            {
-                string category = AssetCategories.Of(type, null);
-                counts[category] = counts.GetValueOrDefault(category) + 1;
-            }
+            string category = AssetCategories.Of(type, null);
+            counts[category] = counts.GetValueOrDefault(category) + n;
         }
 
-        TableClient edges = await tables.GetTableAsync(TableNames.Edges, context.RequestAborted);
-        int relationships = 0;
-        await foreach (TableEntity row in edges.QueryAsync<TableEntity>(AssetsApi.Partitions(tenant, null), select: [EdgeColumns.State], cancellationToken: context.RequestAborted))
-        {
-            if (++read > MaxRowsCounted)
-            {
-                break;
-            }
-
-            relationships += row.GetString(EdgeColumns.State) == AssetState.Active ? 1 : 0;
-        }
-
+        int relationships = counted.ActiveEdges;
         var stats = new JsonObject();
         foreach (string category in new[] { AssetCategories.Tools, AssetCategories.Models, AssetCategories.Agents, AssetCategories.DownstreamSystems })
         {
@@ -140,7 +102,7 @@ internal static class DiscoveryStatusApi
             ["enabled"] = true,
             ["stats"] = stats,
             ["storage"] = "Azure Table Storage",
-            ["partial"] = read > MaxRowsCounted,
+            ["partial"] = counted.Partial,
         });
     }
 
@@ -148,19 +110,18 @@ internal static class DiscoveryStatusApi
     /// OpenCITE's persistence export: exported_at, then each kind as an object keyed by asset id (an id that several
     /// instances report appears once per instance, the later ones keyed "{id} ({instance})"), and lineage as a list.
     /// </summary>
-    private static async Task<IResult> PersistenceExportAsync(HttpContext context, TableStore tables, TenantInventory inventory, ToolMappingStore mappings, TimeProvider time)
+    private static async Task<IResult> PersistenceExportAsync(HttpContext context, IInventoryStore store, ToolMappingStore mappings, TimeProvider time)
     {
         string tenant = context.User.GetCaller().Tenant;
-        TenantEstate estate = await TenantEstate.LoadAsync(tables, inventory, mappings, tenant,
+        TenantEstate estate = await TenantEstate.LoadAsync(store, mappings, tenant,
             new EstateQuery(null, null, null, null, IncludeDeleted: false, OpenCiteExport.MaxAssets), context.RequestAborted);
         var groups = AssetCategories.All.ToDictionary(c => c, _ => new JsonObject(), StringComparer.Ordinal);
-        foreach ((TableEntity row, TableEntity? usage) in estate.Assets)
+        foreach ((Asset asset, AssetUsage? usage) in estate.Assets)
         {
-            JsonObject item = OpenCiteItems.Item(row, usage, estate);
-            string type = row.GetString(AssetColumns.Type) ?? string.Empty;
-            JsonObject group = groups[AssetCategories.Of(type, null)];
+            JsonObject item = OpenCiteItems.Item(asset, usage, estate);
+            JsonObject group = groups[AssetCategories.Of(asset.Type, null)];
             string id = (string?)item["id"] ?? string.Empty;
-            group[group.ContainsKey(id) ? $"{id} ({row.GetString(AssetColumns.Instance)})" : id] = item;
+            group[group.ContainsKey(id) ? $"{id} ({asset.Instance})" : id] = item;
         }
 
         var document = new JsonObject { ["exported_at"] = time.GetUtcNow() };

@@ -1,11 +1,9 @@
 using System.Text.Json.Nodes;
-using Azure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Http.Security;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Http.Api;
 
@@ -22,24 +20,22 @@ internal static class InventoryApi
     private static readonly string[] States = [AssetState.Active, AssetState.Stale, AssetState.Deleted];
 
     public static void MapInventoryApi(this RouteGroupBuilder api) =>
-        api.MapGet("/inventory", ([AsParameters] InventoryQuery query, HttpContext context, TableStore tables, TenantInventory inventory) =>
-                ListAsync(query, "items", context, tables, inventory))
+        api.MapGet("/inventory", ([AsParameters] InventoryQuery query, HttpContext context, IInventoryStore store) =>
+                ListAsync(query, "items", context, store))
             .WithTags("Assets")
             .WithSummary("The tenant's assets, flat and paged")
             .WithDescription("type, instance, state (active | stale | deleted), provenance (declared | observed | both), q (text in name or id), limit (1-1000, default 100), continuationToken. Deleted assets appear only with state=deleted or include_deleted=true.");
 
     /// <summary>One page of the listing under <paramref name="key"/>; pages are read until full or the table ends.</summary>
-    internal static async Task<IResult> ListAsync(InventoryQuery query, string key, HttpContext context, TableStore tables, TenantInventory inventory)
+    internal static async Task<IResult> ListAsync(InventoryQuery query, string key, HttpContext context, IInventoryStore store)
     {
         if (Validate(query) is { } invalid)
         {
             return invalid;
         }
 
-        TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
-        string filter = TableQueries.And(
-            AssetsApi.Filter(context.User.GetCaller().Tenant, query.Instance, query.Type is null ? null : [query.Type]),
-            query.State is null ? null : TableQueries.Equal(AssetColumns.State, query.State));
+        string tenant = context.User.GetCaller().Tenant;
+        var listing = new AssetListing(tenant, query.Instance, query.Type is null ? null : [query.Type], query.State);
         bool includeDeleted = query.State == AssetState.Deleted || (query.IncludeDeleted ?? false);
         int size = query.Limit ?? DefaultPageSize;
         var items = new JsonArray();
@@ -51,15 +47,15 @@ internal static class InventoryApi
             // and the token never skips a row.
             do
             {
-                TablePage<TableEntity> page = await table.QueryPageAsync<TableEntity>(filter, size - items.Count, token, cancellationToken: context.RequestAborted);
+                AssetPage page = await store.ListAssetsAsync(listing, size - items.Count, token, context.RequestAborted);
                 token = page.ContinuationToken;
-                var usage = await inventory.UsageAsync(page.Items.Where(r => !Provenance.IsTraceDerived(r)).Select(r => r.PartitionKey), context.RequestAborted);
-                foreach (TableEntity row in page.Items)
+                var usage = await store.ReadUsageAsync(tenant, page.Assets.Where(a => !Provenance.IsTraceDerived(a)).Select(a => a.Instance), context.RequestAborted);
+                foreach (Asset asset in page.Assets)
                 {
-                    TableEntity? used = usage.GetValueOrDefault((row.PartitionKey, UsageRows.Prefix + row.RowKey));
-                    if (AssetsApi.Visible(row, includeDeleted) && AssetsApi.Matches(row, query.Q) && (query.Provenance is null || Provenance.Of(row, used) == query.Provenance))
+                    AssetUsage? used = usage.GetValueOrDefault((asset.Instance, asset.Key));
+                    if (AssetsApi.Visible(asset, includeDeleted) && AssetsApi.Matches(asset, query.Q) && (query.Provenance is null || Provenance.Of(asset, used) == query.Provenance))
                     {
-                        items.Add(AssetRows.ToJson(row, used));
+                        items.Add(AssetDocument.ToJson(asset, used));
                     }
                 }
             }

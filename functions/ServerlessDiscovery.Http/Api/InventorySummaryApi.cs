@@ -1,16 +1,14 @@
 using System.Text.Json.Serialization;
-using Azure;
-using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Http.Security;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Http.Api;
 
 /// <summary>
 /// GET /api/v1/inventory/summary: how many of the tenant's assets (not deleted) there are, by type, by source instance
-/// and by provenance, counted where the rows are instead of by a client paging through the whole listing. The
+/// and by provenance, counted where the assets are instead of by a client paging through the whole listing. The
 /// dashboard's overview reads it. At most <see cref="MaxRowsCounted"/> rows are read; <c>partial</c> says when there were more.
 /// </summary>
 internal static class InventorySummaryApi
@@ -18,15 +16,18 @@ internal static class InventorySummaryApi
     /// <summary>Most asset rows one summary reads (the same bound as the OpenCITE statistics).</summary>
     public const int MaxRowsCounted = 200_000;
 
+    /// <summary>Assets read per page (the table service's page size).</summary>
+    private const int PageSize = 1000;
+
     public static void MapInventorySummaryApi(this RouteGroupBuilder api) =>
         api.MapGet("/inventory/summary", SummaryAsync)
             .WithTags("Assets")
             .WithSummary("Counts of the tenant's assets by type, source and provenance");
 
-    private static async Task<Ok<InventorySummary>> SummaryAsync(HttpContext context, TableStore tables, TenantInventory inventory)
+    private static async Task<Ok<InventorySummary>> SummaryAsync(HttpContext context, IInventoryStore store)
     {
-        TableClient table = await tables.GetTableAsync(TableNames.Assets, context.RequestAborted);
-        string filter = AssetsApi.Filter(context.User.GetCaller().Tenant, null, null);
+        string tenant = context.User.GetCaller().Tenant;
+        var listing = new AssetListing(tenant);
         var byType = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var byInstance = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var byProvenance = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -34,16 +35,16 @@ internal static class InventorySummaryApi
         string? token = null;
         do
         {
-            TablePage<TableEntity> page = await table.QueryPageAsync<TableEntity>(filter, TableQueries.MaxPageSize, token, cancellationToken: context.RequestAborted);
+            AssetPage page = await store.ListAssetsAsync(listing, PageSize, token, context.RequestAborted);
             token = page.ContinuationToken;
-            read += page.Items.Count;
-            var usage = await inventory.UsageAsync(page.Items.Where(r => !Provenance.IsTraceDerived(r)).Select(r => r.PartitionKey), context.RequestAborted);
-            foreach (TableEntity row in page.Items.Where(r => AssetsApi.Visible(r, includeDeleted: false)))
+            read += page.Assets.Count;
+            var usage = await store.ReadUsageAsync(tenant, page.Assets.Where(a => !Provenance.IsTraceDerived(a)).Select(a => a.Instance), context.RequestAborted);
+            foreach (Asset asset in page.Assets.Where(a => AssetsApi.Visible(a, includeDeleted: false)))
             {
                 total++;
-                Bump(byType, row.GetString(AssetColumns.Type));
-                Bump(byInstance, row.GetString(AssetColumns.Instance));
-                Bump(byProvenance, Provenance.Of(row, usage.GetValueOrDefault((row.PartitionKey, UsageRows.Prefix + row.RowKey))));
+                Bump(byType, asset.Type);
+                Bump(byInstance, asset.Instance);
+                Bump(byProvenance, Provenance.Of(asset, usage.GetValueOrDefault((asset.Instance, asset.Key))));
             }
         }
         while (token is not null && read < MaxRowsCounted);

@@ -92,9 +92,8 @@ public sealed class FindingRulesTests
     private static TableEntity Trace(string type, string id, JsonObject attributes) =>
         Row("otlp", new DiscoveredAsset(type, id, id, Provenance.TraceScope) { Attributes = attributes }, Now.AddDays(-1));
 
-    private static TableEntity Row(string instance, DiscoveredAsset asset, DateTimeOffset firstSeen) => AssetRows.Create(
-        StorageKeys.Partition("t", instance), StorageKeys.AssetRow(asset.Type, asset.Id), new ScanIdentity("t", instance, "run", false), asset,
-        "hash", 1, AssetState.Active, null, firstSeen, firstSeen, firstSeen);
+    private static TableEntity Row(string instance, DiscoveredAsset asset, DateTimeOffset firstSeen) => Storage.Inventory.InventoryRows.ToRow(
+        InventoryWriter.Create(new ScanIdentity("t", instance, "run", false), asset, "hash", 1, firstSeen, firstSeen));
 
     private static TableEntity Usage(TableEntity asset, DateTimeOffset lastInvoked) => new(asset.PartitionKey, UsageRows.Prefix + asset.RowKey)
     {

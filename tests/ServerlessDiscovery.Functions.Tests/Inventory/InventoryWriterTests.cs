@@ -23,7 +23,7 @@ public sealed class InventoryWriterTests
         var store = new TableStore(
             Options.Create(new StorageOptions { ConnectionString = Azurite.ConnectionString, TablePrefix = Azurite.UniqueName("w") }),
             counter.AddTo(TableStore.CreateClientOptions()));
-        var writer = new InventoryWriter(store, TimeProvider.System, Options.Create(new DiscoveryOptions()));
+        var writer = new InventoryWriter(new ServerlessDiscovery.Storage.Inventory.TableInventoryStore(store), TimeProvider.System, Options.Create(new DiscoveryOptions()));
         List<DiscoveredAsset> assets = [.. Enumerable.Range(0, Assets).Select(i => new DiscoveredAsset(AssetTypes.Model, $"arn:aws:sagemaker:us-east-1:1:model/m{i:D5}", $"m{i:D5}", "scope")
         {
             Attributes = new JsonObject { ["framework"] = "pytorch", ["i"] = i },

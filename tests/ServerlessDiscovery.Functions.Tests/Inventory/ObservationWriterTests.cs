@@ -43,7 +43,7 @@ public sealed class ObservationWriterTests : IAsyncLifetime
         int again = await usage.AddAsync("drains", resolved, drainId: "d1");
         await usage.AddAsync("drains", resolved, drainId: "d2");
         Azure.Data.Tables.TableEntity row = (await _app.App.Table(Storage.TableNames.Assets)
-            .GetEntityAsync<Azure.Data.Tables.TableEntity>(Storage.StorageKeys.Partition("drains", "declaring"), UsageRows.RowKey(target.Type, target.Id))).Value;
+            .GetEntityAsync<Azure.Data.Tables.TableEntity>(Storage.StorageKeys.Partition("drains", "declaring"), Storage.Inventory.InventoryRows.UsageRowKey(target.Type, target.Id))).Value;
 
         Assert.Equal(0, again);
         Assert.Equal(6, row.GetInt64("Invocations"));

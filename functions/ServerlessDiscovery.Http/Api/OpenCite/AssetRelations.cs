@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Http.Api.OpenCite;
 
@@ -18,19 +17,12 @@ internal sealed class AssetRelations
     private readonly Dictionary<(string Type, string Id), HashSet<Related>> _outgoing = [];
     private readonly Dictionary<(string Type, string Id), HashSet<Related>> _incoming = [];
 
-    public AssetRelations(IEnumerable<TableEntity> edges)
+    public AssetRelations(IEnumerable<Edge> edges)
     {
-        foreach (TableEntity edge in edges)
+        foreach (Edge edge in edges)
         {
-            if (edge.GetString(EdgeColumns.SourceType) is not { } sourceType || edge.GetString(EdgeColumns.SourceId) is not { } sourceId
-                || edge.GetString(EdgeColumns.TargetType) is not { } targetType || edge.GetString(EdgeColumns.TargetId) is not { } targetId
-                || edge.GetString(EdgeColumns.Relationship) is not { } relationship)
-            {
-                continue;
-            }
-
-            Add(_outgoing, (sourceType, sourceId), new Related(relationship, targetType, targetId));
-            Add(_incoming, (targetType, targetId), new Related(relationship, sourceType, sourceId));
+            Add(_outgoing, (edge.SourceType, edge.SourceId), new Related(edge.Relationship, edge.TargetType, edge.TargetId));
+            Add(_incoming, (edge.TargetType, edge.TargetId), new Related(edge.Relationship, edge.SourceType, edge.SourceId));
         }
     }
 
@@ -47,14 +39,13 @@ internal sealed class AssetRelations
     /// relationship_type, weight, first_seen, last_seen) with ours (relationship, instance, state) inside.
     /// Weight is 1: the inventory records that a relationship exists, not how often it was seen.
     /// </summary>
-    public static JsonObject ToOpenCite(TableEntity edge)
+    public static JsonObject ToOpenCite(Edge edge)
     {
-        JsonObject json = EdgeRows.ToJson(edge);
-        json["relationship_type"] = edge.GetString(EdgeColumns.Relationship);
+        JsonObject json = EdgeDocument.ToJson(edge);
+        json["relationship_type"] = edge.Relationship;
         json["weight"] = 1;
-        // The row's last write: a relationship is rewritten when a scan or trace reports it again after a change.
-        DateTimeOffset? changed = edge.GetDateTimeOffset(EdgeColumns.StateChangedAt);
-        json["last_seen"] = edge.Timestamp is { } written && (changed is null || written > changed) ? written : changed;
+        // The edge's last write: a relationship is rewritten when a scan or trace reports it again after a change.
+        json["last_seen"] = edge.Written is { } written && (edge.StateChangedAt is null || written > edge.StateChangedAt) ? written : edge.StateChangedAt;
         return json;
     }
 

@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Mappings;
 using ServerlessDiscovery.Http.Security;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Http.Api.OpenCite;
 
@@ -26,7 +25,7 @@ internal static class OpenCiteExport
     private static readonly string[] SchemaLists = [AssetCategories.Tools, AssetCategories.Models, AssetCategories.DataAssets, AssetCategories.McpServers, AssetCategories.McpTools, AssetCategories.McpResources];
 
     public static async Task<IResult> ExportAsync(
-        HttpContext context, TableStore tables, TenantInventory inventory, ToolMappingStore mappings, InstanceStore instances, TimeProvider time)
+        HttpContext context, IInventoryStore store, ToolMappingStore mappings, InstanceStore instances, TimeProvider time)
     {
         (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request, required: false);
         if (problem is not null)
@@ -49,23 +48,23 @@ internal static class OpenCiteExport
         }
 
         IReadOnlyList<PluginInstance> configured = await instances.ListAsync(tenant, context.RequestAborted);
-        JsonObject document = await ComposeAsync(tables, inventory, mappings, tenant, configured, requested, time.GetUtcNow(), context.RequestAborted);
+        JsonObject document = await ComposeAsync(store, mappings, tenant, configured, requested, time.GetUtcNow(), context.RequestAborted);
         return TypedResults.Json<JsonNode>(document);
     }
 
     /// <summary>The export document of a tenant; <paramref name="plugins"/> names the plugins to credit (all the tenant's when empty).</summary>
     internal static async Task<JsonObject> ComposeAsync(
-        TableStore tables, TenantInventory inventory, ToolMappingStore mappings, string tenant, IReadOnlyList<PluginInstance> configured, string[] plugins,
+        IInventoryStore store, ToolMappingStore mappings, string tenant, IReadOnlyList<PluginInstance> configured, string[] plugins,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
-        TenantEstate estate = await TenantEstate.LoadAsync(tables, inventory, mappings, tenant,
+        TenantEstate estate = await TenantEstate.LoadAsync(store, mappings, tenant,
             new EstateQuery(null, null, null, null, IncludeDeleted: false, MaxAssets), cancellationToken);
         Dictionary<string, string> pluginOf = configured.ToDictionary(i => i.Id, i => i.PluginType, StringComparer.Ordinal);
         var groups = AssetCategories.All.ToDictionary(c => c, _ => new List<JsonObject>(), StringComparer.Ordinal);
-        foreach ((TableEntity row, TableEntity? usage) in estate.Assets)
+        foreach ((Asset asset, AssetUsage? usage) in estate.Assets)
         {
-            (string category, JsonObject item) = OpenCiteItems.Categorised(row, usage, estate);
-            groups[category].Add(ForSchema(category, item, row, pluginOf));
+            (string category, JsonObject item) = OpenCiteItems.Categorised(asset, usage, estate);
+            groups[category].Add(ForSchema(category, item, asset, pluginOf));
         }
 
         string[] credited = plugins.Length > 0 ? plugins : [.. configured.Select(i => i.PluginType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
@@ -104,15 +103,15 @@ internal static class OpenCiteExport
     /// enumeration for MCP kinds, usage objects in the schema's form, and our attributes nested under
     /// metadata.attributes (a flat attribute named like a schema metadata field, such as environment, could break it).
     /// </summary>
-    private static JsonObject ForSchema(string category, JsonObject item, TableEntity row, Dictionary<string, string> pluginOf)
+    private static JsonObject ForSchema(string category, JsonObject item, Asset asset, Dictionary<string, string> pluginOf)
     {
-        bool traced = Provenance.IsTraceDerived(row);
-        string? plugin = row.GetString(AssetColumns.Instance) is { } instance ? pluginOf.GetValueOrDefault(instance) : null;
+        bool traced = Provenance.IsTraceDerived(asset);
+        string? plugin = pluginOf.GetValueOrDefault(asset.Instance);
         bool litellm = plugin == "litellm";
         item["metadata"] = new JsonObject
         {
-            ["integration_ids"] = new JsonArray(row.GetString(AssetColumns.Tenant) ?? string.Empty),
-            ["instance"] = row.GetString(AssetColumns.Instance),
+            ["integration_ids"] = new JsonArray(asset.Tenant),
+            ["instance"] = asset.Instance,
             ["plugin_type"] = traced ? OpenCiteItems.TraceSource : plugin,
             ["attributes"] = item["attributes"]?.DeepClone(),
         };

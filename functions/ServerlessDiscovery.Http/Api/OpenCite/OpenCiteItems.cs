@@ -1,15 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Mappings;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Http.Api.OpenCite;
 
 /// <summary>
-/// An asset as OpenCITE's clients read it: our asset document (AssetRows.ToJson) with OpenCITE's item fields added
+/// An asset as OpenCITE's clients read it: our asset document (AssetDocument.ToJson) with OpenCITE's item fields added
 /// (discovery_source, metadata with integration_ids, usage_count, total_input_tokens, tools_used, models_used,
 /// server_id, transport, tools_count, tools_connecting, ...). Where a field name means different things,
 /// OpenCITE's meaning wins: <c>type</c> is OpenCITE's kind (a tool's application/service/..., a downstream system's
@@ -23,20 +22,20 @@ internal static class OpenCiteItems
     private static readonly HashSet<string> ToolKinds = new(["application", "service", "library", "agent", "chatbot", "unknown"], StringComparer.Ordinal);
 
     /// <summary>The item and the OpenCITE category it is listed under (a downstream system of a data kind is a data asset).</summary>
-    public static (string Category, JsonObject Item) Categorised(TableEntity row, TableEntity? usage, TenantEstate estate)
+    public static (string Category, JsonObject Item) Categorised(Asset asset, AssetUsage? usage, TenantEstate estate)
     {
-        JsonObject item = Item(row, usage, estate);
-        string? assetType = row.GetString(AssetColumns.Type);
+        JsonObject item = Item(asset, usage, estate);
+        string assetType = asset.Type;
         return (AssetCategories.Of(assetType, assetType == AssetTypes.DownstreamSystem ? (string?)item["type"] : null), item);
     }
 
-    public static JsonObject Item(TableEntity row, TableEntity? usage, TenantEstate estate)
+    public static JsonObject Item(Asset asset, AssetUsage? usage, TenantEstate estate)
     {
-        JsonObject json = AssetRows.ToJson(row, usage);
-        string assetType = row.GetString(AssetColumns.Type) ?? string.Empty;
-        string id = row.GetString(AssetColumns.Id) ?? string.Empty;
+        JsonObject json = AssetDocument.ToJson(asset, usage);
+        string assetType = asset.Type;
+        string id = asset.Id;
         Dictionary<string, string> scalars = Scalars(json["attributes"] as JsonObject ?? []);
-        string source = Provenance.IsTraceDerived(row) ? TraceSource : row.GetString(AssetColumns.Instance) ?? string.Empty;
+        string source = Provenance.IsTraceDerived(asset) ? TraceSource : asset.Instance;
         JsonObject? observed = json["observed"] as JsonObject;
         long invocations = observed?["invocations"]?.GetValue<long>() ?? 0;
         AssetRelations relations = estate.Relations;
@@ -46,7 +45,7 @@ internal static class OpenCiteItems
         var metadata = new JsonObject(scalars.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)))
         {
             ["integration_ids"] = new JsonArray(estate.Tenant),
-            ["instance"] = row.GetString(AssetColumns.Instance),
+            ["instance"] = asset.Instance,
         };
         json["metadata"] = metadata;
 
@@ -95,7 +94,7 @@ internal static class OpenCiteItems
                 break;
             case AssetTypes.McpResource or AssetTypes.McpResourceTemplate:
                 json["server_id"] = ServerOf(relations, assetType, id, scalars);
-                json["uri"] = scalars.GetValueOrDefault("uri") ?? scalars.GetValueOrDefault("uri_template") ?? row.GetString(AssetColumns.Name);
+                json["uri"] = scalars.GetValueOrDefault("uri") ?? scalars.GetValueOrDefault("uri_template") ?? asset.Name;
                 json["type"] = assetType == AssetTypes.McpResourceTemplate ? "template" : scalars.GetValueOrDefault("mime_type") is null ? "resource" : "document";
                 break;
             case AssetTypes.McpPrompt:

@@ -1,12 +1,11 @@
-using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Mappings;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Http.Api.OpenCite;
 
 /// <summary>Which assets of a tenant a whole-estate read takes.</summary>
-/// <param name="Instance">One instance's partition, or all of the tenant's.</param>
+/// <param name="Instance">One instance's assets, or all of the tenant's.</param>
 /// <param name="Types">Asset types to read; null reads every type, empty reads none.</param>
 /// <param name="Query">A case-insensitive substring of the name or id.</param>
 /// <param name="Provenance">declared, observed or both; null for any.</param>
@@ -16,7 +15,7 @@ internal sealed record EstateQuery(string? Instance, string[]? Types, string? Qu
 
 /// <summary>
 /// A bounded read of a tenant's inventory for the OpenCITE-shaped documents (grouped assets, per-type lists,
-/// export, persistence): the assets with their usage rows, the active relationships among them and the tool
+/// export, persistence): the assets with their usage, the active relationships among them and the tool
 /// mappings. It stops at a cap and says so instead of growing with the estate; the paged
 /// <c>/api/v1/inventory</c> is the way through an estate larger than that.
 /// </summary>
@@ -25,7 +24,7 @@ internal sealed class TenantEstate
     /// <summary>Most relationships one document carries.</summary>
     public const int MaxEdges = 50_000;
 
-    private TenantEstate(string tenant, List<(TableEntity Row, TableEntity? Usage)> assets, bool truncated, List<TableEntity> edges, bool edgesTruncated, ToolMappingSet mappings)
+    private TenantEstate(string tenant, List<(Asset Asset, AssetUsage? Usage)> assets, bool truncated, List<Edge> edges, bool edgesTruncated, ToolMappingSet mappings)
     {
         Tenant = tenant;
         Assets = assets;
@@ -38,14 +37,14 @@ internal sealed class TenantEstate
 
     public string Tenant { get; }
 
-    /// <summary>The assets taken, in table order, each with its usage row when traces resolved to it.</summary>
-    public IReadOnlyList<(TableEntity Row, TableEntity? Usage)> Assets { get; }
+    /// <summary>The assets taken, in the store's order, each with its usage when traces resolved to it.</summary>
+    public IReadOnlyList<(Asset Asset, AssetUsage? Usage)> Assets { get; }
 
     /// <summary>Set when more assets matched than <see cref="EstateQuery.MaxAssets"/>.</summary>
     public bool Truncated { get; }
 
     /// <summary>The tenant's active relationships (of the instance, when one was asked for).</summary>
-    public IReadOnlyList<TableEntity> Edges { get; }
+    public IReadOnlyList<Edge> Edges { get; }
 
     public bool EdgesTruncated { get; }
 
@@ -54,37 +53,33 @@ internal sealed class TenantEstate
     public ToolMappingSet Mappings { get; }
 
     public static async Task<TenantEstate> LoadAsync(
-        TableStore tables, TenantInventory inventory, ToolMappingStore mappings, string tenant, EstateQuery query, CancellationToken cancellationToken = default)
+        IInventoryStore store, ToolMappingStore mappings, string tenant, EstateQuery query, CancellationToken cancellationToken = default)
     {
-        var rows = new List<TableEntity>();
+        var found = new List<Asset>();
         bool truncated = false;
-        if (query.Types is not { Length: 0 })
+        await foreach (Asset asset in store.QueryAssetsAsync(new AssetListing(tenant, query.Instance, query.Types), cancellationToken))
         {
-            TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
-            await foreach (TableEntity row in table.QueryAsync<TableEntity>(AssetsApi.Filter(tenant, query.Instance, query.Types), cancellationToken: cancellationToken))
+            if (!AssetsApi.Visible(asset, query.IncludeDeleted) || !AssetsApi.Matches(asset, query.Query))
             {
-                if (!AssetsApi.Visible(row, query.IncludeDeleted) || !AssetsApi.Matches(row, query.Query))
-                {
-                    continue;
-                }
-
-                // Provenance needs the usage rows, read below; the cap is checked again after that filter.
-                if (rows.Count >= query.MaxAssets && query.Provenance is null)
-                {
-                    truncated = true;
-                    break;
-                }
-
-                rows.Add(row);
+                continue;
             }
+
+            // Provenance needs the usage, read below; the cap is checked again after that filter.
+            if (found.Count >= query.MaxAssets && query.Provenance is null)
+            {
+                truncated = true;
+                break;
+            }
+
+            found.Add(asset);
         }
 
-        var usage = await inventory.UsageAsync(rows.Where(r => !Provenance.IsTraceDerived(r)).Select(r => r.PartitionKey), cancellationToken);
-        var assets = new List<(TableEntity, TableEntity?)>(rows.Count);
-        foreach (TableEntity row in rows)
+        var usage = await store.ReadUsageAsync(tenant, found.Where(a => !Provenance.IsTraceDerived(a)).Select(a => a.Instance), cancellationToken);
+        var assets = new List<(Asset, AssetUsage?)>(found.Count);
+        foreach (Asset asset in found)
         {
-            TableEntity? used = usage.GetValueOrDefault((row.PartitionKey, UsageRows.Prefix + row.RowKey));
-            if (query.Provenance is not null && Provenance.Of(row, used) != query.Provenance)
+            AssetUsage? used = usage.GetValueOrDefault((asset.Instance, asset.Key));
+            if (query.Provenance is not null && Provenance.Of(asset, used) != query.Provenance)
             {
                 continue;
             }
@@ -95,15 +90,14 @@ internal sealed class TenantEstate
                 break;
             }
 
-            assets.Add((row, used));
+            assets.Add((asset, used));
         }
 
-        var edges = new List<TableEntity>();
+        var edges = new List<Edge>();
         bool edgesTruncated = false;
-        TableClient edgeTable = await tables.GetTableAsync(TableNames.Edges, cancellationToken);
-        await foreach (TableEntity edge in edgeTable.QueryAsync<TableEntity>(AssetsApi.Partitions(tenant, query.Instance), cancellationToken: cancellationToken))
+        await foreach (Edge edge in store.QueryEdgesAsync(new EdgeListing(tenant, query.Instance), cancellationToken))
         {
-            if (edge.GetString(EdgeColumns.State) != AssetState.Active)
+            if (edge.State != AssetState.Active)
             {
                 continue;
             }
