@@ -47,7 +47,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<PluginPackagesOptions>, PluginPackagesOptionsValidator>();
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<ConfiguredInstances>();
-        services.AddSingleton<InstanceStore>();
+        services.AddSingleton<Domain.Instances.IInstanceSecrets, InstanceSecrets>();
+        services.AddSingleton<InstanceValidator>();
         services.AddSingleton<InstanceReconciler>();
         services.AddSingleton<ScanStore>();
         services.AddSingleton<InventoryWriter>();

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Storage.Instances;
 using ServerlessDiscovery.Storage.Journal;
 
 namespace ServerlessDiscovery.Storage;
@@ -16,6 +18,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<TableStore>();
         services.AddSingleton<QuarantineStore>();
+
+        // Instances, scans, webhooks and deliveries, tool mappings, BOM versions.
+        services.AddSingleton<IInstanceStore, TableInstanceStore>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Bom;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Functions.Security;
@@ -26,7 +27,7 @@ internal static class BomApi
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<IResult> GetAsync(
-        HttpContext context, TableStore tables, InstanceStore instances, TimeProvider time, string? agent, string? instance, string? specVersion)
+        HttpContext context, TableStore tables, IInstanceStore instances, TimeProvider time, string? agent, string? instance, string? specVersion)
     {
         var errors = new List<(string Field, string Message)>();
         if (!BomSpecVersion.TryParse(specVersion, out BomSpecVersion spec))

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Azure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessDiscovery.Domain;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Scanning;
@@ -33,15 +34,15 @@ internal static partial class InstancesApi
         instances.MapDelete("/{id}", DeleteAsync);
         instances.MapPost("/{id}/verify", VerifyAsync);
         instances.MapPost("/{id}/refresh", RefreshAsync);
-        instances.MapPost("/{id}/start", (string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, true, context, store, catalog, webhooks, time));
-        instances.MapPost("/{id}/stop", (string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, false, context, store, catalog, webhooks, time));
+        instances.MapPost("/{id}/start", (string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, true, context, store, catalog, webhooks, time));
+        instances.MapPost("/{id}/stop", (string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, false, context, store, catalog, webhooks, time));
         instances.MapScansApi();
         api.MapGet("/status", StatusAsync).WithTags("Instances");
         api.MapPost("/plugins/configure", ConfigureAsync).WithTags("Plugins");
         api.MapPost("/stop", StopAllAsync).WithTags("Instances");
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, string? plugin_type)
+    private static async Task<IResult> ListAsync(HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, string? plugin_type)
     {
         IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
         string? typeId = plugin_type is null ? null : PluginAliases.FindType(catalog, plugin_type)?.Metadata.TypeId ?? plugin_type;
@@ -50,13 +51,13 @@ internal static partial class InstancesApi
         return TypedResults.Json<JsonNode>(new JsonObject { ["instances"] = new JsonArray([.. items]), ["count"] = items.Length });
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks)
+    private static async Task<IResult> GetAsync(string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         return instance is null ? NotFound(id) : Reply(new JsonObject { ["instance"] = await ToJsonAsync(instance, catalog, webhooks, context.RequestAborted) });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    private static async Task<IResult> CreateAsync(HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
         (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (body is null)
@@ -142,7 +143,7 @@ internal static partial class InstancesApi
     /// As OpenCITE's PUT: fields not given keep their values, and <c>config</c> is merged into the stored configuration
     /// (a field set to null is removed; a masked secret sent back unchanged keeps the stored one), then validated whole.
     /// </summary>
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -199,7 +200,7 @@ internal static partial class InstancesApi
             }, context.RequestAborted);
             return Reply(new JsonObject { ["success"] = true, ["instance"] = await ToJsonAsync(updated, catalog, webhooks, context.RequestAborted) });
         }
-        catch (RequestFailedException conflict) when (conflict.Status == 412)
+        catch (WriteConflictException)
         {
             return ApiRequest.Conflict($"Instance '{id}' changed while it was being updated (a scan started or finished); read it again and retry.");
         }
@@ -234,7 +235,7 @@ internal static partial class InstancesApi
         return validated?.ToJson();
     }
 
-    private static async Task<IResult> DeleteAsync(string id, HttpContext context, InstanceStore store, WebhookStore webhooks)
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, IInstanceStore store, WebhookStore webhooks)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -253,7 +254,7 @@ internal static partial class InstancesApi
     }
 
     /// <summary>OpenCITE's <c>{success, verification}</c>; <c>verification</c> holds the check's own <c>success</c> and <c>error</c>.</summary>
-    private static async Task<IResult> VerifyAsync(string id, HttpContext context, InstanceStore store, ScanRunner runner)
+    private static async Task<IResult> VerifyAsync(string id, HttpContext context, IInstanceStore store, ScanRunner runner)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -273,7 +274,7 @@ internal static partial class InstancesApi
         return Reply(json);
     }
 
-    private static async Task<IResult> RefreshAsync(string id, HttpContext context, InstanceStore store, DiscoveryScheduler scheduler, TimeProvider time, bool? force)
+    private static async Task<IResult> RefreshAsync(string id, HttpContext context, IInstanceStore store, DiscoveryScheduler scheduler, TimeProvider time, bool? force)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -318,7 +319,7 @@ internal static partial class InstancesApi
             statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> SetEnabledAsync(string id, bool enabled, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time)
+    private static async Task<IResult> SetEnabledAsync(string id, bool enabled, HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time)
     {
         for (int attempt = 0; attempt < 5; attempt++)
         {
@@ -350,7 +351,7 @@ internal static partial class InstancesApi
 
                 return Reply(reply);
             }
-            catch (RequestFailedException conflict) when (conflict.Status == 412)
+            catch (WriteConflictException)
             {
                 // A scan claimed or released it meanwhile: read again and reapply.
             }
@@ -359,7 +360,7 @@ internal static partial class InstancesApi
         return ApiRequest.Conflict($"Instance '{id}' kept changing; retry.");
     }
 
-    private static async Task<IResult> StatusAsync(HttpContext context, InstanceStore store, TimeProvider time)
+    private static async Task<IResult> StatusAsync(HttpContext context, IInstanceStore store, TimeProvider time)
     {
         IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
         DateTimeOffset now = time.GetUtcNow();
@@ -383,7 +384,7 @@ internal static partial class InstancesApi
     /// created, enabled, from the config; <c>plugins_enabled</c> names them as given. Every entry is checked before
     /// anything is written, so a bad one changes nothing.
     /// </summary>
-    private static async Task<IResult> ConfigureAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    private static async Task<IResult> ConfigureAsync(HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
         (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (body is null)
@@ -463,7 +464,7 @@ internal static partial class InstancesApi
     /// OpenCITE's POST /stop, which stops every plugin: here every instance of the caller's tenant that the API owns is
     /// disabled (no new scans; a running one finishes). Instances declared in app settings are left as they are, and listed.
     /// </summary>
-    private static async Task<IResult> StopAllAsync(HttpContext context, InstanceStore store, TimeProvider time)
+    private static async Task<IResult> StopAllAsync(HttpContext context, IInstanceStore store, TimeProvider time)
     {
         IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
         var stopped = new JsonArray();
@@ -487,19 +488,19 @@ internal static partial class InstancesApi
         return Reply(new JsonObject { ["success"] = true, ["stopped"] = stopped, ["skipped_configuration_owned"] = skipped });
     }
 
-    private static async Task<PluginInstance?> TryEnableAsync(PluginInstance instance, InstanceStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<PluginInstance?> TryEnableAsync(PluginInstance instance, IInstanceStore store, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
             return await store.ReplaceAsync(instance with { Enabled = true, UpdatedAt = now }, cancellationToken);
         }
-        catch (RequestFailedException conflict) when (conflict.Status == 412)
+        catch (WriteConflictException)
         {
             return null;
         }
     }
 
-    private static async Task<bool> TryDisableAsync(PluginInstance instance, InstanceStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<bool> TryDisableAsync(PluginInstance instance, IInstanceStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         PluginInstance? current = instance;
         for (int attempt = 0; attempt < 5 && current is not null; attempt++)
@@ -514,7 +515,7 @@ internal static partial class InstancesApi
                 await store.ReplaceAsync(current with { Enabled = false, UpdatedAt = time.GetUtcNow() }, cancellationToken);
                 return true;
             }
-            catch (RequestFailedException conflict) when (conflict.Status == 412)
+            catch (WriteConflictException)
             {
                 current = await store.GetAsync(instance.Tenant, instance.Id, cancellationToken);
             }
@@ -567,7 +568,7 @@ internal static partial class InstancesApi
     [GeneratedRegex(@"\{[A-Za-z_]+\}")]
     private static partial Regex PlaceholderPattern();
 
-    private static Task<PluginInstance?> FindAsync(string id, HttpContext context, InstanceStore store) =>
+    private static Task<PluginInstance?> FindAsync(string id, HttpContext context, IInstanceStore store) =>
         InstanceIds.IsValid(id) ? store.GetAsync(context.User.GetCaller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
 
     private static ProblemHttpResult NotFound(string id) => ApiRequest.NotFound($"No instance '{id}' in this tenant.");

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Functions.Security;
@@ -26,7 +27,7 @@ internal static class ScansApi
     }
 
     private static async Task<Results<Ok<ScanRunList>, ProblemHttpResult, ValidationProblem>> ListAsync(
-        string id, HttpContext context, InstanceStore store, ScanStore scans, int? limit)
+        string id, HttpContext context, IInstanceStore store, ScanStore scans, int? limit)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -45,7 +46,7 @@ internal static class ScansApi
     }
 
     private static async Task<Results<Ok<ScanRunReport>, ProblemHttpResult>> GetAsync(
-        string id, string scanRunId, HttpContext context, InstanceStore store, ScanStore scans)
+        string id, string scanRunId, HttpContext context, IInstanceStore store, ScanStore scans)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -76,7 +77,7 @@ internal static class ScansApi
             }
             : null;
 
-    private static Task<PluginInstance?> FindAsync(string id, HttpContext context, InstanceStore store) =>
+    private static Task<PluginInstance?> FindAsync(string id, HttpContext context, IInstanceStore store) =>
         InstanceIds.IsValid(id) ? store.GetAsync(context.User.GetCaller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
 
     private static ProblemHttpResult NoInstance(string id) => ApiRequest.NotFound($"No instance '{Shorten(id)}' in this tenant.");

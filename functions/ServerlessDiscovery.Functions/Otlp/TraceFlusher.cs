@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
@@ -25,7 +26,7 @@ public sealed partial class TraceFlusher(
     WriteAheadJournal journal,
     QuarantineStore quarantine,
     ObservationWriter writer,
-    InstanceStore instances,
+    IInstanceStore instances,
     OutboxRelay relay,
     TimeProvider time,
     IOptions<OtlpOptions> options,

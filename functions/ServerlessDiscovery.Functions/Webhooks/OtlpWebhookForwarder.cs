@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Otlp.Decoding;
@@ -10,7 +11,7 @@ namespace ServerlessDiscovery.Functions.Webhooks;
 /// protobuf for subscriptions whose headers ask for application/x-protobuf, split into parts under the delivery limit.
 /// </summary>
 internal sealed partial class OtlpWebhookForwarder(
-    InstanceStore instances, WebhookStore webhooks, DeliveryQueue queue, TimeProvider time, ILogger<OtlpWebhookForwarder> logger) : IOtlpForwarder
+    IInstanceStore instances, WebhookStore webhooks, DeliveryQueue queue, TimeProvider time, ILogger<OtlpWebhookForwarder> logger) : IOtlpForwarder
 {
     public async Task ForwardAsync(string tenant, string signal, ReadOnlyMemory<byte> body, bool isProtobuf, CancellationToken cancellationToken)
     {

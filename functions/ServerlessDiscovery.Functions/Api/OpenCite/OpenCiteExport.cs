@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Mappings;
@@ -26,7 +27,7 @@ internal static class OpenCiteExport
     private static readonly string[] SchemaLists = [AssetCategories.Tools, AssetCategories.Models, AssetCategories.DataAssets, AssetCategories.McpServers, AssetCategories.McpTools, AssetCategories.McpResources];
 
     public static async Task<IResult> ExportAsync(
-        HttpContext context, TableStore tables, TenantInventory inventory, ToolMappingStore mappings, InstanceStore instances, TimeProvider time)
+        HttpContext context, TableStore tables, TenantInventory inventory, ToolMappingStore mappings, IInstanceStore instances, TimeProvider time)
     {
         (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request, required: false);
         if (problem is not null)

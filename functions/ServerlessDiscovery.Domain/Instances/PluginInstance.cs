@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace ServerlessDiscovery.Engine.Instances;
+namespace ServerlessDiscovery.Domain.Instances;
 
 /// <summary>Who owns an instance: the API (editable) or app settings Plugins__{id}__* (read-only over the API).</summary>
 public enum InstanceOwner
