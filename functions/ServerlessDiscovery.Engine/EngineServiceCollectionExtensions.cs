@@ -50,7 +50,6 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<Domain.Instances.IInstanceSecrets, InstanceSecrets>();
         services.AddSingleton<InstanceValidator>();
         services.AddSingleton<InstanceReconciler>();
-        services.AddSingleton<ScanStore>();
         services.AddSingleton<InventoryWriter>();
         services.AddSingleton<ObservationWriter>();
         services.AddSingleton<TenantInventory>();

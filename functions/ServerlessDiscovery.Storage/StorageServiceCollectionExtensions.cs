@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Storage.Instances;
 using ServerlessDiscovery.Storage.Journal;
+using ServerlessDiscovery.Storage.Scans;
 
 namespace ServerlessDiscovery.Storage;
 
@@ -21,6 +23,7 @@ public static class StorageServiceCollectionExtensions
 
         // Instances, scans, webhooks and deliveries, tool mappings, BOM versions.
         services.AddSingleton<IInstanceStore, TableInstanceStore>();
+        services.AddSingleton<IScanStore, TableScanStore>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Engine.Bom;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Scanning;

@@ -57,7 +57,7 @@ public sealed partial class ObservationWriter(
         (observed, edges) = (diversion.Unresolved, diversion.Rewrite(edges));
         TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
         string partition = StorageKeys.Partition(tenant, instanceId);
-        string flushId = Scanning.ScanRun.NewRunId(time.GetUtcNow());
+        string flushId = Domain.Scans.ScanRun.NewRunId(time.GetUtcNow());
         var scan = new ScanIdentity(tenant, instanceId, flushId, Force: false);
         int writes = 0, sequence = 0;
         (string RowKey, ObservedAsset Observed)[] ordered = [.. observed

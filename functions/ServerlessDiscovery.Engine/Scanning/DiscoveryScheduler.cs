@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NCrontab;
 using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Instances;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Domain;
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Catalog;
@@ -25,7 +26,7 @@ public sealed partial class ScanRunner(
     PluginCatalog catalog,
     IInstanceStore instances,
     InstanceValidator validator,
-    ScanStore scans,
+    IScanStore scans,
     InventoryWriter writer,
     OutboxRelay relay,
     IHttpClientFactory httpClientFactory,
@@ -151,7 +152,7 @@ public sealed partial class ScanRunner(
         var redactor = SecretRedactor.For(configuration);
         var sink = new CollectingSink(options.Value.MaxAssetsPerScan, redactor);
         string? failure;
-        ScanProgressReport progress;
+        ScanRunProgress progress;
         await using (var recorder = new ScanProgressRecorder(
             scans, run, sink, await ExpectedScopesAsync(run, cancellationToken), time, _logger))
         {
@@ -179,7 +180,7 @@ public sealed partial class ScanRunner(
         return run with
         {
             Status = status,
-            Changes = changes,
+            Changes = changes.ToScanChanges(),
             Assets = sink.Assets.Count,
             Edges = sink.Edges.Count,
             Rejected = sink.Rejected.Count,

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Domain;
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Catalog;

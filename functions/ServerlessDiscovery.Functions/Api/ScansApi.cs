@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Functions.Security;
@@ -27,7 +28,7 @@ internal static class ScansApi
     }
 
     private static async Task<Results<Ok<ScanRunList>, ProblemHttpResult, ValidationProblem>> ListAsync(
-        string id, HttpContext context, IInstanceStore store, ScanStore scans, int? limit)
+        string id, HttpContext context, IInstanceStore store, IScanStore scans, int? limit)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -46,7 +47,7 @@ internal static class ScansApi
     }
 
     private static async Task<Results<Ok<ScanRunReport>, ProblemHttpResult>> GetAsync(
-        string id, string scanRunId, HttpContext context, IInstanceStore store, ScanStore scans)
+        string id, string scanRunId, HttpContext context, IInstanceStore store, IScanStore scans)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Testing;
@@ -64,7 +65,7 @@ public sealed class TwoHostsTests
         Domain.Instances.PluginInstance instance = (await survivor.App.Get<Domain.Instances.IInstanceStore>().GetAsync("default", "orphan"))!;
         ScanClaim? dead = await runner.TryClaimAsync(instance, DateTimeOffset.UtcNow, scheduled: true);
         Assert.NotNull(dead);
-        await survivor.App.Get<ScanStore>().SaveAsync(new ScanRun
+        await survivor.App.Get<IScanStore>().SaveAsync(new ScanRun
         {
             Tenant = "default", InstanceId = "orphan", RunId = dead.RunId, Status = ScanStatus.Running, Trigger = "schedule", StartedAt = dead.StartedAt, Host = "dead-host",
         });
