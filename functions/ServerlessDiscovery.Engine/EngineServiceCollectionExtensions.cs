@@ -49,6 +49,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ConfiguredInstances>();
         services.AddSingleton<Domain.Instances.IInstanceSecrets, InstanceSecrets>();
         services.AddSingleton<InstanceValidator>();
+        services.AddSingleton<Domain.Webhooks.IWebhookSecrets, Webhooks.WebhookSecrets>();
         services.AddSingleton<InstanceReconciler>();
         services.AddSingleton<InventoryWriter>();
         services.AddSingleton<ObservationWriter>();

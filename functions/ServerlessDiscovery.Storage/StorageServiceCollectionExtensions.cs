@@ -2,9 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Domain.Scans;
+using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Storage.Instances;
 using ServerlessDiscovery.Storage.Journal;
 using ServerlessDiscovery.Storage.Scans;
+using ServerlessDiscovery.Storage.Webhooks;
 
 namespace ServerlessDiscovery.Storage;
 
@@ -24,6 +26,8 @@ public static class StorageServiceCollectionExtensions
         // Instances, scans, webhooks and deliveries, tool mappings, BOM versions.
         services.AddSingleton<IInstanceStore, TableInstanceStore>();
         services.AddSingleton<IScanStore, TableScanStore>();
+        services.AddSingleton<IWebhookStore, TableWebhookStore>();
+        services.AddSingleton<IDeliveryStore, TableDeliveryStore>();
         return services;
     }
 }

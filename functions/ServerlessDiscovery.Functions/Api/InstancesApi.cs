@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Domain.Scans;
+using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Domain;
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Catalog;
@@ -35,15 +36,15 @@ internal static partial class InstancesApi
         instances.MapDelete("/{id}", DeleteAsync);
         instances.MapPost("/{id}/verify", VerifyAsync);
         instances.MapPost("/{id}/refresh", RefreshAsync);
-        instances.MapPost("/{id}/start", (string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, true, context, store, catalog, webhooks, time));
-        instances.MapPost("/{id}/stop", (string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, false, context, store, catalog, webhooks, time));
+        instances.MapPost("/{id}/start", (string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, true, context, store, catalog, webhooks, time));
+        instances.MapPost("/{id}/stop", (string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, false, context, store, catalog, webhooks, time));
         instances.MapScansApi();
         api.MapGet("/status", StatusAsync).WithTags("Instances");
         api.MapPost("/plugins/configure", ConfigureAsync).WithTags("Plugins");
         api.MapPost("/stop", StopAllAsync).WithTags("Instances");
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, string? plugin_type)
+    private static async Task<IResult> ListAsync(HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, string? plugin_type)
     {
         IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
         string? typeId = plugin_type is null ? null : PluginAliases.FindType(catalog, plugin_type)?.Metadata.TypeId ?? plugin_type;
@@ -52,13 +53,13 @@ internal static partial class InstancesApi
         return TypedResults.Json<JsonNode>(new JsonObject { ["instances"] = new JsonArray([.. items]), ["count"] = items.Length });
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks)
+    private static async Task<IResult> GetAsync(string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         return instance is null ? NotFound(id) : Reply(new JsonObject { ["instance"] = await ToJsonAsync(instance, catalog, webhooks, context.RequestAborted) });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    private static async Task<IResult> CreateAsync(HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
         (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (body is null)
@@ -144,7 +145,7 @@ internal static partial class InstancesApi
     /// As OpenCITE's PUT: fields not given keep their values, and <c>config</c> is merged into the stored configuration
     /// (a field set to null is removed; a masked secret sent back unchanged keeps the stored one), then validated whole.
     /// </summary>
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -236,7 +237,7 @@ internal static partial class InstancesApi
         return validated?.ToJson();
     }
 
-    private static async Task<IResult> DeleteAsync(string id, HttpContext context, IInstanceStore store, WebhookStore webhooks)
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, IInstanceStore store, IWebhookStore webhooks)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -320,7 +321,7 @@ internal static partial class InstancesApi
             statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> SetEnabledAsync(string id, bool enabled, HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time)
+    private static async Task<IResult> SetEnabledAsync(string id, bool enabled, HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, TimeProvider time)
     {
         for (int attempt = 0; attempt < 5; attempt++)
         {
@@ -385,7 +386,7 @@ internal static partial class InstancesApi
     /// created, enabled, from the config; <c>plugins_enabled</c> names them as given. Every entry is checked before
     /// anything is written, so a bad one changes nothing.
     /// </summary>
-    private static async Task<IResult> ConfigureAsync(HttpContext context, IInstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    private static async Task<IResult> ConfigureAsync(HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
         (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (body is null)
@@ -664,7 +665,7 @@ internal static partial class InstancesApi
     /// from the type when none was given, <c>supported_asset_types</c>, <c>webhooks</c> as URLs) and ours (secrets
     /// masked, schedule, ownership and scan state).
     /// </summary>
-    private static async Task<JsonObject> ToJsonAsync(PluginInstance i, PluginCatalog catalog, WebhookStore webhooks, CancellationToken cancellationToken)
+    private static async Task<JsonObject> ToJsonAsync(PluginInstance i, PluginCatalog catalog, IWebhookStore webhooks, CancellationToken cancellationToken)
     {
         IPluginType? type = catalog.Find(i.PluginType);
         JsonObject config = type is not null && PluginConfiguration.Validate(type.Metadata.ConfigFields, i.Config).Configuration is { } valid

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Engine.ChangeFeed;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
@@ -9,7 +10,7 @@ namespace ServerlessDiscovery.Functions.Webhooks;
 /// CloudEvents (structured batch mode), each under the delivery size limit. Delivery ids derive from the events and
 /// the subscription, so fanning out the same events twice queues nothing new.
 /// </summary>
-internal sealed partial class ChangeEventFanOut(WebhookStore webhooks, DeliveryQueue queue, TimeProvider time, ILogger<ChangeEventFanOut> logger)
+internal sealed partial class ChangeEventFanOut(IWebhookStore webhooks, DeliveryQueue queue, TimeProvider time, ILogger<ChangeEventFanOut> logger)
 {
     public const string ContentType = "application/cloudevents-batch+json";
 

@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Functions.Delivery;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
@@ -6,7 +7,7 @@ namespace ServerlessDiscovery.Functions.Webhooks;
 /// Queues deliveries: each is written to the "deliveries" table first (the source of truth), then its next attempt
 /// goes on the deliveries queue as one message. Writing an existing id again is harmless.
 /// </summary>
-internal sealed class DeliveryQueue(DeliveryStore store, DeliveryQueueClient queue, TimeProvider time)
+internal sealed class DeliveryQueue(IDeliveryStore store, DeliveryQueueClient queue, TimeProvider time)
 {
     public async Task EnqueueAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Domain.Webhooks;
 namespace ServerlessDiscovery.Functions.Webhooks;
 
 /// <summary>
@@ -6,7 +7,7 @@ namespace ServerlessDiscovery.Functions.Webhooks;
 /// would wait forever; each tick therefore queues again the pending deliveries that are overdue by a while. A duplicate
 /// message is harmless: only the message for a record's next attempt acts.
 /// </summary>
-internal sealed class DeliverySweep(DeliveryStore store, DeliveryQueue queue)
+internal sealed class DeliverySweep(IDeliveryStore store, DeliveryQueue queue)
 {
     /// <summary>A pending delivery untouched and overdue this long is queued again.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);

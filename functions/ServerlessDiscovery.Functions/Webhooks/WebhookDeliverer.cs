@@ -1,5 +1,6 @@
-using Azure;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain;
+using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Functions.Delivery;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
@@ -33,7 +34,7 @@ internal enum DeliveryOutcome
 /// or the subscriber's Retry-After, in whole seconds as the queue delays). The attempt is recorded before it is made.
 /// </summary>
 internal sealed partial class WebhookDeliverer(
-    DeliveryStore deliveries, WebhookStore webhooks, WebhookSender sender, IOptions<WebhooksOptions> options, TimeProvider time, ILogger<WebhookDeliverer> logger)
+    IDeliveryStore deliveries, IWebhookStore webhooks, WebhookSender sender, IOptions<WebhooksOptions> options, TimeProvider time, ILogger<WebhookDeliverer> logger)
 {
     /// <param name="attempt">The attempt the caller means to make (1 for the first); any other than the record's next is a duplicate.</param>
     public async Task<(DeliveryOutcome Outcome, TimeSpan RetryIn)> AttemptAsync(string tenant, string instanceId, string id, int attempt, CancellationToken cancellationToken)
@@ -74,7 +75,7 @@ internal sealed partial class WebhookDeliverer(
             // Claim by ETag and count the attempt before making it: a crash mid-send still counts, a concurrent attempt loses.
             delivery = await deliveries.UpdateAsync(delivery with { Attempts = attempt, NextAttemptAt = now + options.Value.Timeout, UpdatedAt = now }, cancellationToken: cancellationToken);
         }
-        catch (RequestFailedException conflict) when (conflict.Status == 412)
+        catch (WriteConflictException)
         {
             return (DeliveryOutcome.Busy, default);
         }
@@ -110,7 +111,7 @@ internal sealed partial class WebhookDeliverer(
         {
             await deliveries.UpdateAsync(delivery, dropBody, cancellationToken);
         }
-        catch (RequestFailedException conflict) when (conflict.Status == 412)
+        catch (WriteConflictException)
         {
             // Someone else recorded a later state of this delivery; theirs stands.
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Webhooks;
 
 namespace ServerlessDiscovery.Functions.Webhooks;
 

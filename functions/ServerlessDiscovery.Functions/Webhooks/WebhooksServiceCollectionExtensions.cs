@@ -29,8 +29,6 @@ internal static class WebhooksServiceCollectionExtensions
             })
             .RemoveAllLoggers();
 
-        services.AddSingleton<WebhookStore>();
-        services.AddSingleton<DeliveryStore>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookDeliverer>();
         services.AddSingleton<DeliveryQueueSignal>();

@@ -1,13 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Domain.Webhooks;
 
 /// <summary>
 /// One instance's webhook: where to send, the subscriber's own headers, which change events it also wants, and the
 /// signing secret. Headers and secret are in clear only in memory; at rest they are encrypted.
 /// </summary>
-internal sealed record WebhookSubscription
+public sealed record WebhookSubscription
 {
     public required string Tenant { get; init; }
 

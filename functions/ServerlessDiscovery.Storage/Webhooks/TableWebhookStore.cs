@@ -1,16 +1,15 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using ServerlessDiscovery.Engine.Security;
-using ServerlessDiscovery.Storage;
+using ServerlessDiscovery.Domain.Webhooks;
 
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Storage.Webhooks;
 
 /// <summary>
 /// Subscriptions in the "webhooks" table: PartitionKey {tenant}~{instance}, RowKey the URL's hash. Headers and secret
-/// are encrypted with a context bound to tenant, instance and URL hash, so a ciphertext cannot be moved to another row.
+/// are sealed (<see cref="IWebhookSecrets"/>) bound to tenant, instance and URL hash, so a ciphertext cannot be moved to another row.
 /// </summary>
-internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
+internal sealed class TableWebhookStore(TableStore tables, IWebhookSecrets secrets) : IWebhookStore
 {
     private int _generation;
 
@@ -37,9 +36,9 @@ internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Webhooks, cancellationToken);
         var urls = new List<(DateTimeOffset CreatedAt, string Url)>();
-        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition(StorageKeys.Partition(tenant, instanceId)), select: ["Url", "CreatedAt"], cancellationToken: cancellationToken))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableQueries.Partition(StorageKeys.Partition(tenant, instanceId)), select: [WebhookColumns.Url, WebhookColumns.CreatedAt], cancellationToken: cancellationToken))
         {
-            urls.Add((row.GetDateTimeOffset("CreatedAt") ?? default, row.GetString("Url")!));
+            urls.Add((row.GetDateTimeOffset(WebhookColumns.CreatedAt) ?? default, row.GetString(WebhookColumns.Url)!));
         }
 
         return [.. urls.OrderBy(u => u.CreatedAt).ThenBy(u => u.Url, StringComparer.Ordinal).Select(u => u.Url)];
@@ -85,38 +84,30 @@ internal sealed class WebhookStore(TableStore tables, SecretProtector protector)
         Interlocked.Increment(ref _generation);
     }
 
-    private static string Context(string tenant, string instanceId, string key) => $"webhook:{tenant}/{instanceId}/{key}";
-
-    private TableEntity ToRow(WebhookSubscription s)
+    private TableEntity ToRow(WebhookSubscription s) => new(StorageKeys.Partition(s.Tenant, s.InstanceId), s.Key)
     {
-        string context = Context(s.Tenant, s.InstanceId, s.Key);
-        return new TableEntity(StorageKeys.Partition(s.Tenant, s.InstanceId), s.Key)
-        {
-            ["Url"] = s.Url,
-            ["Headers"] = protector.Protect(JsonSerializer.Serialize(s.Headers, WebhookJsonContext.Default.IReadOnlyDictionaryStringString), context),
-            ["HeaderNames"] = JsonSerializer.Serialize(s.Headers.Keys.ToArray(), WebhookJsonContext.Default.StringArray),
-            ["Events"] = JsonSerializer.Serialize(s.Events.ToArray(), WebhookJsonContext.Default.StringArray),
-            ["Secret"] = protector.Protect(s.Secret, context),
-            ["OpenCiteSignature"] = s.OpenCiteSignature,
-            ["CreatedAt"] = s.CreatedAt,
-            ["UpdatedAt"] = s.UpdatedAt,
-        };
-    }
+        [WebhookColumns.Url] = s.Url,
+        [WebhookColumns.Headers] = secrets.Seal(
+            JsonSerializer.Serialize(s.Headers, WebhookRowJsonContext.Default.IReadOnlyDictionaryStringString), s.Tenant, s.InstanceId, s.Key),
+        [WebhookColumns.HeaderNames] = JsonSerializer.Serialize(s.Headers.Keys.ToArray(), WebhookRowJsonContext.Default.StringArray),
+        [WebhookColumns.Events] = JsonSerializer.Serialize(s.Events.ToArray(), WebhookRowJsonContext.Default.StringArray),
+        [WebhookColumns.Secret] = secrets.Seal(s.Secret, s.Tenant, s.InstanceId, s.Key),
+        [WebhookColumns.OpenCiteSignature] = s.OpenCiteSignature,
+        [WebhookColumns.CreatedAt] = s.CreatedAt,
+        [WebhookColumns.UpdatedAt] = s.UpdatedAt,
+    };
 
-    private WebhookSubscription FromRow(string tenant, string instanceId, TableEntity row)
+    private WebhookSubscription FromRow(string tenant, string instanceId, TableEntity row) => new()
     {
-        string context = Context(tenant, instanceId, row.RowKey);
-        return new WebhookSubscription
-        {
-            Tenant = tenant,
-            InstanceId = instanceId,
-            Url = row.GetString("Url")!,
-            Headers = JsonSerializer.Deserialize(protector.Unprotect(row.GetString("Headers")!, context), WebhookJsonContext.Default.DictionaryStringString)!,
-            Events = JsonSerializer.Deserialize(row.GetString("Events") ?? "[]", WebhookJsonContext.Default.StringArray)!,
-            Secret = protector.Unprotect(row.GetString("Secret")!, context),
-            OpenCiteSignature = row.GetBoolean("OpenCiteSignature") ?? false,
-            CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? default,
-            UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? default,
-        };
-    }
+        Tenant = tenant,
+        InstanceId = instanceId,
+        Url = row.GetString(WebhookColumns.Url)!,
+        Headers = JsonSerializer.Deserialize(
+            secrets.Unseal(row.GetString(WebhookColumns.Headers)!, tenant, instanceId, row.RowKey), WebhookRowJsonContext.Default.DictionaryStringString)!,
+        Events = JsonSerializer.Deserialize(row.GetString(WebhookColumns.Events) ?? "[]", WebhookRowJsonContext.Default.StringArray)!,
+        Secret = secrets.Unseal(row.GetString(WebhookColumns.Secret)!, tenant, instanceId, row.RowKey),
+        OpenCiteSignature = row.GetBoolean(WebhookColumns.OpenCiteSignature) ?? false,
+        CreatedAt = row.GetDateTimeOffset(WebhookColumns.CreatedAt) ?? default,
+        UpdatedAt = row.GetDateTimeOffset(WebhookColumns.UpdatedAt) ?? default,
+    };
 }

@@ -1,7 +1,7 @@
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Domain.Webhooks;
 
 /// <summary>Where a delivery is in its life: pending (attempts left), delivered (2xx), or dead-lettered.</summary>
-internal static class DeliveryStates
+public static class DeliveryStates
 {
     public const string Pending = "pending";
     public const string Delivered = "delivered";
@@ -13,7 +13,7 @@ internal static class DeliveryStates
 /// queued is lost when a process stops. The subscriber's headers and secret are read from the subscription at
 /// each attempt and never copied here.
 /// </summary>
-internal sealed record WebhookDelivery
+public sealed record WebhookDelivery
 {
     /// <summary>Payloads above this are split before they are queued: under receivers' usual 1 MB, and within one table entity.</summary>
     public const int MaxBodyBytes = 900_000;
