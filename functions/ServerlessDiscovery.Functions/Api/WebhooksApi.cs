@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Engine.Webhooks;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;

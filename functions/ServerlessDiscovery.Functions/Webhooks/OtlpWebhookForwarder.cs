@@ -1,6 +1,7 @@
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Engine.Instances;
+using ServerlessDiscovery.Engine.Webhooks;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Otlp.Decoding;
 using ServerlessDiscovery.Otlp.Transcoding;

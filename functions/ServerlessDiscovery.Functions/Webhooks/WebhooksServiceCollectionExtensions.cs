@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Engine.ChangeFeed;
+using ServerlessDiscovery.Engine.Delivery;
+using ServerlessDiscovery.Engine.Webhooks;
 using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Functions.Hosting;
 using ServerlessDiscovery.Plugins.Egress;
@@ -33,6 +36,7 @@ internal static class WebhooksServiceCollectionExtensions
         services.AddSingleton<WebhookDeliverer>();
         services.AddSingleton<DeliveryQueueSignal>();
         services.AddSingleton<DeliveryQueueClient>();
+        services.AddSingleton<IDeliveryQueueTransport>(sp => sp.GetRequiredService<DeliveryQueueClient>());
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<DeliverySweep>();
         services.AddSingleton<ChangeEventFanOut>();

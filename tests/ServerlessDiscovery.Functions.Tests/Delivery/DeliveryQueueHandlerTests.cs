@@ -1,3 +1,5 @@
+using ServerlessDiscovery.Engine.Delivery;
+using ServerlessDiscovery.Engine.Webhooks;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Queues.Models;

@@ -1,4 +1,4 @@
-namespace ServerlessDiscovery.Functions.Delivery;
+namespace ServerlessDiscovery.Engine.Delivery;
 
 /// <summary>
 /// The one consumer of the deliveries queue, whoever reads the queue: the Functions host's queue trigger, or the

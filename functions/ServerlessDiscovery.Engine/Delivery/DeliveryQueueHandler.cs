@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.ChangeFeed;
-using ServerlessDiscovery.Functions.Webhooks;
+using ServerlessDiscovery.Engine.Webhooks;
 
-namespace ServerlessDiscovery.Functions.Delivery;
+namespace ServerlessDiscovery.Engine.Delivery;
 
 /// <summary>
 /// Handles one deliveries-queue message, the same under the Functions host and standalone:

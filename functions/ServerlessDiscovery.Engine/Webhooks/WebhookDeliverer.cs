@@ -1,9 +1,9 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Domain;
 using ServerlessDiscovery.Domain.Webhooks;
-using ServerlessDiscovery.Functions.Delivery;
 
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Engine.Webhooks;
 
 /// <summary>What an attempt left the delivery in.</summary>
 internal enum DeliveryOutcome
@@ -95,7 +95,7 @@ internal sealed partial class WebhookDeliverer(
             return (DeliveryOutcome.DeadLettered, default);
         }
 
-        TimeSpan retryIn = DeliveryQueueClient.WholeSeconds(RetrySchedule.Delay(attempt, result.RetryAfter, options.Value));
+        TimeSpan retryIn = RetrySchedule.WholeSeconds(RetrySchedule.Delay(attempt, result.RetryAfter, options.Value));
         DateTimeOffset next = time.GetUtcNow() + retryIn;
         await SaveQuietlyAsync(delivery with { NextAttemptAt = next, LastStatus = result.Status, LastError = result.Error, UpdatedAt = time.GetUtcNow() }, dropBody: false, cancellationToken);
         LogRetry(logger, delivery.Id, tenant, instanceId, attempt, result.Error ?? string.Empty, next);

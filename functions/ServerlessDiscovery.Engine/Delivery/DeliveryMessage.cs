@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ServerlessDiscovery.Functions.Delivery;
+namespace ServerlessDiscovery.Engine.Delivery;
 
 /// <summary>
 /// Our own queue message: "make attempt <see cref="Attempt"/> of this delivery". The attempt number makes a duplicate

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Engine.Webhooks;
 
 /// <summary>
 /// Webhooks__*: the outbound side of webhooks (retries, timeout, the standalone queue poller). Which addresses they may

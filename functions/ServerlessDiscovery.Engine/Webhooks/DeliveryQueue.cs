@@ -1,13 +1,13 @@
 using ServerlessDiscovery.Domain.Webhooks;
-using ServerlessDiscovery.Functions.Delivery;
+using ServerlessDiscovery.Engine.Delivery;
 
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Engine.Webhooks;
 
 /// <summary>
 /// Queues deliveries: each is written to the "deliveries" table first (the source of truth), then its next attempt
 /// goes on the deliveries queue as one message. Writing an existing id again is harmless.
 /// </summary>
-internal sealed class DeliveryQueue(IDeliveryStore store, DeliveryQueueClient queue, TimeProvider time)
+internal sealed class DeliveryQueue(IDeliveryStore store, IDeliveryQueueTransport queue, TimeProvider time)
 {
     public async Task EnqueueAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
     {
@@ -31,5 +31,5 @@ internal sealed class DeliveryQueue(IDeliveryStore store, DeliveryQueueClient qu
         ScheduleAsync(delivery.Tenant, delivery.InstanceId, delivery.Id, delivery.Attempts + 1, delivery.NextAttemptAt - time.GetUtcNow(), cancellationToken);
 
     public Task ScheduleAsync(string tenant, string instanceId, string id, int attempt, TimeSpan delay, CancellationToken cancellationToken = default) =>
-        queue.SendAsync(DeliveryMessage.For(tenant, instanceId, id, attempt), delay, cancellationToken);
+        queue.SendAsync(DeliveryMessage.For(tenant, instanceId, id, attempt).Encode(), delay, cancellationToken);
 }

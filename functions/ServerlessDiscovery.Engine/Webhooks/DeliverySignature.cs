@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Engine.Webhooks;
 
 /// <summary>
 /// X-Signature: t=&lt;unix seconds&gt;,v1=&lt;lowercase hex HMAC-SHA256(key = the secret's UTF-8 bytes, "&lt;t&gt;.&lt;body&gt;")&gt;.

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Domain.Webhooks;
 
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Engine.Webhooks;
 
 /// <summary>What one attempt came to.</summary>
 internal readonly record struct AttemptResult(bool Delivered, bool Permanent, int? Status, string? Error, TimeSpan? RetryAfter);

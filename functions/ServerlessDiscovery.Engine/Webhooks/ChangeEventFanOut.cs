@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Logging;
 using System.Security.Cryptography;
 using System.Text;
 using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Engine.ChangeFeed;
 
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Engine.Webhooks;
 
 /// <summary>
 /// Turns change events into deliveries for the subscriptions whose events filter matches them: JSON arrays of

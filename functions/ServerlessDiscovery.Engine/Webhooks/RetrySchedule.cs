@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Engine.Webhooks;
 
 /// <summary>When to try again: exponential backoff with full jitter, or the receiver's Retry-After, never beyond MaxDelay.</summary>
 internal static class RetrySchedule
 {
+    /// <summary>Azure Storage refuses queue visibility delays beyond seven days.</summary>
+    private static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7);
+
     /// <param name="attempts">Attempts made so far (1 after the first).</param>
     public static TimeSpan Delay(int attempts, TimeSpan? retryAfter, WebhooksOptions options)
     {
@@ -40,4 +43,10 @@ internal static class RetrySchedule
             ? TimeSpan.FromSeconds(seconds)
             : null;
     }
+
+    /// <summary>The delay as the deliveries queue applies it: whole seconds, never shorter than asked, at most seven days.</summary>
+    public static TimeSpan WholeSeconds(TimeSpan delay) =>
+        delay <= TimeSpan.Zero ? TimeSpan.Zero
+        : delay >= MaxQueueDelay ? MaxQueueDelay
+        : TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
 }

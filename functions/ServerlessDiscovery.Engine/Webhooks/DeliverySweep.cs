@@ -1,5 +1,5 @@
 using ServerlessDiscovery.Domain.Webhooks;
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Engine.Webhooks;
 
 /// <summary>
 /// The delivery records are the source of truth, the queue only carries their next attempts. If putting an attempt on
