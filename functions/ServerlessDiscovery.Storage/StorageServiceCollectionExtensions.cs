@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Bom;
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Domain.Webhooks;
+using ServerlessDiscovery.Storage.Bom;
 using ServerlessDiscovery.Storage.Instances;
 using ServerlessDiscovery.Storage.Journal;
 using ServerlessDiscovery.Storage.Scans;
@@ -28,6 +30,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IScanStore, TableScanStore>();
         services.AddSingleton<IWebhookStore, TableWebhookStore>();
         services.AddSingleton<IDeliveryStore, TableDeliveryStore>();
+        services.AddSingleton<IBomVersionStore, TableBomVersionStore>();
         return services;
     }
 }

@@ -1,7 +1,7 @@
-namespace ServerlessDiscovery.Storage;
+namespace ServerlessDiscovery.Storage.Bom;
 
 /// <summary>Columns of a row in the "bomversions" table (PartitionKey escaped tenant, RowKey escaped BOM scope).</summary>
-public static class BomVersionColumns
+internal static class BomVersionColumns
 {
     /// <summary>SHA-256 (hex) of the BOM's content without its metadata.</summary>
     public const string Hash = "Hash";

@@ -1,25 +1,22 @@
 using Azure;
 using Azure.Data.Tables;
-using ServerlessDiscovery.Storage;
+using ServerlessDiscovery.Domain.Bom;
 
-namespace ServerlessDiscovery.Engine.Bom;
-
-/// <summary>One revision of a scope's BOM: its version and when its content was first exported.</summary>
-internal sealed record BomRevision(long Version, DateTimeOffset Since);
+namespace ServerlessDiscovery.Storage.Bom;
 
 /// <summary>
 /// The version of each tenant+scope's BOM, in the "bomversions" table: the same content hash keeps the version and
 /// timestamp, a new hash takes the next version (ETag-guarded, so concurrent exports agree on one number).
 /// </summary>
-internal sealed class BomVersionStore(TableStore tables)
+internal sealed class TableBomVersionStore(TableStore tables) : IBomVersionStore
 {
     private const int MaxAttempts = 8;
 
-    public async Task<BomRevision> RecordAsync(BomScope scope, string hash, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<BomRevision> RecordAsync(string tenant, string scopeKey, string hash, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.BomVersions, cancellationToken);
-        string partition = StorageKeys.Escape(scope.Tenant);
-        string row = StorageKeys.Escape(scope.Key);
+        string partition = StorageKeys.Escape(tenant);
+        string row = StorageKeys.Escape(scopeKey);
         for (int attempt = 1; ; attempt++)
         {
             NullableResponse<TableEntity> existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
