@@ -47,9 +47,10 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<PluginPackagesOptions>, PluginPackagesOptionsValidator>();
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<ConfiguredInstances>();
-        services.AddSingleton<InstanceStore>();
+        services.AddSingleton<Domain.Instances.IInstanceSecrets, InstanceSecrets>();
+        services.AddSingleton<InstanceValidator>();
+        services.AddSingleton<Domain.Webhooks.IWebhookSecrets, Webhooks.WebhookSecrets>();
         services.AddSingleton<InstanceReconciler>();
-        services.AddSingleton<ScanStore>();
         services.AddSingleton<InventoryWriter>();
         services.AddSingleton<ObservationWriter>();
         services.AddSingleton<TenantInventory>();

@@ -4,7 +4,15 @@ using ServerlessDiscovery.Domain.ChangeFeed;
 using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Storage.ChangeFeed;
 using ServerlessDiscovery.Storage.Inventory;
+using ServerlessDiscovery.Domain.Bom;
+using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Scans;
+using ServerlessDiscovery.Domain.Webhooks;
+using ServerlessDiscovery.Storage.Bom;
+using ServerlessDiscovery.Storage.Instances;
 using ServerlessDiscovery.Storage.Journal;
+using ServerlessDiscovery.Storage.Scans;
+using ServerlessDiscovery.Storage.Webhooks;
 
 namespace ServerlessDiscovery.Storage;
 
@@ -26,6 +34,13 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IInventoryStore>(sp => sp.GetRequiredService<TableInventoryStore>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<TableInventoryStore>());
         services.AddSingleton<IChangeLogStore, TableChangeLogStore>();
+
+        // Instances, scans, webhooks and deliveries, tool mappings, BOM versions.
+        services.AddSingleton<IInstanceStore, TableInstanceStore>();
+        services.AddSingleton<IScanStore, TableScanStore>();
+        services.AddSingleton<IWebhookStore, TableWebhookStore>();
+        services.AddSingleton<IDeliveryStore, TableDeliveryStore>();
+        services.AddSingleton<IBomVersionStore, TableBomVersionStore>();
         return services;
     }
 }

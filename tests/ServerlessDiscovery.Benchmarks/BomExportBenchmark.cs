@@ -2,11 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Engine.Bom;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Storage;
+using ServerlessDiscovery.Storage.Bom;
 
 namespace ServerlessDiscovery.Benchmarks;
 
@@ -29,7 +31,7 @@ internal static class BomExportBenchmark
         Console.WriteLine($"CycloneDX export, {assets.Count} assets and {edges.Count} edges in Azurite at {store.Service.Uri}");
         Console.WriteLine($"{"export",-26} {"elements",9} {"bytes",11} {"prepare ms",11} {"write ms",9} {"alloc MB",9} {"version",8}");
 
-        var exporter = new BomExporter(store, TimeProvider.System);
+        var exporter = new BomExporter(store, new TableBomVersionStore(store), TimeProvider.System);
         await ExportAsync("tenant, 1.7 (first)", exporter, BomScope.ForTenant("bench"), BomSpecVersion.V1_7);
         await ExportAsync("tenant, 1.7 (unchanged)", exporter, BomScope.ForTenant("bench"), BomSpecVersion.V1_7);
         await ExportAsync("tenant, 1.6", exporter, BomScope.ForTenant("bench"), BomSpecVersion.V1_6);

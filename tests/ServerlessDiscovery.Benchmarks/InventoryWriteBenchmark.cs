@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Plugins;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Bom;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Storage;
@@ -26,13 +27,11 @@ internal sealed class BomExport(CycloneDxBom document, int elements)
 /// record each (merged over instances, sorted by bom-ref); the document is then serialized twice, lazily, from those
 /// records: once into a hash of its content (which decides serialNumber and version) and once to the caller.
 /// </summary>
-internal sealed class BomExporter(TableStore tables, TimeProvider time)
+internal sealed class BomExporter(TableStore tables, IBomVersionStore versions, TimeProvider time)
 {
     private const string ToolName = "ServerlessDiscovery";
     private static readonly string ToolVersion =
         typeof(BomExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-
-    private readonly BomVersionStore _versions = new(tables);
 
     /// <summary>The BOM of <paramref name="scope"/>, or null when the scope names an agent the tenant does not have.</summary>
     public async Task<BomExport?> PrepareAsync(BomScope scope, BomSpecVersion spec, CancellationToken cancellationToken = default)
@@ -48,7 +47,7 @@ internal sealed class BomExporter(TableStore tables, TimeProvider time)
         }
 
         string hash = ContentHash(scope, subject, assets, graph);
-        BomRevision revision = await _versions.RecordAsync(scope, hash, time.GetUtcNow(), cancellationToken);
+        BomRevision revision = await versions.RecordAsync(scope.Tenant, scope.Key, hash, time.GetUtcNow(), cancellationToken);
         CycloneDxBom document = Compose(scope, subject, assets, graph, spec, hash, revision.Version, revision.Since);
         return new BomExport(document, assets.Count + (subject is null ? 0 : 1));
     }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
@@ -34,7 +35,7 @@ public sealed record FindingChanges(int Opened, int Updated, int Resolved)
 /// </summary>
 public sealed partial class FindingsEvaluator(
     TenantInventory inventory,
-    InstanceStore instances,
+    IInstanceStore instances,
     FindingStore store,
     InventoryWriter writer,
     TimeProvider time,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
@@ -133,7 +134,7 @@ internal sealed class ConfiguredInstancesValidator(ConfiguredInstances configure
 }
 
 /// <summary>Brings the store in line with the configured instances: adds, updates and removes configuration-owned rows.</summary>
-public sealed partial class InstanceReconciler(ConfiguredInstances configured, InstanceStore store, TimeProvider time, ILogger<InstanceReconciler> logger)
+public sealed partial class InstanceReconciler(ConfiguredInstances configured, IInstanceStore store, TimeProvider time, ILogger<InstanceReconciler> logger)
 {
     public async Task ReconcileAsync(CancellationToken cancellationToken = default)
     {
@@ -171,7 +172,7 @@ public sealed partial class InstanceReconciler(ConfiguredInstances configured, I
                         UpdatedAt = now,
                     }, cancellationToken);
                 }
-                catch (Azure.RequestFailedException conflict) when (conflict.Status == 412)
+                catch (Domain.WriteConflictException)
                 {
                     // A scan claimed it meanwhile; the next reconcile applies the change.
                 }

@@ -52,7 +52,7 @@ public sealed partial class ObservationWriter(
         // Identities that resolve to a declared asset count on it, not on a trace-derived duplicate.
         Resolution.Diversion diversion = await resolver.DivertAsync(tenant, observed, drainId, cancellationToken);
         (observed, edges) = (diversion.Unresolved, diversion.Rewrite(edges));
-        string flushId = Scanning.ScanRun.NewRunId(time.GetUtcNow());
+        string flushId = Domain.Scans.ScanRun.NewRunId(time.GetUtcNow());
         var scan = new ScanIdentity(tenant, instanceId, flushId, Force: false);
         int writes = 0, sequence = 0;
         ObservedAsset[] ordered = [.. observed.OrderBy(o => o.Asset.Type, StringComparer.Ordinal).ThenBy(o => o.Asset.Id, StringComparer.Ordinal)];

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
@@ -27,7 +28,7 @@ public sealed partial class TraceFlusher(
     WriteAheadJournal journal,
     QuarantineStore quarantine,
     ObservationWriter writer,
-    InstanceStore instances,
+    IInstanceStore instances,
     OutboxRelay relay,
     Engine.Findings.FindingStore findings,
     TimeProvider time,

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Scanning;
@@ -13,7 +14,7 @@ namespace ServerlessDiscovery.Engine.Resolution;
 /// Each tenant's <see cref="DeclaredIndex"/>, rebuilt from the store at most every Discovery__ResolutionIndexTtl, so
 /// resolution on the trace path costs lookups, not queries. A scan's new assets resolve once the index is rebuilt.
 /// </summary>
-public sealed class DeclaredIndexCache(TenantInventory inventory, InstanceStore instances, TimeProvider time, IOptions<DiscoveryOptions> options)
+public sealed class DeclaredIndexCache(TenantInventory inventory, IInstanceStore instances, TimeProvider time, IOptions<DiscoveryOptions> options)
 {
     private readonly ConcurrentDictionary<string, (DeclaredIndex Index, DateTimeOffset BuiltAt)> _tenants = new(StringComparer.Ordinal);
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Redaction;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
 using ServerlessDiscovery.Plugins.Redaction;

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NCrontab;
+using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Instances;
 
@@ -15,7 +17,7 @@ namespace ServerlessDiscovery.Engine.Scanning;
 /// </summary>
 public sealed class DiscoveryScheduler(
     InstanceReconciler reconciler,
-    InstanceStore instances,
+    IInstanceStore instances,
     ScanRunner runner,
     OutboxRelay relay,
     Findings.FindingsEvaluator findings,

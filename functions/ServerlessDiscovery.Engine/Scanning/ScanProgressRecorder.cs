@@ -1,5 +1,5 @@
-using Azure;
 using Microsoft.Extensions.Logging;
+using ServerlessDiscovery.Domain.Scans;
 
 namespace ServerlessDiscovery.Engine.Scanning;
 
@@ -12,7 +12,7 @@ internal sealed partial class ScanProgressRecorder : IAsyncDisposable
     /// <summary>How often progress may be written: often enough for a person watching, rare enough to cost nothing.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    private readonly ScanStore _store;
+    private readonly IScanStore _store;
     private readonly ScanRun _run;
     private readonly CollectingSink _sink;
     private readonly int? _expectedScopes;
@@ -22,7 +22,7 @@ internal sealed partial class ScanProgressRecorder : IAsyncDisposable
     private readonly Task _loop;
 
     /// <param name="expectedScopes">How many scopes the instance's last finished scan reported; the total when the plugin gives none.</param>
-    public ScanProgressRecorder(ScanStore store, ScanRun run, CollectingSink sink, int? expectedScopes, TimeProvider time, ILogger logger)
+    public ScanProgressRecorder(IScanStore store, ScanRun run, CollectingSink sink, int? expectedScopes, TimeProvider time, ILogger logger)
     {
         _store = store;
         _run = run;
@@ -34,12 +34,12 @@ internal sealed partial class ScanProgressRecorder : IAsyncDisposable
     }
 
     /// <summary>Where the scan stands now; <paramref name="finished"/>: nothing more will be reported, so what was is the total.</summary>
-    public ScanProgressReport Current(bool finished = false)
+    public ScanRunProgress Current(bool finished = false)
     {
         int done = _sink.ReportedScopes;
         int? planned = _sink.PlannedScopes;
         int? total = planned ?? (finished ? done : _expectedScopes);
-        return new ScanProgressReport(
+        return new ScanRunProgress(
             done, total is { } t ? Math.Max(t, done) : null, planned is null && !finished && total is not null, _sink.AssetCount, _time.GetUtcNow());
     }
 
@@ -53,13 +53,13 @@ internal sealed partial class ScanProgressRecorder : IAsyncDisposable
 
     private async Task RecordAsync(CancellationToken cancellationToken)
     {
-        ScanProgressReport? written = null;
+        ScanRunProgress? written = null;
         try
         {
             using var timer = new PeriodicTimer(Interval, _time);
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                ScanProgressReport now = Current();
+                ScanRunProgress now = Current();
                 if (written is not null && now with { UpdatedAt = written.UpdatedAt } == written)
                 {
                     continue;
@@ -74,9 +74,10 @@ internal sealed partial class ScanProgressRecorder : IAsyncDisposable
 
                     written = now;
                 }
-                catch (RequestFailedException ex)
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    LogProgressNotSaved(_logger, _run.Tenant, _run.InstanceId, _run.RunId, ex.Status, ex.ErrorCode);
+                    // Whatever the store failed with (an outage, throttling, a timeout), the scan goes on.
+                    LogProgressNotSaved(_logger, _run.Tenant, _run.InstanceId, _run.RunId, ex.GetType().Name);
                 }
             }
         }
@@ -86,6 +87,6 @@ internal sealed partial class ScanProgressRecorder : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Progress of scan {RunId} of {Tenant}/{Instance} was not recorded: storage answered {Status} {ErrorCode}")]
-    private static partial void LogProgressNotSaved(ILogger logger, string tenant, string instance, string runId, int status, string? errorCode);
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Progress of scan {RunId} of {Tenant}/{Instance} was not recorded: the store failed with {Error}")]
+    private static partial void LogProgressNotSaved(ILogger logger, string tenant, string instance, string runId, string error);
 }

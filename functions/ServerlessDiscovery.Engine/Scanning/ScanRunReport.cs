@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using ServerlessDiscovery.Domain.Scans;
 
 namespace ServerlessDiscovery.Engine.Scanning;
 
@@ -43,6 +46,52 @@ public sealed record ScanProgressReport(
     [property: JsonPropertyName("scopes_total_estimated")] bool ScopesTotalEstimated,
     [property: JsonPropertyName("assets")] int Assets,
     [property: JsonPropertyName("updated_at"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? UpdatedAt);
+
+/// <summary>A scan run's record as the API, the change feed and `sd` show it.</summary>
+public static class ScanRunReports
+{
+    /// <summary>The run as the API and the change feed show it.</summary>
+    public static ScanRunReport ToReport(this ScanRun run)
+    {
+        var scopes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var warnings = new List<string>();
+        foreach ((string scope, ScopeNote note) in run.Notes.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            scopes[scope] = note.Outcome == ScopeNote.Unavailable
+                ? "unavailable: " + string.Join("; ", note.Messages)
+                : $"incomplete: {note.Messages.Count + note.Dropped} item(s) could not be read";
+            if (note.Outcome == ScopeNote.Incomplete)
+            {
+                warnings.AddRange(note.Messages.Select(message => $"{scope}: {message}"));
+            }
+        }
+
+        foreach ((string scope, string? failure) in run.Scopes.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            if (failure is not null || !run.Notes.ContainsKey(scope))
+            {
+                scopes[scope] = failure is null ? "completed" : "failed: " + failure;
+            }
+        }
+
+        // Rows from before progress was kept: a finished run's scopes are all it reported.
+        ScanProgressReport progress = run.Progress is { } p
+            ? new ScanProgressReport(p.ScopesDone, p.ScopesTotal, p.ScopesTotalEstimated, p.Assets, p.UpdatedAt)
+            : run.Status == ScanStatus.Running
+                ? new ScanProgressReport(0, null, false, 0, null)
+                : new ScanProgressReport(scopes.Count, scopes.Count, false, run.Assets, run.CompletedAt);
+        ScanChanges changes = run.Changes;
+        var counts = new ScanCountsReport(
+            run.Assets, run.Edges, changes.Created, changes.Updated, changes.Unchanged, changes.Deleted, changes.Stale, changes.Restored, run.Rejected, changes.EntityWrites);
+        return new ScanRunReport(
+            run.RunId, run.InstanceId, run.Status, run.Trigger, run.Forced, run.StartedAt, run.CompletedAt,
+            run.CompletedAt is { } done ? (long)(done - run.StartedAt).TotalMilliseconds : null,
+            counts, scopes, warnings, run.Error ?? changes.Refusal, progress);
+    }
+
+    /// <summary>The report as JSON (the scan events' data).</summary>
+    public static JsonObject ToJson(this ScanRun run) => JsonSerializer.SerializeToNode(run.ToReport(), ScanJsonContext.Default.ScanRunReport)!.AsObject();
+}
 
 /// <summary>Source-generated JSON for scan run reports (the change feed's scan events carry them).</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

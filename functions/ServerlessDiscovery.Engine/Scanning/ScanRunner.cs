@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
-using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Scans;
+using ServerlessDiscovery.Domain;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Instances;
@@ -22,8 +24,9 @@ public sealed record ScanClaim(PluginInstance Instance, string RunId, DateTimeOf
 /// </summary>
 public sealed partial class ScanRunner(
     PluginCatalog catalog,
-    InstanceStore instances,
-    ScanStore scans,
+    IInstanceStore instances,
+    InstanceValidator validator,
+    IScanStore scans,
     InventoryWriter writer,
     OutboxRelay relay,
     IHttpClientFactory httpClientFactory,
@@ -56,11 +59,7 @@ public sealed partial class ScanRunner(
         {
             claimed = await instances.ReplaceAsync(claimed, cancellationToken);
         }
-        catch (RequestFailedException conflict) when (conflict.Status == 412)
-        {
-            return null;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (WriteConflictException)
         {
             return null;
         }
@@ -95,7 +94,7 @@ public sealed partial class ScanRunner(
         PluginConfiguration? configuration = null;
         try
         {
-            (configuration, IReadOnlyList<ConfigError> errors) = instances.Validate(instance);
+            (configuration, IReadOnlyList<ConfigError> errors) = validator.Validate(instance);
             if (configuration is null)
             {
                 run = run with { Status = ScanStatus.Failed, Error = "Invalid configuration: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")) };
@@ -123,7 +122,7 @@ public sealed partial class ScanRunner(
     /// <summary>Checks an instance's connection under the verify timeout.</summary>
     public async Task<VerifyResult> VerifyAsync(PluginInstance instance, CancellationToken cancellationToken = default)
     {
-        (PluginConfiguration? configuration, IReadOnlyList<ConfigError> errors) = instances.Validate(instance);
+        (PluginConfiguration? configuration, IReadOnlyList<ConfigError> errors) = validator.Validate(instance);
         if (configuration is null)
         {
             return VerifyResult.Fail("Invalid configuration: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")));
@@ -153,7 +152,7 @@ public sealed partial class ScanRunner(
         var redactor = SecretRedactor.For(configuration);
         var sink = new CollectingSink(options.Value.MaxAssetsPerScan, redactor);
         string? failure;
-        ScanProgressReport progress;
+        ScanRunProgress progress;
         await using (var recorder = new ScanProgressRecorder(
             scans, run, sink, await ExpectedScopesAsync(run, cancellationToken), time, _logger))
         {
@@ -181,7 +180,7 @@ public sealed partial class ScanRunner(
         return run with
         {
             Status = status,
-            Changes = changes,
+            Changes = changes.ToScanChanges(),
             Assets = sink.Assets.Count,
             Edges = sink.Edges.Count,
             Rejected = sink.Rejected.Count,
@@ -230,13 +229,10 @@ public sealed partial class ScanRunner(
                 await instances.ReplaceAsync(current with { LeaseOwner = null, LeaseUntil = null, LastRunStatus = run.Status, LastRunAt = run.CompletedAt }, cancellationToken);
                 return;
             }
-            catch (RequestFailedException conflict) when (conflict.Status == 412)
+            catch (WriteConflictException)
             {
+                // Changed meanwhile (re-read and decide again) or deleted (null ends the loop).
                 current = await instances.GetAsync(claimed.Tenant, claimed.Id, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
-                return;
             }
         }
     }

@@ -4,19 +4,19 @@ using Azure.Identity;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Webhooks;
+using ServerlessDiscovery.Engine.Webhooks;
 
 namespace ServerlessDiscovery.Functions.Delivery;
 
 /// <summary>
 /// The deliveries queue (and its "-poison" companion) in the AzureWebJobsStorage account: by connection string, or by
 /// service URI with a managed identity. The queue is created on first use where it does not exist yet (Azurite, a new
-/// standalone account); in Azure the template creates it.
+/// standalone account); in Azure the template creates it. The host's adapter for the core's <see cref="IDeliveryQueueTransport"/>:
+/// it stays with the host because the standalone poller and the readiness check use the same client.
 /// </summary>
-internal sealed class DeliveryQueueClient : IDisposable
+internal sealed class DeliveryQueueClient : IDeliveryQueueTransport, IDisposable
 {
-    /// <summary>Azure Storage refuses visibility delays beyond seven days.</summary>
-    private static readonly TimeSpan MaxVisibilityDelay = TimeSpan.FromDays(7);
-
     private readonly QueueClient _queue;
     private readonly QueueClient _poison;
     private readonly DeliveryQueueSignal _signal;
@@ -41,11 +41,11 @@ internal sealed class DeliveryQueueClient : IDisposable
     public void Dispose() => _createGate.Dispose();
 
     /// <summary>Puts an attempt on the queue, invisible for <paramref name="delay"/> (whole seconds, rounded up, as the service counts them).</summary>
-    public async Task SendAsync(DeliveryMessage message, TimeSpan delay, CancellationToken cancellationToken = default)
+    public async Task SendAsync(string message, TimeSpan delay, CancellationToken cancellationToken = default)
     {
-        TimeSpan visibility = WholeSeconds(delay);
+        TimeSpan visibility = RetrySchedule.WholeSeconds(delay);
         QueueClient queue = await QueueAsync(cancellationToken);
-        await queue.SendMessageAsync(message.Encode(), visibility, TimeSpan.FromSeconds(-1), cancellationToken);
+        await queue.SendMessageAsync(message, visibility, TimeSpan.FromSeconds(-1), cancellationToken);
         _signal.Notify(visibility);
     }
 
@@ -73,12 +73,6 @@ internal sealed class DeliveryQueueClient : IDisposable
         await _poison.SendMessageAsync(message.Body.ToString(), TimeSpan.Zero, TimeSpan.FromSeconds(-1), cancellationToken);
         await DeleteAsync(message, cancellationToken);
     }
-
-    /// <summary>The delay as the queue applies it: never shorter than asked, at most seven days.</summary>
-    public static TimeSpan WholeSeconds(TimeSpan delay) =>
-        delay <= TimeSpan.Zero ? TimeSpan.Zero
-        : delay >= MaxVisibilityDelay ? MaxVisibilityDelay
-        : TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
 
     private async ValueTask<QueueClient> QueueAsync(CancellationToken cancellationToken)
     {

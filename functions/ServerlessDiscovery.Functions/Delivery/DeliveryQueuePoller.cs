@@ -1,3 +1,5 @@
+using ServerlessDiscovery.Engine.Delivery;
+using ServerlessDiscovery.Engine.Webhooks;
 using System.Collections.Concurrent;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;

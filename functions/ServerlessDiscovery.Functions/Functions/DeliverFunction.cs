@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using ServerlessDiscovery.Engine.Delivery;
 using ServerlessDiscovery.Functions.Delivery;
 
 namespace ServerlessDiscovery.Functions.Functions;

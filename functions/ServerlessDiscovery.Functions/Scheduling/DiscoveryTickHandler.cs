@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Engine.Webhooks;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Functions.Webhooks;

@@ -1,4 +1,7 @@
+using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Engine.Instances;
+using ServerlessDiscovery.Engine.Webhooks;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Otlp.Decoding;
 using ServerlessDiscovery.Otlp.Transcoding;
@@ -10,7 +13,7 @@ namespace ServerlessDiscovery.Functions.Webhooks;
 /// protobuf for subscriptions whose headers ask for application/x-protobuf, split into parts under the delivery limit.
 /// </summary>
 internal sealed partial class OtlpWebhookForwarder(
-    InstanceStore instances, WebhookStore webhooks, DeliveryQueue queue, TimeProvider time, ILogger<OtlpWebhookForwarder> logger) : IOtlpForwarder
+    IInstanceStore instances, IWebhookStore webhooks, DeliveryQueue queue, TimeProvider time, ILogger<OtlpWebhookForwarder> logger) : IOtlpForwarder
 {
     public async Task ForwardAsync(string tenant, string signal, ReadOnlyMemory<byte> body, bool isProtobuf, CancellationToken cancellationToken)
     {

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Engine.ChangeFeed;
+using ServerlessDiscovery.Engine.Delivery;
+using ServerlessDiscovery.Engine.Webhooks;
 using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Http.Hosting;
 using ServerlessDiscovery.Plugins.Egress;
@@ -29,12 +32,11 @@ internal static class WebhooksServiceCollectionExtensions
             })
             .RemoveAllLoggers();
 
-        services.AddSingleton<WebhookStore>();
-        services.AddSingleton<DeliveryStore>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookDeliverer>();
         services.AddSingleton<DeliveryQueueSignal>();
         services.AddSingleton<DeliveryQueueClient>();
+        services.AddSingleton<IDeliveryQueueTransport>(sp => sp.GetRequiredService<DeliveryQueueClient>());
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<DeliverySweep>();
         services.AddSingleton<ChangeEventFanOut>();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Domain.Inventory;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Mappings;
@@ -56,7 +57,7 @@ internal static class AssetsApi
     /// when there were more, and the paged /api/v1/inventory lists them all.
     /// </summary>
     private static async Task<IResult> GroupedAsync(
-        HttpContext context, IInventoryStore store, ToolMappingStore mappings, InstanceStore instances, TimeProvider time,
+        HttpContext context, IInventoryStore store, ToolMappingStore mappings, IInstanceStore instances, TimeProvider time,
         string? type, string? instance, string? q, string? provenance, int? limit, bool? include_deleted)
     {
         if (Invalid(type, instance, q, provenance, limit, MaxDocumentAssets) is { } invalid)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Domain.Inventory;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Mappings;

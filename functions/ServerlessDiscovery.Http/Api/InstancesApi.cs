@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Azure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessDiscovery.Domain.Scans;
+using ServerlessDiscovery.Domain.Webhooks;
+using ServerlessDiscovery.Domain;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Scanning;
@@ -33,15 +36,15 @@ internal static partial class InstancesApi
         instances.MapDelete("/{id}", DeleteAsync);
         instances.MapPost("/{id}/verify", VerifyAsync);
         instances.MapPost("/{id}/refresh", RefreshAsync).WithJsonBody<RefreshRequest>(required: false);
-        instances.MapPost("/{id}/start", (string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, true, context, store, catalog, webhooks, time));
-        instances.MapPost("/{id}/stop", (string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, false, context, store, catalog, webhooks, time));
+        instances.MapPost("/{id}/start", (string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, true, context, store, catalog, webhooks, time));
+        instances.MapPost("/{id}/stop", (string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, TimeProvider time) => SetEnabledAsync(id, false, context, store, catalog, webhooks, time));
         instances.MapScansApi();
         api.MapGet("/status", StatusAsync).WithTags("Instances");
         api.MapPost("/plugins/configure", ConfigureAsync).WithJsonBody<ConfigureRequest>().WithTags("Plugins");
         api.MapPost("/stop", StopAllAsync).WithTags("Instances");
     }
 
-    private static async Task<Ok<InstanceList>> ListAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, string? plugin_type)
+    private static async Task<Ok<InstanceList>> ListAsync(HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, string? plugin_type)
     {
         IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
         string? typeId = plugin_type is null ? null : PluginAliases.FindType(catalog, plugin_type)?.Metadata.TypeId ?? plugin_type;
@@ -50,7 +53,7 @@ internal static partial class InstancesApi
         return TypedResults.Ok(new InstanceList(items, items.Length));
     }
 
-    private static async Task<Results<Ok<InstanceFound>, ProblemHttpResult>> GetAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks)
+    private static async Task<Results<Ok<InstanceFound>, ProblemHttpResult>> GetAsync(string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -61,7 +64,7 @@ internal static partial class InstancesApi
         return TypedResults.Ok(new InstanceFound(await ToReplyAsync(instance, catalog, webhooks, context.RequestAborted)));
     }
 
-    private static async Task<Results<Created<InstanceSaved>, ValidationProblem, ProblemHttpResult>> CreateAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    private static async Task<Results<Created<InstanceSaved>, ValidationProblem, ProblemHttpResult>> CreateAsync(HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
         (JsonObject? body, ProblemHttpResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (body is null)
@@ -146,7 +149,7 @@ internal static partial class InstancesApi
     /// As OpenCITE's PUT: fields not given keep their values, and <c>config</c> is merged into the stored configuration
     /// (a field set to null is removed; a masked secret sent back unchanged keeps the stored one), then validated whole.
     /// </summary>
-    private static async Task<Results<Ok<InstanceSaved>, ValidationProblem, ProblemHttpResult>> UpdateAsync(string id, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    private static async Task<Results<Ok<InstanceSaved>, ValidationProblem, ProblemHttpResult>> UpdateAsync(string id, HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -203,7 +206,7 @@ internal static partial class InstancesApi
             }, context.RequestAborted);
             return TypedResults.Ok(new InstanceSaved(true, await ToReplyAsync(updated, catalog, webhooks, context.RequestAborted)));
         }
-        catch (RequestFailedException conflict) when (conflict.Status == 412)
+        catch (WriteConflictException)
         {
             return ApiRequest.Conflict($"Instance '{id}' changed while it was being updated (a scan started or finished); read it again and retry.");
         }
@@ -238,7 +241,7 @@ internal static partial class InstancesApi
         return validated?.ToJson();
     }
 
-    private static async Task<Results<Ok<InstanceDeleted>, ProblemHttpResult>> DeleteAsync(string id, HttpContext context, InstanceStore store, WebhookStore webhooks)
+    private static async Task<Results<Ok<InstanceDeleted>, ProblemHttpResult>> DeleteAsync(string id, HttpContext context, IInstanceStore store, IWebhookStore webhooks)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -257,7 +260,7 @@ internal static partial class InstancesApi
     }
 
     /// <summary>OpenCITE's <c>{success, verification}</c>; <c>verification</c> holds the check's own <c>success</c> and <c>error</c>.</summary>
-    private static async Task<Results<Ok<VerificationReply>, ProblemHttpResult>> VerifyAsync(string id, HttpContext context, InstanceStore store, ScanRunner runner)
+    private static async Task<Results<Ok<VerificationReply>, ProblemHttpResult>> VerifyAsync(string id, HttpContext context, IInstanceStore store, ScanRunner runner)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -270,7 +273,7 @@ internal static partial class InstancesApi
         return TypedResults.Ok(new VerificationReply(result.Success, verification, result.Error));
     }
 
-    private static async Task<Results<Accepted<RefreshReply>, ValidationProblem, ProblemHttpResult>> RefreshAsync(string id, HttpContext context, InstanceStore store, DiscoveryScheduler scheduler, TimeProvider time, bool? force)
+    private static async Task<Results<Accepted<RefreshReply>, ValidationProblem, ProblemHttpResult>> RefreshAsync(string id, HttpContext context, IInstanceStore store, DiscoveryScheduler scheduler, TimeProvider time, bool? force)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -305,7 +308,7 @@ internal static partial class InstancesApi
         return TypedResults.Accepted((string?)null, new RefreshReply(true, $"Instance '{instance.Id}' refresh started as scan run {claim.RunId}", "scan", claim.RunId, ScanStatus.Running, forced));
     }
 
-    private static async Task<Results<Ok<InstanceEnabledReply>, ProblemHttpResult>> SetEnabledAsync(string id, bool enabled, HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, TimeProvider time)
+    private static async Task<Results<Ok<InstanceEnabledReply>, ProblemHttpResult>> SetEnabledAsync(string id, bool enabled, HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, TimeProvider time)
     {
         for (int attempt = 0; attempt < 5; attempt++)
         {
@@ -330,7 +333,7 @@ internal static partial class InstancesApi
                     await ToReplyAsync(updated, catalog, webhooks, context.RequestAborted),
                     enabled ? unchanged : null));
             }
-            catch (RequestFailedException conflict) when (conflict.Status == 412)
+            catch (WriteConflictException)
             {
                 // A scan claimed or released it meanwhile: read again and reapply.
             }
@@ -339,7 +342,7 @@ internal static partial class InstancesApi
         return ApiRequest.Conflict($"Instance '{id}' kept changing; retry.");
     }
 
-    private static async Task<IResult> StatusAsync(HttpContext context, InstanceStore store, TimeProvider time)
+    private static async Task<IResult> StatusAsync(HttpContext context, IInstanceStore store, TimeProvider time)
     {
         IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
         DateTimeOffset now = time.GetUtcNow();
@@ -363,7 +366,7 @@ internal static partial class InstancesApi
     /// created, enabled, from the config; <c>plugins_enabled</c> names them as given. Every entry is checked before
     /// anything is written, so a bad one changes nothing.
     /// </summary>
-    private static async Task<Results<Ok<ConfigureReply>, ValidationProblem, ProblemHttpResult>> ConfigureAsync(HttpContext context, InstanceStore store, PluginCatalog catalog, WebhookStore webhooks, AddressPolicy policy, TimeProvider time)
+    private static async Task<Results<Ok<ConfigureReply>, ValidationProblem, ProblemHttpResult>> ConfigureAsync(HttpContext context, IInstanceStore store, PluginCatalog catalog, IWebhookStore webhooks, AddressPolicy policy, TimeProvider time)
     {
         (JsonObject? body, ProblemHttpResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (body is null)
@@ -443,7 +446,7 @@ internal static partial class InstancesApi
     /// OpenCITE's POST /stop, which stops every plugin: here every instance of the caller's tenant that the API owns is
     /// disabled (no new scans; a running one finishes). Instances declared in app settings are left as they are, and listed.
     /// </summary>
-    private static async Task<Results<Ok<StopAllReply>, ProblemHttpResult>> StopAllAsync(HttpContext context, InstanceStore store, TimeProvider time)
+    private static async Task<Results<Ok<StopAllReply>, ProblemHttpResult>> StopAllAsync(HttpContext context, IInstanceStore store, TimeProvider time)
     {
         IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
         var stopped = new List<string>();
@@ -467,19 +470,19 @@ internal static partial class InstancesApi
         return TypedResults.Ok(new StopAllReply(true, stopped, skipped));
     }
 
-    private static async Task<PluginInstance?> TryEnableAsync(PluginInstance instance, InstanceStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<PluginInstance?> TryEnableAsync(PluginInstance instance, IInstanceStore store, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
             return await store.ReplaceAsync(instance with { Enabled = true, UpdatedAt = now }, cancellationToken);
         }
-        catch (RequestFailedException conflict) when (conflict.Status == 412)
+        catch (WriteConflictException)
         {
             return null;
         }
     }
 
-    private static async Task<bool> TryDisableAsync(PluginInstance instance, InstanceStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<bool> TryDisableAsync(PluginInstance instance, IInstanceStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         PluginInstance? current = instance;
         for (int attempt = 0; attempt < 5 && current is not null; attempt++)
@@ -494,7 +497,7 @@ internal static partial class InstancesApi
                 await store.ReplaceAsync(current with { Enabled = false, UpdatedAt = time.GetUtcNow() }, cancellationToken);
                 return true;
             }
-            catch (RequestFailedException conflict) when (conflict.Status == 412)
+            catch (WriteConflictException)
             {
                 current = await store.GetAsync(instance.Tenant, instance.Id, cancellationToken);
             }
@@ -547,7 +550,7 @@ internal static partial class InstancesApi
     [GeneratedRegex(@"\{[A-Za-z_]+\}")]
     private static partial Regex PlaceholderPattern();
 
-    private static Task<PluginInstance?> FindAsync(string id, HttpContext context, InstanceStore store) =>
+    private static Task<PluginInstance?> FindAsync(string id, HttpContext context, IInstanceStore store) =>
         InstanceIds.IsValid(id) ? store.GetAsync(context.User.GetCaller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
 
     private static ProblemHttpResult NotFound(string id) => ApiRequest.NotFound($"No instance '{id}' in this tenant.");
@@ -636,7 +639,7 @@ internal static partial class InstancesApi
     }
 
     /// <summary>The instance as the API shows it (<see cref="InstanceReply"/>).</summary>
-    private static async Task<InstanceReply> ToReplyAsync(PluginInstance i, PluginCatalog catalog, WebhookStore webhooks, CancellationToken cancellationToken)
+    private static async Task<InstanceReply> ToReplyAsync(PluginInstance i, PluginCatalog catalog, IWebhookStore webhooks, CancellationToken cancellationToken)
     {
         IPluginType? type = catalog.Find(i.PluginType);
         JsonObject config = type is not null && PluginConfiguration.Validate(type.Metadata.ConfigFields, i.Config).Configuration is { } valid

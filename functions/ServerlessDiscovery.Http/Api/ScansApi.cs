@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Http.Security;
@@ -26,7 +28,7 @@ internal static class ScansApi
     }
 
     private static async Task<Results<Ok<ScanRunList>, ProblemHttpResult, ValidationProblem>> ListAsync(
-        string id, HttpContext context, InstanceStore store, ScanStore scans, int? limit)
+        string id, HttpContext context, IInstanceStore store, IScanStore scans, int? limit)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -45,7 +47,7 @@ internal static class ScansApi
     }
 
     private static async Task<Results<Ok<ScanRunReport>, ProblemHttpResult>> GetAsync(
-        string id, string scanRunId, HttpContext context, InstanceStore store, ScanStore scans)
+        string id, string scanRunId, HttpContext context, IInstanceStore store, IScanStore scans)
     {
         PluginInstance? instance = await FindAsync(id, context, store);
         if (instance is null)
@@ -76,7 +78,7 @@ internal static class ScansApi
             }
             : null;
 
-    private static Task<PluginInstance?> FindAsync(string id, HttpContext context, InstanceStore store) =>
+    private static Task<PluginInstance?> FindAsync(string id, HttpContext context, IInstanceStore store) =>
         InstanceIds.IsValid(id) ? store.GetAsync(context.User.GetCaller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
 
     private static ProblemHttpResult NoInstance(string id) => ApiRequest.NotFound($"No instance '{Shorten(id)}' in this tenant.");

@@ -1,6 +1,9 @@
+using ServerlessDiscovery.Engine.Webhooks;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Http.Security;
 using ServerlessDiscovery.Functions.Webhooks;
@@ -31,7 +34,7 @@ internal static class WebhooksApi
         webhooks.MapDelete("/", UnsubscribeAsync);
     }
 
-    private static async Task<Results<Ok<WebhookList>, ProblemHttpResult>> ListAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store)
+    private static async Task<Results<Ok<WebhookList>, ProblemHttpResult>> ListAsync(string id, HttpContext context, IInstanceStore instances, IWebhookStore store)
     {
         if (await FindAsync(id, context, instances) is not { } instance)
         {
@@ -47,7 +50,7 @@ internal static class WebhooksApi
     /// the body gives new ones (OpenCITE too keeps the headers when none are given). The secret is in the reply only
     /// when it is new: on the first subscription, on <c>rotate_secret</c>, or when the body sets it.
     /// </summary>
-    private static async Task<Results<Ok<WebhookSubscribedReply>, ValidationProblem, ProblemHttpResult>> SubscribeAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store, AddressPolicy policy, TimeProvider time)
+    private static async Task<Results<Ok<WebhookSubscribedReply>, ValidationProblem, ProblemHttpResult>> SubscribeAsync(string id, HttpContext context, IInstanceStore instances, IWebhookStore store, AddressPolicy policy, TimeProvider time)
     {
         if (await FindAsync(id, context, instances) is not { } instance)
         {
@@ -100,7 +103,7 @@ internal static class WebhooksApi
         return TypedResults.Ok(new WebhookSubscribedReply(true, existing is null, Urls(all), ToReply(stored), secret is null ? newSecret : null));
     }
 
-    private static async Task<Results<Ok<WebhookUnsubscribedReply>, ValidationProblem, ProblemHttpResult>> UnsubscribeAsync(string id, HttpContext context, InstanceStore instances, WebhookStore store, string? url)
+    private static async Task<Results<Ok<WebhookUnsubscribedReply>, ValidationProblem, ProblemHttpResult>> UnsubscribeAsync(string id, HttpContext context, IInstanceStore instances, IWebhookStore store, string? url)
     {
         if (await FindAsync(id, context, instances) is not { } instance)
         {
@@ -131,7 +134,7 @@ internal static class WebhooksApi
         return TypedResults.Ok(new WebhookUnsubscribedReply(true, removed, Urls(all)));
     }
 
-    private static async Task<WebhookReply[]> ListRepliesAsync(WebhookStore store, PluginInstance instance, CancellationToken cancellationToken)
+    private static async Task<WebhookReply[]> ListRepliesAsync(IWebhookStore store, PluginInstance instance, CancellationToken cancellationToken)
     {
         IReadOnlyList<WebhookSubscription> all = await store.ListAsync(instance.Tenant, instance.Id, cancellationToken);
         return [.. all.OrderBy(s => s.CreatedAt).ThenBy(s => s.Url, StringComparer.Ordinal).Select(ToReply)];
@@ -292,7 +295,7 @@ internal static class WebhooksApi
     private static WebhookReply ToReply(WebhookSubscription s) =>
         new(s.Url, s.Headers.Keys.ToDictionary(k => k, _ => Mask, StringComparer.OrdinalIgnoreCase), s.Events, s.OpenCiteSignature, s.CreatedAt, s.UpdatedAt);
 
-    private static Task<PluginInstance?> FindAsync(string id, HttpContext context, InstanceStore store) =>
+    private static Task<PluginInstance?> FindAsync(string id, HttpContext context, IInstanceStore store) =>
         InstanceIds.IsValid(id) ? store.GetAsync(context.User.GetCaller().Tenant, id, context.RequestAborted) : Task.FromResult<PluginInstance?>(null);
 
     private static ProblemHttpResult NotFound(string id) => ApiRequest.NotFound($"No instance '{id}' in this tenant.");

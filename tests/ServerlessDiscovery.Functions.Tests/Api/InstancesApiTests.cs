@@ -136,7 +136,7 @@ public sealed class InstancesApiTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
 
-        Engine.Instances.PluginInstance stored = (await _app.App.Get<Engine.Instances.InstanceStore>().GetAsync("default", "sec"))!;
+        Domain.Instances.PluginInstance stored = (await _app.App.Get<Domain.Instances.IInstanceStore>().GetAsync("default", "sec"))!;
         Azure.Data.Tables.TableEntity raw = (await _app.App.Table(ServerlessDiscovery.Storage.TableNames.Instances).GetEntityAsync<Azure.Data.Tables.TableEntity>("default", "sec")).Value;
         string events = string.Join('\n', _app.Events.Events.Select(e => e.ToCloudEventJson().ToJsonString()));
 

@@ -1,6 +1,9 @@
+using ServerlessDiscovery.Engine.Delivery;
+using ServerlessDiscovery.Engine.Webhooks;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Queues.Models;
+using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Functions.Tests.Webhooks;
 using ServerlessDiscovery.Functions.Webhooks;

@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Engine.Delivery;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;

@@ -1,4 +1,6 @@
+using ServerlessDiscovery.Engine.Webhooks;
 using System.Text.Json.Nodes;
+using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Functions.Tests.Webhooks;
 using ServerlessDiscovery.Functions.Webhooks;
@@ -37,10 +39,10 @@ public sealed class DeliveryQueuePollerTests
         await using EngineApp app = await EngineApp.StartAsync(Webhook.Settings());
         await Webhook.CreateOtelInstanceAsync(app.Client, "otel");
         await Webhook.SubscribeAsync(app.Client, "otel", new JsonObject { ["url"] = receiver.Url });
-        WebhookSubscription subscription = Assert.Single(await app.App.Get<WebhookStore>().ListAsync("default", "otel"));
+        WebhookSubscription subscription = Assert.Single(await app.App.Get<IWebhookStore>().ListAsync("default", "otel"));
         DateTimeOffset now = DateTimeOffset.UtcNow;
         // The record is written, then the process stops before its message is sent.
-        await app.App.Get<DeliveryStore>().AddAsync(new WebhookDelivery
+        await app.App.Get<IDeliveryStore>().AddAsync(new WebhookDelivery
         {
             Tenant = "default",
             InstanceId = "otel",

@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Engine.Webhooks;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http;

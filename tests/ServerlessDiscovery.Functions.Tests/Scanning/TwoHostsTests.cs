@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Testing;
@@ -38,7 +39,7 @@ public sealed class TwoHostsTests
         await using EngineApp first = await EngineApp.StartAsync(tablePrefix: prefix);
         await using EngineApp second = await EngineApp.StartAsync(tablePrefix: prefix);
         await first.CreateFakeInstanceAsync("contested", FakeSource.Create());
-        Engine.Instances.PluginInstance snapshot = (await first.App.Get<Engine.Instances.InstanceStore>().GetAsync("default", "contested"))!;
+        Domain.Instances.PluginInstance snapshot = (await first.App.Get<Domain.Instances.IInstanceStore>().GetAsync("default", "contested"))!;
         DateTimeOffset now = DateTimeOffset.UtcNow;
 
         ScanClaim?[] claims = await Task.WhenAll(
@@ -61,10 +62,10 @@ public sealed class TwoHostsTests
 
         // A host claims the instance and dies before scanning: its lease is left on the row.
         ScanRunner runner = survivor.App.Get<ScanRunner>();
-        Engine.Instances.PluginInstance instance = (await survivor.App.Get<Engine.Instances.InstanceStore>().GetAsync("default", "orphan"))!;
+        Domain.Instances.PluginInstance instance = (await survivor.App.Get<Domain.Instances.IInstanceStore>().GetAsync("default", "orphan"))!;
         ScanClaim? dead = await runner.TryClaimAsync(instance, DateTimeOffset.UtcNow, scheduled: true);
         Assert.NotNull(dead);
-        await survivor.App.Get<ScanStore>().SaveAsync(new ScanRun
+        await survivor.App.Get<IScanStore>().SaveAsync(new ScanRun
         {
             Tenant = "default", InstanceId = "orphan", RunId = dead.RunId, Status = ScanStatus.Running, Trigger = "schedule", StartedAt = dead.StartedAt, Host = "dead-host",
         });

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Storage;

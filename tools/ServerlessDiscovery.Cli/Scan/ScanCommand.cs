@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Engine.Bom;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.Inventory;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Scanning;
 
@@ -22,7 +23,7 @@ internal sealed record ScanOutcome(ScanSource Source, DetachedScanResult Result,
             Trigger = "sd",
             StartedAt = StartedAt,
             CompletedAt = CompletedAt,
-            Changes = Snapshot.Counts,
+            Changes = Snapshot.Counts.ToScanChanges(),
             Assets = Result.Assets.Count,
             Edges = Result.Edges.Count,
             Rejected = Result.Rejected,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Plugins;

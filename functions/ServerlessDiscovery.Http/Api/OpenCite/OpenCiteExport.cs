@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Domain.Inventory;
+using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Mappings;
@@ -25,7 +26,7 @@ internal static class OpenCiteExport
     private static readonly string[] SchemaLists = [AssetCategories.Tools, AssetCategories.Models, AssetCategories.DataAssets, AssetCategories.McpServers, AssetCategories.McpTools, AssetCategories.McpResources];
 
     public static async Task<IResult> ExportAsync(
-        HttpContext context, IInventoryStore store, ToolMappingStore mappings, InstanceStore instances, TimeProvider time)
+        HttpContext context, IInventoryStore store, ToolMappingStore mappings, IInstanceStore instances, TimeProvider time)
     {
         (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request, required: false);
         if (problem is not null)
