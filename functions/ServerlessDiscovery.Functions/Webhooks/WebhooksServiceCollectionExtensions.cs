@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Engine.Otlp;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Engine.ChangeFeed;

@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Engine.Delivery;
 using ServerlessDiscovery.Engine.Webhooks;
 using System.Text.Json.Nodes;

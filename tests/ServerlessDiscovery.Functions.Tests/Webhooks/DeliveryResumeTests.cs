@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Engine.Otlp;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Testing;

@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Testing;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Functions.Webhooks;

@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Engine.Otlp;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;

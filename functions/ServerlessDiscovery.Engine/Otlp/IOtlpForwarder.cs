@@ -1,4 +1,4 @@
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Engine.Otlp;
 
 /// <summary>
 /// Hands an accepted OTLP request body to the webhooks that asked for forwarded telemetry. Called by the OTLP

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Engine.Instances;
@@ -6,7 +7,7 @@ using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Otlp.Decoding;
 using ServerlessDiscovery.Otlp.Transcoding;
 
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Engine.Otlp;
 
 /// <summary>
 /// Queues an accepted OTLP request for every webhook of the tenant's opentelemetry instances: OTLP JSON by default,
