@@ -79,14 +79,16 @@ public sealed class DashboardApp : IAsyncLifetime
             Assert.True(traces.IsSuccessStatusCode, await traces.Content.ReadAsStringAsync());
         }
 
-        // Ready when tenant-a's scan finished, its traces are in the inventory with their lineage, a finding is open, and
-        // tenant-b's agent is in tenant-b: each a condition polled with a deadline, never a fixed wait.
+        // Ready when tenant-a's scan finished, its traces are in the inventory with their lineage, a finding is open, the change
+        // log has events, and tenant-b's agent is in tenant-b: each a condition polled with a deadline, never a fixed wait.
         await UntilAsync(a, $"api/v1/instances/{Instance}/scans", s => s["scans"]!.AsArray().Any(r => (string?)r!["status"] != "running"), "the litellm scan to finish");
         JsonObject scans = (await a.GetFromJsonAsync<JsonObject>($"api/v1/instances/{Instance}/scans"))!;
         Assert.Contains(scans["scans"]!.AsArray(), r => (string?)r!["status"] == "succeeded");
         await UntilAsync(a, "api/v1/inventory?type=agent", p => p["items"]!.AsArray().Any(i => (string?)i!["id"] == Agent), "the traced agent");
         await UntilAsync(a, "api/v1/lineage?source_id=" + Agent, p => p["count"]!.GetValue<int>() >= 2, "the agent's lineage");
         await UntilAsync(a, "api/v1/findings?state=open", p => p["count"]!.GetValue<int>() > 0, "an open finding");
+        // The change log is filled by the outbox relay after the writes: the overview's recent changes read it.
+        await UntilAsync(a, "api/v1/changes?limit=1", p => p["events"]!.AsArray().Count > 0, "the change log's first events");
         await UntilAsync(b, "api/v1/inventory?type=agent", p => p["items"]!.AsArray().Any(i => (string?)i!["id"] == AgentB), "tenant-b's agent");
     }
 

@@ -88,8 +88,9 @@ public static class FindingRules
 
         string id = row.GetString(AssetColumns.Id) ?? string.Empty;
         ResolutionResult resolution = index.Resolve(new TraceIdentity(type, id, row.GetString(AssetColumns.Name) ?? id, attributes));
-        if (resolution.Target is not null)
+        if (resolution.Target is not null || resolution.Ambiguous)
         {
+            // Declared (ambiguously so when several declared assets share the key, e.g. a load-balanced LiteLLM alias).
             return null;
         }
 

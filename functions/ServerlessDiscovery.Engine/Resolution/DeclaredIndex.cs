@@ -3,7 +3,11 @@ namespace ServerlessDiscovery.Engine.Resolution;
 /// <summary>The outcome of resolving one trace identity.</summary>
 /// <param name="Target">The one declared asset it resolved to, or null.</param>
 /// <param name="Rules">The rules that applied to it (produced keys), matched or not: they say which providers it belongs to.</param>
-public sealed record ResolutionResult(DeclaredRef? Target, IReadOnlyList<ResolutionRule> Rules);
+/// <param name="Ambiguous">
+/// True when no key named exactly one declared asset but one named several (a LiteLLM alias load-balanced over several
+/// deployments): the identity is declared, only not attributable to one asset, so it is not shadow AI.
+/// </param>
+public sealed record ResolutionResult(DeclaredRef? Target, IReadOnlyList<ResolutionRule> Rules, bool Ambiguous = false);
 
 /// <summary>
 /// A tenant's declared assets indexed by the keys of <see cref="ResolutionRules"/>. Built once per tenant and reused
@@ -61,6 +65,7 @@ public sealed class DeclaredIndex
     public ResolutionResult Resolve(TraceIdentity identity)
     {
         List<ResolutionRule>? applied = null;
+        bool ambiguous = false;
         foreach (ResolutionRule rule in _rules)
         {
             if (rule.TraceType != identity.Type)
@@ -72,9 +77,14 @@ public sealed class DeclaredIndex
             foreach (string key in rule.TraceKeys(identity))
             {
                 any = true;
-                if (_keys.TryGetValue(rule.Id + "|" + key, out List<DeclaredRef>? targets) && targets.Count == 1)
+                if (_keys.TryGetValue(rule.Id + "|" + key, out List<DeclaredRef>? targets))
                 {
-                    return new ResolutionResult(targets[0], [rule]);
+                    if (targets.Count == 1)
+                    {
+                        return new ResolutionResult(targets[0], [rule]);
+                    }
+
+                    ambiguous = true;
                 }
             }
 
@@ -84,6 +94,6 @@ public sealed class DeclaredIndex
             }
         }
 
-        return new ResolutionResult(null, applied ?? (IReadOnlyList<ResolutionRule>)[]);
+        return new ResolutionResult(null, applied ?? (IReadOnlyList<ResolutionRule>)[], ambiguous);
     }
 }

@@ -64,6 +64,24 @@ public sealed class FindingRulesTests
     }
 
     [Fact]
+    public void Evaluate_AliasLoadBalancedOverSeveralDeclaredDeployments_IsNotShadow()
+    {
+        // A LiteLLM model group: one alias served by two deployments of the same proxy. Its use cannot be attributed to
+        // either deployment (it stays trace-derived), but it is declared, so it is no shadow AI; an alias the proxy does
+        // not declare still is.
+        JsonObject Alias(string alias) => new() { ["proxy"] = "proxy.internal:4000", ["alias"] = alias };
+        TableEntity first = Row("llm", new DiscoveredAsset(AssetTypes.Deployment, "proxy.internal:4000/model/a", "gpt-4o", "litellm:models") { Attributes = Alias("gpt-4o") }, Now);
+        TableEntity second = Row("llm", new DiscoveredAsset(AssetTypes.Deployment, "proxy.internal:4000/model/b", "gpt-4o", "litellm:models") { Attributes = Alias("gpt-4o") }, Now);
+        TableEntity grouped = Trace(AssetTypes.Model, "openai/gpt-4o", new JsonObject { ["model"] = "gpt-4o", ["server_address"] = "proxy.internal:4000" });
+        TableEntity undeclared = Trace(AssetTypes.Model, "openai/o3", new JsonObject { ["model"] = "o3", ["server_address"] = "proxy.internal:4000" });
+
+        IReadOnlyList<Finding> findings = Evaluate([first, second, grouped, undeclared], [], Instance("llm", "litellm", traced: false), Instance("otlp", "opentelemetry", traced: false));
+
+        Finding shadow = Assert.Single(findings);
+        Assert.Equal(("openai/o3", FindingRules.ReasonUndeclared), (shadow.SubjectId, shadow.Reason));
+    }
+
+    [Fact]
     public void EvaluateWithNextUnused_YoungAndUsedDeclaredAssets_NextIsTheEarliestTheyFallDue()
     {
         TableEntity young = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:young", firstSeen: Now.AddDays(-2));
