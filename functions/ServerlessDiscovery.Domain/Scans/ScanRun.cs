@@ -65,7 +65,7 @@ public sealed class ScopeNote(string outcome)
 }
 
 /// <summary>What a scan changed in the inventory, as its record keeps it.</summary>
-public sealed record ScanChanges
+public record ScanChanges
 {
     public int Created { get; init; }
 

@@ -1,37 +1,20 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Domain.Inventory;
+using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Plugins;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
-/// <summary>What one scan changed in the inventory.</summary>
-public sealed record InventoryChanges
+/// <summary>What one scan changed in the inventory: what its record keeps, and how the writes went.</summary>
+public sealed record InventoryChanges : ScanChanges
 {
-    public int Created { get; init; }
-
-    public int Updated { get; init; }
-
-    public int Unchanged { get; init; }
-
-    public int Deleted { get; init; }
-
-    public int Stale { get; init; }
-
-    public int Restored { get; init; }
-
-    /// <summary>Entity writes made: assets, their outbox events and edges.</summary>
-    public int EntityWrites { get; init; }
-
     /// <summary>Atomic batches (entity group transactions) sent.</summary>
     public int Transactions { get; init; }
 
     public int Events { get; init; }
-
-    /// <summary>Set when the deletion guard refused the scan; nothing was written.</summary>
-    public string? Refusal { get; init; }
 }
 
 /// <summary>Identifies the scan whose findings are written.</summary>

@@ -180,7 +180,7 @@ public sealed partial class ScanRunner(
         return run with
         {
             Status = status,
-            Changes = changes.ToScanChanges(),
+            Changes = changes,
             Assets = sink.Assets.Count,
             Edges = sink.Edges.Count,
             Rejected = sink.Rejected.Count,
