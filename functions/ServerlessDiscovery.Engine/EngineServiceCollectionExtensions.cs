@@ -53,13 +53,11 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<InstanceReconciler>();
         services.AddSingleton<InventoryWriter>();
         services.AddSingleton<ObservationWriter>();
-        services.AddSingleton<TenantInventory>();
         services.AddSingleton<UsageRows>();
         services.AddSingleton<Mappings.ToolMappingStore>();
         services.AddSingleton<Inventory.DiscoveryReset>();
         services.AddSingleton<DeclaredIndexCache>();
         services.AddSingleton<ObservationResolver>();
-        services.AddSingleton<FindingStore>();
         services.AddSingleton<FindingsEvaluator>();
         services.AddSingleton<ChangeLog>();
         services.AddSingleton<OutboxRelay>();

@@ -54,23 +54,6 @@ public static class UsageColumns
     public const string Rule = "Rule";
 }
 
-/// <summary>Columns of a finding row in the "findings" table (PartitionKey tenant, RowKey {kind}~{escaped subject}).</summary>
-public static class FindingColumns
-{
-    public const string Kind = "Kind";
-    public const string State = "State";
-    public const string SubjectType = "SubjectType";
-    public const string SubjectId = "SubjectId";
-    /// <summary>The instance whose outbox carries the finding's events: the trace instance for shadow, the declaring one for unused.</summary>
-    public const string Instance = "Instance";
-    public const string Reason = "Reason";
-    /// <summary>JSON object: services, hosts, first/last seen, counts.</summary>
-    public const string Evidence = "Evidence";
-    public const string OpenedAt = "OpenedAt";
-    public const string UpdatedAt = "UpdatedAt";
-    public const string ResolvedAt = "ResolvedAt";
-}
-
 /// <summary>Columns of an outbox row, kept beside the assets it belongs to (RowKey "!outbox~{first event id}").</summary>
 public static class OutboxColumns
 {

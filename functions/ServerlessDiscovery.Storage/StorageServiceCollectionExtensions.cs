@@ -5,10 +5,12 @@ using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Storage.ChangeFeed;
 using ServerlessDiscovery.Storage.Inventory;
 using ServerlessDiscovery.Domain.Bom;
+using ServerlessDiscovery.Domain.Findings;
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Storage.Bom;
+using ServerlessDiscovery.Storage.Findings;
 using ServerlessDiscovery.Storage.Instances;
 using ServerlessDiscovery.Storage.Journal;
 using ServerlessDiscovery.Storage.Scans;
@@ -41,6 +43,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IWebhookStore, TableWebhookStore>();
         services.AddSingleton<IDeliveryStore, TableDeliveryStore>();
         services.AddSingleton<IBomVersionStore, TableBomVersionStore>();
+
+        // Findings: a tenant's findings and their evaluation watermark.
+        services.AddSingleton<IFindingStore, TableFindingStore>();
         return services;
     }
 }

@@ -1,16 +1,15 @@
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Findings;
 using ServerlessDiscovery.Domain.Instances;
-using ServerlessDiscovery.Engine.Instances;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Resolution;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Findings;
 
 /// <summary>
-/// Which findings the evidence supports now. Pure: given a tenant's rows, instances and declared index, the same
+/// Which findings the evidence supports now. Pure: given a tenant's assets, instances and declared index, the same
 /// findings come out on every host, so opening and resolving follows the evidence alone.
 /// <list type="bullet">
 /// <item><c>shadow</c>: a trace-derived model, MCP server, or agent with an id that resolves to no declared asset;
@@ -27,37 +26,37 @@ public static class FindingRules
 
     private static readonly HashSet<string> ShadowTypes = new(StringComparer.Ordinal) { AssetTypes.Model, AssetTypes.McpServer, AssetTypes.Agent };
 
-    public static IReadOnlyList<Finding> Evaluate(TenantRows rows, IReadOnlyList<PluginInstance> instances, DeclaredIndex index, DateTimeOffset now, TimeSpan unusedAfter) =>
-        EvaluateWithNextUnused(rows, instances, index, now, unusedAfter).Findings;
+    public static IReadOnlyList<Finding> Evaluate(TenantAssets inventory, IReadOnlyList<PluginInstance> instances, DeclaredIndex index, DateTimeOffset now, TimeSpan unusedAfter) =>
+        EvaluateWithNextUnused(inventory, instances, index, now, unusedAfter).Findings;
 
     /// <summary>
     /// The findings, and the earliest time after <paramref name="now"/> that an <c>unused</c> finding the evidence does
     /// not support now would open if nothing else changed (<see cref="DateTimeOffset.MaxValue"/> when none would).
     /// </summary>
     public static (IReadOnlyList<Finding> Findings, DateTimeOffset NextUnusedAt) EvaluateWithNextUnused(
-        TenantRows rows, IReadOnlyList<PluginInstance> instances, DeclaredIndex index, DateTimeOffset now, TimeSpan unusedAfter)
+        TenantAssets inventory, IReadOnlyList<PluginInstance> instances, DeclaredIndex index, DateTimeOffset now, TimeSpan unusedAfter)
     {
         var findings = new List<Finding>();
         DateTimeOffset next = DateTimeOffset.MaxValue;
         var scanned = new HashSet<string>(instances.Select(i => i.PluginType), StringComparer.Ordinal);
         var traced = instances.Where(i => i.Traced).ToDictionary(i => i.Id, i => i.PluginType, StringComparer.Ordinal);
-        foreach (TableEntity row in rows.Assets)
+        foreach (Asset asset in inventory.Assets)
         {
-            if (row.GetString(AssetColumns.State) == AssetState.Deleted)
+            if (asset.State == AssetStates.Deleted)
             {
                 continue;
             }
 
-            if (Provenance.IsTraceDerived(row))
+            if (Provenance.IsTraceDerived(asset))
             {
-                if (Shadow(row, index, scanned) is { } shadow)
+                if (Shadow(asset, index, scanned) is { } shadow)
                 {
                     findings.Add(shadow);
                 }
             }
-            else if (traced.TryGetValue(row.GetString(AssetColumns.Instance) ?? string.Empty, out string? pluginType))
+            else if (traced.TryGetValue(asset.Instance, out string? pluginType))
             {
-                if (Unused(row, rows.UsageOf(row), pluginType, now, unusedAfter, out DateTimeOffset? due) is { } unused)
+                if (Unused(asset, inventory.UsageOf(asset), pluginType, now, unusedAfter, out DateTimeOffset? due) is { } unused)
                 {
                     findings.Add(unused);
                 }
@@ -71,23 +70,21 @@ public static class FindingRules
         return (findings, next);
     }
 
-    private static Finding? Shadow(TableEntity row, DeclaredIndex index, HashSet<string> scanned)
+    private static Finding? Shadow(Asset asset, DeclaredIndex index, HashSet<string> scanned)
     {
-        string type = row.GetString(AssetColumns.Type) ?? string.Empty;
-        if (!ShadowTypes.Contains(type))
+        if (!ShadowTypes.Contains(asset.Type))
         {
             return null;
         }
 
-        JsonObject attributes = JsonNode.Parse(LargeText.Read(row, AssetColumns.Attributes) ?? "{}") as JsonObject ?? [];
-        if (type == AssetTypes.Agent && attributes["agent_id"] is null)
+        JsonObject attributes = asset.Attributes;
+        if (asset.Type == AssetTypes.Agent && attributes["agent_id"] is null)
         {
             // An agent known only by a name in code is the application itself, not an AI resource anyone declares.
             return null;
         }
 
-        string id = row.GetString(AssetColumns.Id) ?? string.Empty;
-        ResolutionResult resolution = index.Resolve(new TraceIdentity(type, id, row.GetString(AssetColumns.Name) ?? id, attributes));
+        ResolutionResult resolution = index.Resolve(new TraceIdentity(asset.Type, asset.Id, asset.Name ?? asset.Id, attributes));
         if (resolution.Target is not null || resolution.Ambiguous)
         {
             // Declared (ambiguously so when several declared assets share the key, e.g. a load-balanced LiteLLM alias).
@@ -96,53 +93,48 @@ public static class FindingRules
 
         string[] pluginTypes = [.. resolution.Rules.SelectMany(r => r.PluginTypes).Distinct(StringComparer.Ordinal)];
         bool sourceScanned = pluginTypes.Any(scanned.Contains);
-        JsonObject evidence = Evidence(row, row);
+        JsonObject evidence = Evidence(asset, asset.Usage);
         evidence["hosts"] = new JsonArray([.. ((string[])["server_address", "url"]).Select(k => attributes[k]?.DeepClone()).Where(v => v is not null)]);
         evidence["provider"] = attributes["provider"]?.DeepClone();
         evidence["rules"] = new JsonArray([.. resolution.Rules.Select(r => (JsonNode?)r.Id)]);
         evidence["scanned_by"] = new JsonArray([.. pluginTypes.Where(scanned.Contains).Select(p => (JsonNode?)p)]);
-        return new Finding(FindingKinds.Shadow, type, id, row.GetString(AssetColumns.Instance) ?? string.Empty,
-            sourceScanned ? ReasonUndeclared : ReasonNotScanned, evidence);
+        return new Finding(FindingKinds.Shadow, asset.Type, asset.Id, asset.Instance, sourceScanned ? ReasonUndeclared : ReasonNotScanned, evidence);
     }
 
     /// <summary>The unused finding of a declared asset, or null and (when it can become one) the time it would.</summary>
-    private static Finding? Unused(TableEntity row, TableEntity? usage, string pluginType, DateTimeOffset now, TimeSpan unusedAfter, out DateTimeOffset? due)
+    private static Finding? Unused(Asset asset, AssetUsage? usage, string pluginType, DateTimeOffset now, TimeSpan unusedAfter, out DateTimeOffset? due)
     {
         due = null;
-        string type = row.GetString(AssetColumns.Type) ?? string.Empty;
-        if (!ResolutionRules.All.Any(r => r.PluginTypes.Contains(pluginType) && r.DeclaredTypes.Contains(type)))
+        if (!ResolutionRules.All.Any(r => r.PluginTypes.Contains(pluginType) && r.DeclaredTypes.Contains(asset.Type)))
         {
             return null;
         }
 
-        DateTimeOffset idleSince = usage?.GetDateTimeOffset(AssetColumns.LastInvoked) ?? row.GetDateTimeOffset(AssetColumns.FirstSeen) ?? now;
+        DateTimeOffset idleSince = usage?.Totals.LastInvoked ?? asset.FirstSeen ?? now;
         if (now - idleSince < unusedAfter)
         {
             due = idleSince + unusedAfter;
             return null;
         }
 
-        JsonObject evidence = Evidence(row, usage);
+        JsonObject evidence = Evidence(asset, usage?.Totals);
         evidence["idle_since"] = idleSince;
         evidence["unused_after"] = System.Xml.XmlConvert.ToString(unusedAfter);
-        return new Finding(FindingKinds.Unused, type, row.GetString(AssetColumns.Id) ?? string.Empty, row.GetString(AssetColumns.Instance) ?? string.Empty, ReasonIdle, evidence);
+        return new Finding(FindingKinds.Unused, asset.Type, asset.Id, asset.Instance, ReasonIdle, evidence);
     }
 
-    private static JsonObject Evidence(TableEntity row, TableEntity? usage)
+    /// <summary>The evidence every finding carries: the asset's sightings and the usage traces counted on it (null: none).</summary>
+    private static JsonObject Evidence(Asset asset, UsageTotals? usage) => new()
     {
-        IReadOnlyList<string> callers = usage is null ? [] : Storage.Inventory.InventoryRows.ToUsage(usage).Totals.Callers;
-        return new JsonObject
-        {
-            ["name"] = row.GetString(AssetColumns.Name),
-            ["first_seen"] = row.GetDateTimeOffset(AssetColumns.FirstSeen),
-            ["last_seen"] = row.GetDateTimeOffset(AssetColumns.LastSeen),
-            ["first_invocation"] = usage?.GetDateTimeOffset(AssetColumns.FirstInvoked),
-            ["last_invocation"] = usage?.GetDateTimeOffset(AssetColumns.LastInvoked),
-            ["invocations"] = usage?.GetInt64(AssetColumns.Invocations) ?? 0,
-            ["input_tokens"] = usage?.GetInt64(AssetColumns.InputTokens) ?? 0,
-            ["output_tokens"] = usage?.GetInt64(AssetColumns.OutputTokens) ?? 0,
-            ["services"] = Provenance.Callers(callers, "service:"),
-            ["agents"] = Provenance.Callers(callers, "agent:"),
-        };
-    }
+        ["name"] = asset.Name,
+        ["first_seen"] = asset.FirstSeen,
+        ["last_seen"] = asset.LastSeen,
+        ["first_invocation"] = usage?.FirstInvoked,
+        ["last_invocation"] = usage?.LastInvoked,
+        ["invocations"] = usage?.Invocations ?? 0,
+        ["input_tokens"] = usage?.InputTokens ?? 0,
+        ["output_tokens"] = usage?.OutputTokens ?? 0,
+        ["services"] = Provenance.Callers(usage?.Callers ?? [], "service:"),
+        ["agents"] = Provenance.Callers(usage?.Callers ?? [], "agent:"),
+    };
 }

@@ -1,25 +1,25 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Findings;
 using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Resolution;
 using ServerlessDiscovery.Engine.Scanning;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Findings;
 
-/// <summary>What one evaluation changed, why it ran (<see cref="EvaluationCause.None"/>: skipped), and the rows it read.</summary>
+/// <summary>What one evaluation changed, why it ran (<see cref="EvaluationCause.None"/>: skipped), and the records it read.</summary>
 public sealed record FindingChanges(int Opened, int Updated, int Resolved)
 {
     public EvaluationCause Cause { get; init; }
 
-    /// <summary>Inventory rows (assets and usage) and finding rows read; 0 when skipped.</summary>
+    /// <summary>Inventory records (assets and usage) and findings read; 0 when skipped.</summary>
     public int RowsRead { get; init; }
 
     public static FindingChanges Skipped { get; } = new(0, 0, 0);
@@ -29,14 +29,14 @@ public sealed record FindingChanges(int Opened, int Updated, int Resolved)
 /// Brings a tenant's findings in line with the evidence: opens what <see cref="FindingRules"/> supports and is not
 /// open, updates the evidence of open ones, resolves open ones it no longer supports. Opened and Resolved emit
 /// CloudEvents through the outbox of the finding's instance (the same relay and webhooks as asset events), written
-/// before the finding row so a crash in between repeats the event rather than losing it. Called on every discovery
-/// tick, it reads a tenant's inventory only when <see cref="FindingsWatermark.Due"/> says something that can change a
+/// before the finding so a crash in between repeats the event rather than losing it. Called on every discovery
+/// tick, it reads a tenant's inventory only when <see cref="FindingsSchedule.Due"/> says something that can change a
 /// finding changed since the last evaluation; otherwise the tick costs the instances list and one point read.
 /// </summary>
 public sealed partial class FindingsEvaluator(
-    TenantInventory inventory,
+    IInventoryStore inventory,
     IInstanceStore instances,
-    FindingStore store,
+    IFindingStore store,
     InventoryWriter writer,
     TimeProvider time,
     IOptions<DiscoveryOptions> options,
@@ -48,54 +48,53 @@ public sealed partial class FindingsEvaluator(
         IReadOnlyList<PluginInstance> tenantInstances = await instances.ListAsync(tenant, cancellationToken);
         string instancesHash = InstancesHash(tenantInstances);
         FindingsWatermark? mark = await store.GetWatermarkAsync(tenant, cancellationToken);
-        EvaluationCause cause = FindingsWatermark.Due(mark, instancesHash, now);
+        EvaluationCause cause = FindingsSchedule.Due(mark, instancesHash, now);
         if (cause == EvaluationCause.None)
         {
             return FindingChanges.Skipped;
         }
 
-        TenantRows rows = await inventory.LoadAsync(tenant, cancellationToken);
-        DeclaredIndex index = DeclaredIndexCache.Build(rows, tenantInstances);
-        (IReadOnlyList<Finding> findings, DateTimeOffset nextUnusedAt) = FindingRules.EvaluateWithNextUnused(rows, tenantInstances, index, now, options.Value.UnusedAfter);
-        Dictionary<string, Finding> desired = findings.ToDictionary(FindingStore.RowKey, StringComparer.Ordinal);
-        Dictionary<string, TableEntity> existing = (await store.ListAsync(tenant, cancellationToken: cancellationToken)).ToDictionary(r => r.RowKey, StringComparer.Ordinal);
+        TenantAssets assets = await inventory.ReadTenantAsync(tenant, cancellationToken);
+        DeclaredIndex index = DeclaredIndexCache.Build(assets.Assets, tenantInstances);
+        (IReadOnlyList<Finding> findings, DateTimeOffset nextUnusedAt) = FindingRules.EvaluateWithNextUnused(assets, tenantInstances, index, now, options.Value.UnusedAfter);
+        Dictionary<string, Finding> desired = findings.ToDictionary(f => f.Key, StringComparer.Ordinal);
+        Dictionary<string, TrackedFinding> existing = (await store.ListAsync(tenant, cancellationToken: cancellationToken)).ToDictionary(f => f.Key, StringComparer.Ordinal);
 
-        var writes = new List<TableEntity>();
+        var writes = new List<TrackedFinding>();
         var events = new List<ChangeEvent>();
         int opened = 0, updated = 0, resolved = 0;
-        foreach ((string rowKey, Finding finding) in desired.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach ((string key, Finding finding) in desired.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            existing.TryGetValue(rowKey, out TableEntity? row);
+            existing.TryGetValue(key, out TrackedFinding? current);
             string evidence = ContentHash.Canonical(finding.Evidence);
-            if (row is not null && row.GetString(FindingColumns.State) == FindingKinds.Open)
+            // Stored (and shown) in canonical form, sorted keys, as the comparison with the next evaluation reads it.
+            Finding canonical = finding with { Evidence = JsonNode.Parse(evidence)!.AsObject() };
+            if (current is not null && current.State == FindingKinds.Open)
             {
-                if (LargeText.Read(row, FindingColumns.Evidence) != evidence || row.GetString(FindingColumns.Reason) != finding.Reason)
+                if (ContentHash.Canonical(current.Finding.Evidence) != evidence || current.Finding.Reason != finding.Reason)
                 {
                     updated++;
-                    writes.Add(Row(tenant, rowKey, finding, evidence, FindingKinds.Open, row.GetDateTimeOffset(FindingColumns.OpenedAt) ?? now, now, null));
+                    writes.Add(new TrackedFinding(canonical, FindingKinds.Open, current.OpenedAt ?? now, now, null));
                 }
 
                 continue;
             }
 
             opened++;
-            TableEntity next = Row(tenant, rowKey, finding, evidence, FindingKinds.Open, now, now, null);
+            var next = new TrackedFinding(canonical, FindingKinds.Open, now, now, null);
             writes.Add(next);
             events.Add(Event(tenant, next, ChangeEventTypes.FindingOpened, now));
         }
 
-        foreach ((string rowKey, TableEntity row) in existing.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach ((string key, TrackedFinding current) in existing.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (desired.ContainsKey(rowKey) || row.GetString(FindingColumns.State) != FindingKinds.Open)
+            if (desired.ContainsKey(key) || current.State != FindingKinds.Open)
             {
                 continue;
             }
 
             resolved++;
-            TableEntity next = AssetRows.Copy(row);
-            next[FindingColumns.State] = FindingKinds.Resolved;
-            next[FindingColumns.ResolvedAt] = now;
-            next[FindingColumns.UpdatedAt] = now;
+            TrackedFinding next = current with { State = FindingKinds.Resolved, ResolvedAt = now, UpdatedAt = now };
             writes.Add(next);
             events.Add(Event(tenant, next, ChangeEventTypes.FindingResolved, now));
         }
@@ -105,7 +104,7 @@ public sealed partial class FindingsEvaluator(
             await writer.AppendEventsAsync(tenant, group.Key, [.. group], cancellationToken);
         }
 
-        await store.UpsertAsync(writes, cancellationToken);
+        await store.UpsertAsync(tenant, writes, cancellationToken);
         await store.SetEvaluatedAsync(tenant, new FindingsWatermark(instancesHash, now, nextUnusedAt,
             cause == EvaluationCause.Observed ? now : mark?.TraceEvaluatedAt, ObservedAt: null), cancellationToken);
         if (opened + resolved > 0)
@@ -116,7 +115,7 @@ public sealed partial class FindingsEvaluator(
         return new FindingChanges(opened, updated, resolved)
         {
             Cause = cause,
-            RowsRead = rows.Assets.Count + rows.Usage.Count + existing.Count,
+            RowsRead = assets.Assets.Count + assets.Usage.Count + existing.Count,
         };
     }
 
@@ -136,39 +135,15 @@ public sealed partial class FindingsEvaluator(
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
     }
 
-    private static TableEntity Row(string tenant, string rowKey, Finding f, string evidence, string state, DateTimeOffset openedAt, DateTimeOffset updatedAt, DateTimeOffset? resolvedAt)
-    {
-        var row = new TableEntity(tenant, rowKey)
-        {
-            [FindingColumns.Kind] = f.Kind,
-            [FindingColumns.State] = state,
-            [FindingColumns.SubjectType] = f.SubjectType,
-            [FindingColumns.SubjectId] = f.SubjectId,
-            [FindingColumns.Instance] = f.Instance,
-            [FindingColumns.Reason] = f.Reason,
-            [FindingColumns.OpenedAt] = openedAt,
-            [FindingColumns.UpdatedAt] = updatedAt,
-        };
-        if (resolvedAt is not null)
-        {
-            row[FindingColumns.ResolvedAt] = resolvedAt.Value;
-        }
-
-        LargeText.Write(row, FindingColumns.Evidence, evidence);
-        return row;
-    }
-
     /// <summary>The event; its id derives from the finding and when it opened, so a repeated write is recognisable as the same event.</summary>
-    private static ChangeEvent Event(string tenant, TableEntity row, string type, DateTimeOffset now)
+    private static ChangeEvent Event(string tenant, TrackedFinding tracked, string type, DateTimeOffset now)
     {
-        string instance = row.GetString(FindingColumns.Instance) ?? string.Empty;
-        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(row.RowKey)))[..16];
-        long opened = (row.GetDateTimeOffset(FindingColumns.OpenedAt) ?? now).ToUnixTimeMilliseconds();
+        Finding f = tracked.Finding;
+        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tracked.Key)))[..16];
+        long opened = (tracked.OpenedAt ?? now).ToUnixTimeMilliseconds();
         string suffix = type == ChangeEventTypes.FindingOpened ? "opened" : "resolved";
-        JsonObject finding = FindingStore.ToJson(row);
-        var data = new JsonObject { ["tenant"] = tenant, ["instance"] = instance, ["finding"] = finding };
-        string subject = $"findings/{row.GetString(FindingColumns.Kind)}/{row.GetString(FindingColumns.SubjectType)}/{row.GetString(FindingColumns.SubjectId)}";
-        return new ChangeEvent($"finding-{hash}-{opened}-{suffix}", type, ChangeEvent.SourceFor(tenant, instance), subject, now, data);
+        var data = new JsonObject { ["tenant"] = tenant, ["instance"] = f.Instance, ["finding"] = FindingDocument.ToJson(tracked) };
+        return new ChangeEvent($"finding-{hash}-{opened}-{suffix}", type, ChangeEvent.SourceFor(tenant, f.Instance), $"findings/{f.Kind}/{f.SubjectType}/{f.SubjectId}", now, data);
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Findings of tenant {Tenant}: {Opened} opened, {Updated} updated, {Resolved} resolved")]

@@ -30,7 +30,7 @@ public sealed partial class TraceFlusher(
     ObservationWriter writer,
     IInstanceStore instances,
     OutboxRelay relay,
-    Engine.Findings.FindingStore findings,
+    Domain.Findings.IFindingStore findings,
     TimeProvider time,
     IOptions<OtlpOptions> options,
     ILogger<TraceFlusher> logger) : BackgroundService

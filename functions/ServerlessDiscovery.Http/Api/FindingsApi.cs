@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Findings;
 using ServerlessDiscovery.Engine.Findings;
 using ServerlessDiscovery.Http.Security;
 
@@ -16,7 +16,7 @@ internal static class FindingsApi
             .WithSummary("Shadow and unused findings of the caller's tenant, newest first")
             .WithDescription("kind: shadow | unused; state: open | resolved. Each finding names its subject asset, a reason and its evidence (services, agents, hosts, first/last seen, counts).");
 
-    private static async Task<IResult> ListAsync(HttpContext context, FindingStore store, string? kind, string? state)
+    private static async Task<IResult> ListAsync(HttpContext context, IFindingStore store, string? kind, string? state)
     {
         var errors = new List<(string, string)>();
         if (kind is not null && !FindingKinds.All.Contains(kind))
@@ -34,11 +34,8 @@ internal static class FindingsApi
             return ApiRequest.Invalid(errors);
         }
 
-        IReadOnlyList<TableEntity> rows = await store.ListAsync(context.User.GetCaller().Tenant, kind, state, context.RequestAborted);
-        var items = new JsonArray([.. rows
-            .OrderByDescending(r => r.GetDateTimeOffset(Storage.FindingColumns.UpdatedAt))
-            .ThenBy(r => r.RowKey, StringComparer.Ordinal)
-            .Select(r => (JsonNode?)FindingStore.ToJson(r))]);
+        IReadOnlyList<TrackedFinding> found = await store.ListAsync(context.User.GetCaller().Tenant, kind, state, context.RequestAborted);
+        var items = new JsonArray([.. found.Select(f => (JsonNode?)FindingDocument.ToJson(f))]);
         return TypedResults.Json<JsonNode>(new JsonObject { ["findings"] = items, ["count"] = items.Count });
     }
 }

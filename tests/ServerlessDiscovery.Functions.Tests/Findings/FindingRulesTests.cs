@@ -1,16 +1,15 @@
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Findings;
 using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Findings;
-using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Resolution;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Functions.Tests.Findings;
 
-/// <summary>Which findings the evidence supports, evaluated on rows as the inventory stores them, at a fixed time.</summary>
+/// <summary>Which findings the evidence supports, evaluated on a tenant's assets and usage as the inventory store answers them, at a fixed time.</summary>
 public sealed class FindingRulesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
@@ -20,12 +19,12 @@ public sealed class FindingRulesTests
     [Fact]
     public void Evaluate_TracedInstance_IdleDeclaredToolIsUnused_UsedOneIsNot()
     {
-        TableEntity idle = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:idle", firstSeen: Now.AddDays(-40));
-        TableEntity used = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:used", firstSeen: Now.AddDays(-40));
-        TableEntity young = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:young", firstSeen: Now.AddDays(-2));
-        TableEntity resource = Declared("mcp1", AssetTypes.McpResource, Server + "#resource:file:///a", firstSeen: Now.AddDays(-40));
-        TableEntity untraced = Declared("mcp2", AssetTypes.McpTool, "http://other:1/mcp#tool:idle", firstSeen: Now.AddDays(-40));
-        TableEntity usage = Usage(used, lastInvoked: Now.AddDays(-1));
+        Asset idle = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:idle", firstSeen: Now.AddDays(-40));
+        Asset used = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:used", firstSeen: Now.AddDays(-40));
+        Asset young = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:young", firstSeen: Now.AddDays(-2));
+        Asset resource = Declared("mcp1", AssetTypes.McpResource, Server + "#resource:file:///a", firstSeen: Now.AddDays(-40));
+        Asset untraced = Declared("mcp2", AssetTypes.McpTool, "http://other:1/mcp#tool:idle", firstSeen: Now.AddDays(-40));
+        AssetUsage usage = Usage(used, lastInvoked: Now.AddDays(-1));
 
         IReadOnlyList<Finding> findings = Evaluate([idle, used, young, resource, untraced], [usage], Instance("mcp1", "mcp", traced: true), Instance("mcp2", "mcp", traced: false));
 
@@ -38,11 +37,11 @@ public sealed class FindingRulesTests
     [Fact]
     public void Evaluate_TraceDerivedIdentities_ShadowReasonSaysWhetherTheProviderIsScanned()
     {
-        TableEntity openAi = Trace(AssetTypes.Model, "openai/gpt-4o", new JsonObject { ["provider"] = "openai", ["model"] = "gpt-4o", ["server_address"] = "api.openai.com" });
-        TableEntity mcp = Trace(AssetTypes.McpServer, "10.0.0.9:7000", new JsonObject { ["server_address"] = "10.0.0.9:7000" });
-        TableEntity namedAgent = Trace(AssetTypes.Agent, "planner", []);
-        TableEntity tool = Trace(AssetTypes.Tool, "search", []);
-        TableEntity declared = Declared("mcp1", AssetTypes.McpServer, Server, firstSeen: Now);
+        Asset openAi = Trace(AssetTypes.Model, "openai/gpt-4o", new JsonObject { ["provider"] = "openai", ["model"] = "gpt-4o", ["server_address"] = "api.openai.com" });
+        Asset mcp = Trace(AssetTypes.McpServer, "10.0.0.9:7000", new JsonObject { ["server_address"] = "10.0.0.9:7000" });
+        Asset namedAgent = Trace(AssetTypes.Agent, "planner", []);
+        Asset tool = Trace(AssetTypes.Tool, "search", []);
+        Asset declared = Declared("mcp1", AssetTypes.McpServer, Server, firstSeen: Now);
 
         IReadOnlyList<Finding> findings = Evaluate([openAi, mcp, namedAgent, tool, declared], [], Instance("mcp1", "mcp", traced: false), Instance("otlp", "opentelemetry", traced: false));
 
@@ -57,8 +56,8 @@ public sealed class FindingRulesTests
     [Fact]
     public void Evaluate_TraceIdentityThatNowResolves_IsNoLongerShadow()
     {
-        TableEntity mcp = Trace(AssetTypes.McpServer, "mcp.internal:8080", new JsonObject { ["server_address"] = "mcp.internal:8080" });
-        TableEntity declared = Declared("mcp1", AssetTypes.McpServer, Server, firstSeen: Now);
+        Asset mcp = Trace(AssetTypes.McpServer, "mcp.internal:8080", new JsonObject { ["server_address"] = "mcp.internal:8080" });
+        Asset declared = Declared("mcp1", AssetTypes.McpServer, Server, firstSeen: Now);
 
         Assert.Empty(Evaluate([mcp, declared], [], Instance("mcp1", "mcp", traced: false)));
     }
@@ -70,10 +69,10 @@ public sealed class FindingRulesTests
         // either deployment (it stays trace-derived), but it is declared, so it is no shadow AI; an alias the proxy does
         // not declare still is.
         JsonObject Alias(string alias) => new() { ["proxy"] = "proxy.internal:4000", ["alias"] = alias };
-        TableEntity first = Row("llm", new DiscoveredAsset(AssetTypes.Deployment, "proxy.internal:4000/model/a", "gpt-4o", "litellm:models") { Attributes = Alias("gpt-4o") }, Now);
-        TableEntity second = Row("llm", new DiscoveredAsset(AssetTypes.Deployment, "proxy.internal:4000/model/b", "gpt-4o", "litellm:models") { Attributes = Alias("gpt-4o") }, Now);
-        TableEntity grouped = Trace(AssetTypes.Model, "openai/gpt-4o", new JsonObject { ["model"] = "gpt-4o", ["server_address"] = "proxy.internal:4000" });
-        TableEntity undeclared = Trace(AssetTypes.Model, "openai/o3", new JsonObject { ["model"] = "o3", ["server_address"] = "proxy.internal:4000" });
+        Asset first = Stored("llm", new DiscoveredAsset(AssetTypes.Deployment, "proxy.internal:4000/model/a", "gpt-4o", "litellm:models") { Attributes = Alias("gpt-4o") }, Now);
+        Asset second = Stored("llm", new DiscoveredAsset(AssetTypes.Deployment, "proxy.internal:4000/model/b", "gpt-4o", "litellm:models") { Attributes = Alias("gpt-4o") }, Now);
+        Asset grouped = Trace(AssetTypes.Model, "openai/gpt-4o", new JsonObject { ["model"] = "gpt-4o", ["server_address"] = "proxy.internal:4000" });
+        Asset undeclared = Trace(AssetTypes.Model, "openai/o3", new JsonObject { ["model"] = "o3", ["server_address"] = "proxy.internal:4000" });
 
         IReadOnlyList<Finding> findings = Evaluate([first, second, grouped, undeclared], [], Instance("llm", "litellm", traced: false), Instance("otlp", "opentelemetry", traced: false));
 
@@ -84,40 +83,45 @@ public sealed class FindingRulesTests
     [Fact]
     public void EvaluateWithNextUnused_YoungAndUsedDeclaredAssets_NextIsTheEarliestTheyFallDue()
     {
-        TableEntity young = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:young", firstSeen: Now.AddDays(-2));
-        TableEntity used = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:used", firstSeen: Now.AddDays(-40));
-        TableEntity untraced = Declared("mcp2", AssetTypes.McpTool, "http://other:1/mcp#tool:young", firstSeen: Now.AddDays(-29));
-        var rows = new TenantRows([young, used, untraced], new[] { Usage(used, lastInvoked: Now.AddDays(-10)) }.ToDictionary(u => (u.PartitionKey, u.RowKey)));
+        Asset young = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:young", firstSeen: Now.AddDays(-2));
+        Asset used = Declared("mcp1", AssetTypes.McpTool, Server + "#tool:used", firstSeen: Now.AddDays(-40));
+        Asset untraced = Declared("mcp2", AssetTypes.McpTool, "http://other:1/mcp#tool:young", firstSeen: Now.AddDays(-29));
+        TenantAssets inventory = Tenant([young, used, untraced], [Usage(used, lastInvoked: Now.AddDays(-10))]);
         PluginInstance[] instances = [Instance("mcp1", "mcp", traced: true), Instance("mcp2", "mcp", traced: false)];
 
-        (IReadOnlyList<Finding> findings, DateTimeOffset next) = FindingRules.EvaluateWithNextUnused(rows, instances, DeclaredIndexCache.Build(rows, instances), Now, UnusedAfter);
+        (IReadOnlyList<Finding> findings, DateTimeOffset next) = FindingRules.EvaluateWithNextUnused(inventory, instances, DeclaredIndexCache.Build(inventory.Assets, instances), Now, UnusedAfter);
 
         Assert.Empty(findings);
         Assert.Equal(Now.AddDays(20), next);
-        Assert.Equal(DateTimeOffset.MaxValue, FindingRules.EvaluateWithNextUnused(rows, [instances[1]], DeclaredIndexCache.Build(rows, [instances[1]]), Now, UnusedAfter).NextUnusedAt);
+        Assert.Equal(DateTimeOffset.MaxValue, FindingRules.EvaluateWithNextUnused(inventory, [instances[1]], DeclaredIndexCache.Build(inventory.Assets, [instances[1]]), Now, UnusedAfter).NextUnusedAt);
     }
 
-    private static IReadOnlyList<Finding> Evaluate(TableEntity[] assets, TableEntity[] usage, params PluginInstance[] instances)
+    private static IReadOnlyList<Finding> Evaluate(Asset[] assets, AssetUsage[] usage, params PluginInstance[] instances)
     {
-        var rows = new TenantRows(assets, usage.ToDictionary(u => (u.PartitionKey, u.RowKey)));
-        return FindingRules.Evaluate(rows, instances, DeclaredIndexCache.Build(rows, instances), Now, UnusedAfter);
+        TenantAssets inventory = Tenant(assets, usage);
+        return FindingRules.Evaluate(inventory, instances, DeclaredIndexCache.Build(inventory.Assets, instances), Now, UnusedAfter);
     }
 
     private static PluginInstance Instance(string id, string type, bool traced) => new() { Tenant = "t", Id = id, PluginType = type, Traced = traced };
 
-    private static TableEntity Declared(string instance, string type, string id, DateTimeOffset firstSeen) =>
-        Row(instance, new DiscoveredAsset(type, id, id, "mcp:server"), firstSeen);
+    private static Asset Declared(string instance, string type, string id, DateTimeOffset firstSeen) =>
+        Stored(instance, new DiscoveredAsset(type, id, id, "mcp:server"), firstSeen);
 
-    private static TableEntity Trace(string type, string id, JsonObject attributes) =>
-        Row("otlp", new DiscoveredAsset(type, id, id, Provenance.TraceScope) { Attributes = attributes }, Now.AddDays(-1));
+    private static Asset Trace(string type, string id, JsonObject attributes) =>
+        Stored("otlp", new DiscoveredAsset(type, id, id, Provenance.TraceScope) { Attributes = attributes }, Now.AddDays(-1));
 
-    private static TableEntity Row(string instance, DiscoveredAsset asset, DateTimeOffset firstSeen) => Storage.Inventory.InventoryRows.ToRow(
-        InventoryWriter.Create(new ScanIdentity("t", instance, "run", false), asset, "hash", 1, firstSeen, firstSeen));
+    private static TenantAssets Tenant(Asset[] assets, AssetUsage[] usage) =>
+        new(assets, usage.ToDictionary(u => (u.Instance, u.Key)));
 
-    private static TableEntity Usage(TableEntity asset, DateTimeOffset lastInvoked) => new(asset.PartitionKey, UsageRows.Prefix + asset.RowKey)
+    private static Asset Stored(string instance, DiscoveredAsset asset, DateTimeOffset firstSeen) =>
+        InventoryWriter.Create(new ScanIdentity("t", instance, "run", false), asset, "hash", 1, firstSeen, firstSeen);
+
+    private static AssetUsage Usage(Asset asset, DateTimeOffset lastInvoked) => new()
     {
-        [UsageColumns.Invocations] = 3L,
-        [UsageColumns.LastInvoked] = lastInvoked,
-        [UsageColumns.FirstInvoked] = lastInvoked,
+        Tenant = asset.Tenant,
+        Instance = asset.Instance,
+        Type = asset.Type,
+        Id = asset.Id,
+        Totals = new UsageTotals(3, 0, 0, lastInvoked, lastInvoked, []),
     };
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using ServerlessDiscovery.Domain.Findings;
 using ServerlessDiscovery.Engine.Findings;
 using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Functions.Tests.Otlp;
@@ -23,21 +24,21 @@ public sealed class FindingsWatermarkTests(ITestOutputHelper output)
     [Fact]
     public void Due_NothingChanged_None_TillTheFullRefresh()
     {
-        Assert.Equal(EvaluationCause.None, FindingsWatermark.Due(Mark(), "h1", Now.AddMinutes(59)));
-        Assert.Equal(EvaluationCause.None, FindingsWatermark.Due(Mark(observedAt: Now.AddSeconds(-30)), "h1", Now.AddMinutes(10)));
-        Assert.Equal(EvaluationCause.Refresh, FindingsWatermark.Due(Mark(), "h1", Now + FindingsWatermark.FullRefresh));
+        Assert.Equal(EvaluationCause.None, FindingsSchedule.Due(Mark(), "h1", Now.AddMinutes(59)));
+        Assert.Equal(EvaluationCause.None, FindingsSchedule.Due(Mark(observedAt: Now.AddSeconds(-30)), "h1", Now.AddMinutes(10)));
+        Assert.Equal(EvaluationCause.Refresh, FindingsSchedule.Due(Mark(), "h1", Now + FindingsSchedule.FullRefresh));
     }
 
     [Fact]
     public void Due_EachChange_NamesItsCause()
     {
-        Assert.Equal(EvaluationCause.First, FindingsWatermark.Due(null, "h1", Now));
-        Assert.Equal(EvaluationCause.Instances, FindingsWatermark.Due(Mark(), "h2", Now.AddSeconds(1)));
-        Assert.Equal(EvaluationCause.UnusedDue, FindingsWatermark.Due(Mark(), "h1", Now.AddDays(2)));
-        Assert.Equal(EvaluationCause.Observed, FindingsWatermark.Due(Mark(observedAt: Now.AddSeconds(10)), "h1", Now.AddSeconds(20)));
+        Assert.Equal(EvaluationCause.First, FindingsSchedule.Due(null, "h1", Now));
+        Assert.Equal(EvaluationCause.Instances, FindingsSchedule.Due(Mark(), "h2", Now.AddSeconds(1)));
+        Assert.Equal(EvaluationCause.UnusedDue, FindingsSchedule.Due(Mark(), "h1", Now.AddDays(2)));
+        Assert.Equal(EvaluationCause.Observed, FindingsSchedule.Due(Mark(observedAt: Now.AddSeconds(10)), "h1", Now.AddSeconds(20)));
 
         // A drain stamped just before the evaluation started (another host's clock may be behind) counts as after it.
-        Assert.Equal(EvaluationCause.Observed, FindingsWatermark.Due(Mark(observedAt: Now.AddSeconds(-2)), "h1", Now.AddSeconds(20)));
+        Assert.Equal(EvaluationCause.Observed, FindingsSchedule.Due(Mark(observedAt: Now.AddSeconds(-2)), "h1", Now.AddSeconds(20)));
     }
 
     [Fact]
@@ -45,8 +46,8 @@ public sealed class FindingsWatermarkTests(ITestOutputHelper output)
     {
         FindingsWatermark mark = Mark(observedAt: Now.AddSeconds(30), traceEvaluatedAt: Now);
 
-        Assert.Equal(EvaluationCause.None, FindingsWatermark.Due(mark, "h1", Now + FindingsWatermark.TraceSpacing - TimeSpan.FromSeconds(1)));
-        Assert.Equal(EvaluationCause.Observed, FindingsWatermark.Due(mark, "h1", Now + FindingsWatermark.TraceSpacing));
+        Assert.Equal(EvaluationCause.None, FindingsSchedule.Due(mark, "h1", Now + FindingsSchedule.TraceSpacing - TimeSpan.FromSeconds(1)));
+        Assert.Equal(EvaluationCause.Observed, FindingsSchedule.Due(mark, "h1", Now + FindingsSchedule.TraceSpacing));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using ServerlessDiscovery.Domain.Findings;
+
 namespace ServerlessDiscovery.Engine.Findings;
 
 /// <summary>Why a tenant's findings are evaluated on a tick; <see cref="None"/> skips it without reading its inventory.</summary>
@@ -17,23 +19,19 @@ public enum EvaluationCause
     /// <summary>Traces changed the tenant's observed assets or usage since.</summary>
     Observed,
 
-    /// <summary>The periodic full evaluation (<see cref="FindingsWatermark.FullRefresh"/>) that catches any other change.</summary>
+    /// <summary>The periodic full evaluation (<see cref="FindingsSchedule.FullRefresh"/>) that catches any other change.</summary>
     Refresh,
 }
 
 /// <summary>
-/// What a tenant's last findings evaluation saw, so a tick evaluates the tenant only when something that can change a
-/// finding changed since: its instances (a scan, an instance added, removed or stated traced), its traces (every OTLP
-/// drain stamps <see cref="ObservedAt"/> once its observations are written; such evaluations are at most one per
-/// <see cref="TraceSpacing"/>), or the clock (the earliest moment an <c>unused</c> finding can fall due). A full evaluation
-/// at least every <see cref="FullRefresh"/> bounds whatever else changes the inventory (a reset, a restore).
+/// When a tenant's findings are evaluated, from its <see cref="FindingsWatermark"/>: only when something that can change a
+/// finding changed since the last evaluation: its instances (a scan, an instance added, removed or stated traced), its
+/// traces (every OTLP drain stamps <see cref="FindingsWatermark.ObservedAt"/> once its observations are written; such
+/// evaluations are at most one per <see cref="TraceSpacing"/>), or the clock (the earliest moment an <c>unused</c>
+/// finding can fall due). A full evaluation at least every <see cref="FullRefresh"/> bounds whatever else changes the
+/// inventory (a reset, a restore). The watermark's instances hash is <see cref="FindingsEvaluator.InstancesHash"/>.
 /// </summary>
-/// <param name="Instances">The hash of the instances evaluated (<see cref="FindingsEvaluator.InstancesHash"/>).</param>
-/// <param name="EvaluatedAt">When the last evaluation started, before it read anything.</param>
-/// <param name="NextUnusedAt">When the next <c>unused</c> finding can open; <see cref="DateTimeOffset.MaxValue"/> when none can.</param>
-/// <param name="TraceEvaluatedAt">When the last evaluation caused by traces started.</param>
-/// <param name="ObservedAt">When a drain last wrote the tenant's observations.</param>
-public sealed record FindingsWatermark(string Instances, DateTimeOffset EvaluatedAt, DateTimeOffset NextUnusedAt, DateTimeOffset? TraceEvaluatedAt, DateTimeOffset? ObservedAt)
+public static class FindingsSchedule
 {
     /// <summary>Least time between two evaluations caused by traces alone: under steady traffic a tenant is read this often, not every tick.</summary>
     public static readonly TimeSpan TraceSpacing = TimeSpan.FromMinutes(5);

@@ -1,10 +1,10 @@
-namespace ServerlessDiscovery.Storage;
+namespace ServerlessDiscovery.Storage.Findings;
 
 /// <summary>
 /// Columns of a tenant's findings watermark, the row "!evaluation" of its findings partition: when findings were last
 /// evaluated, over which instances, when an unused finding can next fall due, and when traces last changed the tenant.
 /// </summary>
-public static class FindingWatermarkColumns
+internal static class FindingWatermarkColumns
 {
     /// <summary>A hash of the tenant's instances as evaluated (ids, types, traced, last scan run and its status).</summary>
     public const string Instances = "Instances";

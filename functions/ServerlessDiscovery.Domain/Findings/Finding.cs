@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace ServerlessDiscovery.Engine.Findings;
+namespace ServerlessDiscovery.Domain.Findings;
 
 /// <summary>Finding kinds and states.</summary>
 public static class FindingKinds
@@ -27,4 +27,14 @@ public sealed record Finding(string Kind, string SubjectType, string SubjectId, 
 {
     /// <summary>The finding's identity: one per kind and subject (and instance, for unused declared assets).</summary>
     public string Key => Kind == FindingKinds.Shadow ? $"{Kind}/{SubjectType}/{SubjectId}" : $"{Kind}/{Instance}/{SubjectType}/{SubjectId}";
+}
+
+/// <summary>
+/// A finding as the store keeps it: what the evidence supported when it was last opened or updated, its state
+/// (<see cref="FindingKinds.Open"/> or <see cref="FindingKinds.Resolved"/>), and when it opened, last changed and resolved.
+/// </summary>
+public sealed record TrackedFinding(Finding Finding, string State, DateTimeOffset? OpenedAt, DateTimeOffset? UpdatedAt, DateTimeOffset? ResolvedAt)
+{
+    /// <summary>The finding's identity (<see cref="Finding.Key"/>), which the API shows as its id.</summary>
+    public string Key => Finding.Key;
 }
