@@ -55,7 +55,6 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ObservationWriter>();
         services.AddSingleton<TenantInventory>();
         services.AddSingleton<UsageRows>();
-        services.AddSingleton<Mappings.ToolMappingStore>();
         services.AddSingleton<Inventory.DiscoveryReset>();
         services.AddSingleton<DeclaredIndexCache>();
         services.AddSingleton<ObservationResolver>();

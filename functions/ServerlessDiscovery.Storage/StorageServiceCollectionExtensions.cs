@@ -6,11 +6,13 @@ using ServerlessDiscovery.Storage.ChangeFeed;
 using ServerlessDiscovery.Storage.Inventory;
 using ServerlessDiscovery.Domain.Bom;
 using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Mappings;
 using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Storage.Bom;
 using ServerlessDiscovery.Storage.Instances;
 using ServerlessDiscovery.Storage.Journal;
+using ServerlessDiscovery.Storage.Mappings;
 using ServerlessDiscovery.Storage.Scans;
 using ServerlessDiscovery.Storage.Webhooks;
 
@@ -41,6 +43,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IWebhookStore, TableWebhookStore>();
         services.AddSingleton<IDeliveryStore, TableDeliveryStore>();
         services.AddSingleton<IBomVersionStore, TableBomVersionStore>();
+
+        // Tool mappings (OpenCITE's map-tool).
+        services.AddSingleton<IToolMappingStore, TableToolMappingStore>();
         return services;
     }
 }
