@@ -54,7 +54,6 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<InventoryWriter>();
         services.AddSingleton<ObservationWriter>();
         services.AddSingleton<UsageRows>();
-        services.AddSingleton<Mappings.ToolMappingStore>();
         services.AddSingleton<Inventory.DiscoveryReset>();
         services.AddSingleton<DeclaredIndexCache>();
         services.AddSingleton<ObservationResolver>();

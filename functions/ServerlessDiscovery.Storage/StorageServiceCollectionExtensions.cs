@@ -7,12 +7,14 @@ using ServerlessDiscovery.Storage.Inventory;
 using ServerlessDiscovery.Domain.Bom;
 using ServerlessDiscovery.Domain.Findings;
 using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Mappings;
 using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Storage.Bom;
 using ServerlessDiscovery.Storage.Findings;
 using ServerlessDiscovery.Storage.Instances;
 using ServerlessDiscovery.Storage.Journal;
+using ServerlessDiscovery.Storage.Mappings;
 using ServerlessDiscovery.Storage.Scans;
 using ServerlessDiscovery.Storage.Webhooks;
 
@@ -46,6 +48,9 @@ public static class StorageServiceCollectionExtensions
 
         // Findings: a tenant's findings and their evaluation watermark.
         services.AddSingleton<IFindingStore, TableFindingStore>();
+
+        // Tool mappings (OpenCITE's map-tool).
+        services.AddSingleton<IToolMappingStore, TableToolMappingStore>();
         return services;
     }
 }

@@ -24,14 +24,15 @@ internal static class BomExportBenchmark
         int count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         TableStore store = BenchStorage.Create("bom", "scripts/bench-bom.sh");
         (List<DiscoveredAsset> assets, List<DiscoveredEdge> edges) = Estate(count);
-        var writer = new InventoryWriter(new ServerlessDiscovery.Storage.Inventory.TableInventoryStore(store), TimeProvider.System, Options.Create(new DiscoveryOptions()));
+        var inventory = new ServerlessDiscovery.Storage.Inventory.TableInventoryStore(store);
+        var writer = new InventoryWriter(inventory, TimeProvider.System, Options.Create(new DiscoveryOptions()));
         await writer.ApplyAsync(
             new ScanIdentity("bench", "inst", ScanRun.NewRunId(DateTimeOffset.UtcNow), Force: false), assets, edges,
             new Dictionary<string, string?> { ["bench:scope"] = null }, CancellationToken.None);
         Console.WriteLine($"CycloneDX export, {assets.Count} assets and {edges.Count} edges in Azurite at {store.Service.Uri}");
         Console.WriteLine($"{"export",-26} {"elements",9} {"bytes",11} {"prepare ms",11} {"write ms",9} {"alloc MB",9} {"version",8}");
 
-        var exporter = new BomExporter(store, new TableBomVersionStore(store), TimeProvider.System);
+        var exporter = new BomExporter(inventory, new TableBomVersionStore(store), TimeProvider.System);
         await ExportAsync("tenant, 1.7 (first)", exporter, BomScope.ForTenant("bench"), BomSpecVersion.V1_7);
         await ExportAsync("tenant, 1.7 (unchanged)", exporter, BomScope.ForTenant("bench"), BomSpecVersion.V1_7);
         await ExportAsync("tenant, 1.6", exporter, BomScope.ForTenant("bench"), BomSpecVersion.V1_6);

@@ -4,7 +4,7 @@ using ServerlessDiscovery.Engine.Inventory;
 namespace ServerlessDiscovery.Engine.Bom;
 
 /// <summary>
-/// One asset as the BOM sees it: its JSON form (<see cref="AssetRows.ToJson"/>, so whatever the asset carries, provenance
+/// One asset as the BOM sees it: its JSON form (<see cref="AssetDocument.ToJson"/>, so whatever the asset carries, provenance
 /// and observed use included, reaches the BOM) merged over the instances that saw it, as GET /api/v1/assets/{type}/{id} merges.
 /// </summary>
 internal sealed class BomAsset

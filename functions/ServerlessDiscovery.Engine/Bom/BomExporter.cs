@@ -2,11 +2,10 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Azure.Data.Tables;
 using ServerlessDiscovery.Domain.Bom;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine.Bom;
 
@@ -23,11 +22,11 @@ internal sealed class BomExport(CycloneDxBom document, int elements)
 }
 
 /// <summary>
-/// Builds a tenant's CycloneDX AI-BOM from the assets and edges tables. Assets are read page by page into one compact
+/// Builds a tenant's CycloneDX AI-BOM from the inventory's assets, usage and edges. Assets are read as the store pages them into one compact
 /// record each (merged over instances, sorted by bom-ref); the document is then serialized twice, lazily, from those
 /// records: once into a hash of its content (which decides serialNumber and version) and once to the caller.
 /// </summary>
-internal sealed class BomExporter(TableStore tables, IBomVersionStore versions, TimeProvider time)
+internal sealed class BomExporter(IInventoryStore inventory, IBomVersionStore versions, TimeProvider time)
 {
     private const string ToolName = "ServerlessDiscovery";
     private static readonly string ToolVersion =
@@ -118,16 +117,12 @@ internal sealed class BomExporter(TableStore tables, IBomVersionStore versions, 
 
     private async Task<BomGraph> ReadEdgesAsync(BomScope scope, CancellationToken cancellationToken)
     {
-        // An agent's dependencies may be in any instance of the tenant (a trace-derived model, a scanned MCP server).
-        string partitions = scope.AgentId is null ? scope.Partitions : BomScope.ForTenant(scope.Tenant).Partitions;
-        TableClient edges = await tables.GetTableAsync(TableNames.Edges, cancellationToken);
         var graph = new BomGraph();
-        string[] columns = [EdgeColumns.SourceType, EdgeColumns.SourceId, EdgeColumns.Relationship, EdgeColumns.TargetType, EdgeColumns.TargetId, EdgeColumns.State];
-        await foreach (TableEntity row in edges.QueryAsync<TableEntity>(partitions, TableQueries.MaxPageSize, columns, cancellationToken))
+        await foreach (Edge edge in inventory.QueryEdgesAsync(scope.Edges, cancellationToken))
         {
-            if (row.GetString(EdgeColumns.State) == AssetState.Active)
+            if (edge.State == AssetState.Active)
             {
-                graph.Add(row.GetString(EdgeColumns.SourceType), row.GetString(EdgeColumns.SourceId), row.GetString(EdgeColumns.Relationship), row.GetString(EdgeColumns.TargetType), row.GetString(EdgeColumns.TargetId));
+                graph.Add(edge.SourceType, edge.SourceId, edge.Relationship, edge.TargetType, edge.TargetId);
             }
         }
 
@@ -136,36 +131,35 @@ internal sealed class BomExporter(TableStore tables, IBomVersionStore versions, 
 
     private async Task<SortedDictionary<string, BomAsset>> ReadAssetsAsync(BomScope scope, HashSet<string>? included, CancellationToken cancellationToken)
     {
-        string filter = scope.AgentId is null ? scope.AssetFilter : BomScope.ForTenant(scope.Tenant).AssetFilter;
-        TableClient table = await tables.GetTableAsync(TableNames.Assets, cancellationToken);
         var assets = new SortedDictionary<string, BomAsset>(StringComparer.Ordinal);
 
-        // A declared asset's observed use lives in its usage row, which sorts before the asset in the same partition.
-        var usage = new Dictionary<(string Partition, string RowKey), TableEntity>();
-        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, TableQueries.MaxPageSize, cancellationToken: cancellationToken))
+        // A declared asset's observed use is kept apart, per instance: read once for each instance the assets come from.
+        var usage = new Dictionary<(string Instance, AssetKey Key), AssetUsage>();
+        var usageRead = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (Asset asset in inventory.QueryAssetsAsync(scope.Assets, cancellationToken))
         {
-            if (row.RowKey.StartsWith(UsageRows.Prefix, StringComparison.Ordinal))
-            {
-                usage[(row.PartitionKey, row.RowKey[UsageRows.Prefix.Length..])] = row;
-                continue;
-            }
-
-            string? type = row.GetString(AssetColumns.Type);
-            string? id = row.GetString(AssetColumns.Id);
-            if (type is null || id is null || row.GetString(AssetColumns.State) == AssetState.Deleted || BomMapper.KindOf(type) == BomElementKind.Excluded
-                || (included is not null && !included.Contains(BomRefs.Of(type, id))))
+            if (asset.State == AssetState.Deleted || BomMapper.KindOf(asset.Type) == BomElementKind.Excluded
+                || (included is not null && !included.Contains(BomRefs.Of(asset.Type, asset.Id))))
             {
                 continue;
             }
 
-            BomAsset asset = BomAsset.From(AssetRows.ToJson(row, usage.GetValueOrDefault((row.PartitionKey, row.RowKey))));
-            if (assets.TryGetValue(asset.Ref, out BomAsset? seen))
+            if (usageRead.Add(asset.Instance))
             {
-                seen.Merge(asset);
+                foreach (KeyValuePair<(string, AssetKey), AssetUsage> entry in await inventory.ReadUsageAsync(scope.Tenant, [asset.Instance], cancellationToken))
+                {
+                    usage[entry.Key] = entry.Value;
+                }
+            }
+
+            BomAsset element = BomAsset.From(AssetDocument.ToJson(asset, usage.GetValueOrDefault((asset.Instance, asset.Key))));
+            if (assets.TryGetValue(element.Ref, out BomAsset? seen))
+            {
+                seen.Merge(element);
             }
             else
             {
-                assets[asset.Ref] = asset;
+                assets[element.Ref] = element;
             }
         }
 

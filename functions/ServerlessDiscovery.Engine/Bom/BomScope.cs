@@ -1,4 +1,4 @@
-using ServerlessDiscovery.Storage;
+using ServerlessDiscovery.Domain.Inventory;
 
 namespace ServerlessDiscovery.Engine.Bom;
 
@@ -30,11 +30,9 @@ internal sealed record BomScope
 
     public static BomScope ForAgent(string tenant, string agentId) => new(tenant, null, agentId);
 
-    /// <summary>The asset-table filter for this scope's partitions: assets and the usage rows beside them (outbox rows excluded).</summary>
-    public string AssetFilter => TableQueries.And(Partitions, $"(RowKey ge 'a') or ({TableQueries.Range("RowKey", Inventory.UsageRows.Prefix)})");
+    /// <summary>The assets this scope reads: an agent's dependencies may be in any instance of the tenant (a trace-derived model, a scanned MCP server).</summary>
+    public AssetListing Assets => new(Tenant, Instance);
 
-    /// <summary>The edge-table filter for this scope's partitions.</summary>
-    public string Partitions => Instance is null
-        ? TableQueries.Range("PartitionKey", Tenant + StorageKeys.Separator)
-        : TableQueries.Partition(StorageKeys.Partition(Tenant, Instance));
+    /// <summary>The edges this scope reads, over the same instances as <see cref="Assets"/>.</summary>
+    public EdgeListing Edges => new(Tenant, Instance);
 }

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Inventory;
+using ServerlessDiscovery.Domain.Mappings;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Engine.Mappings;
 using ServerlessDiscovery.Http.Api.OpenCite;
 using ServerlessDiscovery.Http.Security;
 
@@ -38,7 +38,7 @@ internal static class AssetsApi
         api.MapGet("/assets/{type}/{**id}", GetAsync).WithTags("Assets");
         foreach ((string path, string key, string category) in TypeLists)
         {
-            api.MapGet(path, (HttpContext context, IInventoryStore store, ToolMappingStore mappings, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
+            api.MapGet(path, (HttpContext context, IInventoryStore store, IToolMappingStore mappings, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
                 TypeListAsync(context, store, mappings, key, category, instance, provenance, include_deleted ?? false, server_id)).WithTags("Assets");
         }
 
@@ -57,7 +57,7 @@ internal static class AssetsApi
     /// when there were more, and the paged /api/v1/inventory lists them all.
     /// </summary>
     private static async Task<IResult> GroupedAsync(
-        HttpContext context, IInventoryStore store, ToolMappingStore mappings, IInstanceStore instances, TimeProvider time,
+        HttpContext context, IInventoryStore store, IToolMappingStore mappings, IInstanceStore instances, TimeProvider time,
         string? type, string? instance, string? q, string? provenance, int? limit, bool? include_deleted)
     {
         if (Invalid(type, instance, q, provenance, limit, MaxDocumentAssets) is { } invalid)
@@ -131,7 +131,7 @@ internal static class AssetsApi
     /// (downstream systems of a data kind included, as OpenCITE lists them here), at most <see cref="MaxDocumentAssets"/>.
     /// </summary>
     private static async Task<IResult> TypeListAsync(
-        HttpContext context, IInventoryStore store, ToolMappingStore mappings, string key, string category,
+        HttpContext context, IInventoryStore store, IToolMappingStore mappings, string key, string category,
         string? instance, string? provenance, bool includeDeleted, string? serverId)
     {
         if (Invalid(null, instance, null, provenance, null, MaxDocumentAssets) is { } invalid)

@@ -1,9 +1,9 @@
 using ServerlessDiscovery.Domain.Bom;
 using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Bom;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Http.Security;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Http.Api;
 
@@ -28,7 +28,7 @@ internal static class BomApi
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<IResult> GetAsync(
-        HttpContext context, TableStore tables, IBomVersionStore versions, IInstanceStore instances, TimeProvider time, string? agent, string? instance, string? specVersion)
+        HttpContext context, IInventoryStore inventory, IBomVersionStore versions, IInstanceStore instances, TimeProvider time, string? agent, string? instance, string? specVersion)
     {
         var errors = new List<(string Field, string Message)>();
         if (!BomSpecVersion.TryParse(specVersion, out BomSpecVersion spec))
@@ -60,7 +60,7 @@ internal static class BomApi
         BomScope scope = agent is not null ? BomScope.ForAgent(tenant, agent)
             : instance is not null ? BomScope.ForInstance(tenant, instance)
             : BomScope.ForTenant(tenant);
-        BomExport? export = await new BomExporter(tables, versions, time).PrepareAsync(scope, spec, context.RequestAborted);
+        BomExport? export = await new BomExporter(inventory, versions, time).PrepareAsync(scope, spec, context.RequestAborted);
         if (export is null)
         {
             return ApiRequest.NotFound($"No agent '{agent}' in this tenant.");

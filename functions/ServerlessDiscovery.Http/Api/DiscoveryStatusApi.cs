@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Inventory;
+using ServerlessDiscovery.Domain.Mappings;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Engine.Mappings;
 using ServerlessDiscovery.Http.Api.OpenCite;
 using ServerlessDiscovery.Http.Security;
 
@@ -111,7 +111,7 @@ internal static class DiscoveryStatusApi
     /// OpenCITE's persistence export: exported_at, then each kind as an object keyed by asset id (an id that several
     /// instances report appears once per instance, the later ones keyed "{id} ({instance})"), and lineage as a list.
     /// </summary>
-    private static async Task<IResult> PersistenceExportAsync(HttpContext context, IInventoryStore store, ToolMappingStore mappings, TimeProvider time)
+    private static async Task<IResult> PersistenceExportAsync(HttpContext context, IInventoryStore store, IToolMappingStore mappings, TimeProvider time)
     {
         string tenant = context.User.GetCaller().Tenant;
         TenantEstate estate = await TenantEstate.LoadAsync(store, mappings, tenant,

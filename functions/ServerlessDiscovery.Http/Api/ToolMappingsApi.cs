@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Engine.Mappings;
+using ServerlessDiscovery.Domain.Mappings;
 using ServerlessDiscovery.Http.Security;
 
 namespace ServerlessDiscovery.Http.Api;
@@ -25,7 +25,7 @@ internal static class ToolMappingsApi
         mappings.MapDelete("/{id}", DeleteAsync);
     }
 
-    private static async Task<IResult> SaveAsync(HttpContext context, ToolMappingStore store, TimeProvider time)
+    private static async Task<IResult> SaveAsync(HttpContext context, IToolMappingStore store, TimeProvider time)
     {
         (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (problem is not null)
@@ -59,20 +59,20 @@ internal static class ToolMappingsApi
             ToolMapping.IdFor(plugin!, attributes!, matchType), plugin!, attributes!, matchType, sourceName!, ToolMapping.SourceIdFor(plugin!, sourceName!), time.GetUtcNow());
         if (!await store.SaveAsync(context.User.GetCaller().Tenant, mapping, context.RequestAborted))
         {
-            return ApiRequest.Conflict($"This tenant already holds {ToolMappingStore.MaxPerTenant} mappings, the most it may; delete one first (DELETE /api/v1/map-tool/{{id}}).");
+            return ApiRequest.Conflict($"This tenant already holds {IToolMappingStore.MaxPerTenant} mappings, the most it may; delete one first (DELETE /api/v1/map-tool/{{id}}).");
         }
 
         return TypedResults.Json<JsonNode>(new JsonObject { ["success"] = true, ["mapping"] = ToJson(mapping) });
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, ToolMappingStore store)
+    private static async Task<IResult> ListAsync(HttpContext context, IToolMappingStore store)
     {
         ToolMappingSet set = await store.LoadAsync(context.User.GetCaller().Tenant, context.RequestAborted);
         return TypedResults.Json<JsonNode>(new JsonObject { ["mappings"] = new JsonArray([.. set.All.Select(m => (JsonNode?)ToJson(m))]), ["count"] = set.All.Count });
     }
 
     /// <summary>Removes one mapping; an id the tenant does not have answers removed: false, as OpenCITE's unsubscribe does.</summary>
-    private static async Task<IResult> DeleteAsync(string id, HttpContext context, ToolMappingStore store)
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, IToolMappingStore store)
     {
         if (id.Length is 0 or > 64 || !id.All(char.IsAsciiHexDigitLower))
         {

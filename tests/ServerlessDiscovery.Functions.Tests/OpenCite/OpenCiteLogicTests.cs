@@ -1,4 +1,4 @@
-using ServerlessDiscovery.Engine.Mappings;
+using ServerlessDiscovery.Domain.Mappings;
 using ServerlessDiscovery.Http.Api.OpenCite;
 
 namespace ServerlessDiscovery.Functions.Tests.OpenCite;

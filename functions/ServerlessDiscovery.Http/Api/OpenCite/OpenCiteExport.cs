@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Inventory;
+using ServerlessDiscovery.Domain.Mappings;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Engine.Mappings;
 using ServerlessDiscovery.Http.Security;
 
 namespace ServerlessDiscovery.Http.Api.OpenCite;
@@ -26,7 +26,7 @@ internal static class OpenCiteExport
     private static readonly string[] SchemaLists = [AssetCategories.Tools, AssetCategories.Models, AssetCategories.DataAssets, AssetCategories.McpServers, AssetCategories.McpTools, AssetCategories.McpResources];
 
     public static async Task<IResult> ExportAsync(
-        HttpContext context, IInventoryStore store, ToolMappingStore mappings, IInstanceStore instances, TimeProvider time)
+        HttpContext context, IInventoryStore store, IToolMappingStore mappings, IInstanceStore instances, TimeProvider time)
     {
         (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request, required: false);
         if (problem is not null)
@@ -55,7 +55,7 @@ internal static class OpenCiteExport
 
     /// <summary>The export document of a tenant; <paramref name="plugins"/> names the plugins to credit (all the tenant's when empty).</summary>
     internal static async Task<JsonObject> ComposeAsync(
-        IInventoryStore store, ToolMappingStore mappings, string tenant, IReadOnlyList<PluginInstance> configured, string[] plugins,
+        IInventoryStore store, IToolMappingStore mappings, string tenant, IReadOnlyList<PluginInstance> configured, string[] plugins,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         TenantEstate estate = await TenantEstate.LoadAsync(store, mappings, tenant,

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Domain.Inventory;
+using ServerlessDiscovery.Domain.Mappings;
 using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Engine.Mappings;
 using ServerlessDiscovery.Plugins;
 
 namespace ServerlessDiscovery.Http.Api.OpenCite;

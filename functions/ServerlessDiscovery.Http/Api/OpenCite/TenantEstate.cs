@@ -1,6 +1,6 @@
 using ServerlessDiscovery.Domain.Inventory;
+using ServerlessDiscovery.Domain.Mappings;
 using ServerlessDiscovery.Engine.Inventory;
-using ServerlessDiscovery.Engine.Mappings;
 
 namespace ServerlessDiscovery.Http.Api.OpenCite;
 
@@ -53,7 +53,7 @@ internal sealed class TenantEstate
     public ToolMappingSet Mappings { get; }
 
     public static async Task<TenantEstate> LoadAsync(
-        IInventoryStore store, ToolMappingStore mappings, string tenant, EstateQuery query, CancellationToken cancellationToken = default)
+        IInventoryStore store, IToolMappingStore mappings, string tenant, EstateQuery query, CancellationToken cancellationToken = default)
     {
         var found = new List<Asset>();
         bool truncated = false;
