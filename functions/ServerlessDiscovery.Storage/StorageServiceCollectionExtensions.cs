@@ -8,6 +8,8 @@ using ServerlessDiscovery.Domain.Bom;
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Domain.Webhooks;
+using ServerlessDiscovery.Domain.Availability;
+using ServerlessDiscovery.Domain.Observations;
 using ServerlessDiscovery.Storage.Bom;
 using ServerlessDiscovery.Storage.Instances;
 using ServerlessDiscovery.Storage.Journal;
@@ -27,7 +29,6 @@ public static class StorageServiceCollectionExtensions
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<TableStore>();
-        services.AddSingleton<QuarantineStore>();
 
         // Inventory: assets, usage, edges, outbox and change log.
         services.AddSingleton<TableInventoryStore>();
@@ -41,6 +42,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IWebhookStore, TableWebhookStore>();
         services.AddSingleton<IDeliveryStore, TableDeliveryStore>();
         services.AddSingleton<IBomVersionStore, TableBomVersionStore>();
+
+        // Observations and availability: the OTLP write-ahead journal, the quarantine, outage classification and readiness.
+        services.AddSingleton<IObservationJournal, TableObservationJournal>();
+        services.AddSingleton<IQuarantine, TableQuarantine>();
+        services.AddSingleton<IStorageAvailability, TableStorageAvailability>();
         return services;
     }
 }

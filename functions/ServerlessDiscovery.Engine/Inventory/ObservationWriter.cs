@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using ServerlessDiscovery.Domain.Inventory;
+using ServerlessDiscovery.Domain.Observations;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Storage.Journal;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
@@ -30,7 +30,7 @@ public sealed record ObservedAsset(DiscoveredAsset Asset, long Invocations, long
 public sealed partial class ObservationWriter(
     IInventoryStore store,
     InventoryWriter writer,
-    QuarantineStore quarantine,
+    IQuarantine quarantine,
     TimeProvider time,
     ILogger<ObservationWriter> logger,
     Resolution.ObservationResolver resolver)

@@ -9,6 +9,7 @@ using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
 using ServerlessDiscovery.Functions.Scheduling;
 using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Http.Hosting;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Functions.Hosting;
 
@@ -141,6 +142,7 @@ public static partial class ServerlessDiscoveryApp
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DiscoveryScheduleOptions>, DiscoveryScheduleOptionsValidator>();
 
+        services.AddTableStorage();
         services.AddDiscoveryEngine(builder.Configuration);
         services.AddHostedService<StartupReconciliation>();
         services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section).ValidateOnStart();
@@ -149,7 +151,6 @@ public static partial class ServerlessDiscoveryApp
         services.AddSingleton(sp => new TraceAttributor(new TraceAttributorOptions { MaxSpans = 100_000 }, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TenantExtractors>();
         services.AddSingleton<OtlpAdmission>();
-        services.AddSingleton<ServerlessDiscovery.Storage.Journal.WriteAheadJournal>();
         services.AddSingleton<TraceFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<TraceFlusher>());
         services.AddWebhooks(builder.Configuration, mode);
