@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Domain.ChangeFeed;
@@ -11,6 +12,7 @@ using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Domain.Availability;
 using ServerlessDiscovery.Domain.Observations;
 using ServerlessDiscovery.Storage.Bom;
+using ServerlessDiscovery.Storage.Delivery;
 using ServerlessDiscovery.Storage.Instances;
 using ServerlessDiscovery.Storage.Journal;
 using ServerlessDiscovery.Storage.Scans;
@@ -47,6 +49,18 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IObservationJournal, TableObservationJournal>();
         services.AddSingleton<IQuarantine, TableQuarantine>();
         services.AddSingleton<IStorageAvailability, TableStorageAvailability>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the deliveries queue (DELIVERIES_QUEUE in the AzureWebJobsStorage account, the one the Functions host's
+    /// queue trigger reads) as the core's <see cref="IDeliveryQueueTransport"/>. The hosts call this beside AddTableStorage().
+    /// </summary>
+    public static IServiceCollection AddStorageDeliveryQueue(this IServiceCollection services)
+    {
+        services.AddOptions<DeliveryQueueOptions>().Configure<IConfiguration>(DeliveryQueueOptions.Bind).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeliveryQueueOptions>, DeliveryQueueOptionsValidator>();
+        services.AddSingleton<IDeliveryQueueTransport, DeliveryQueueClient>();
         return services;
     }
 }

@@ -3,11 +3,10 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine;
 using ServerlessDiscovery.Engine.Otlp;
-using ServerlessDiscovery.Functions.Delivery;
+using ServerlessDiscovery.Engine.Webhooks;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
 using ServerlessDiscovery.Functions.Scheduling;
-using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Http.Hosting;
 using ServerlessDiscovery.Storage;
 
@@ -143,6 +142,7 @@ public static partial class ServerlessDiscoveryApp
         services.AddSingleton<IValidateOptions<DiscoveryScheduleOptions>, DiscoveryScheduleOptionsValidator>();
 
         services.AddTableStorage();
+        services.AddStorageDeliveryQueue();
         services.AddDiscoveryEngine(builder.Configuration);
         services.AddHostedService<StartupReconciliation>();
         services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section).ValidateOnStart();
@@ -153,7 +153,7 @@ public static partial class ServerlessDiscoveryApp
         services.AddSingleton<OtlpAdmission>();
         services.AddSingleton<TraceFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<TraceFlusher>());
-        services.AddWebhooks(builder.Configuration, mode);
+        services.AddWebhooks(builder.Configuration, pollQueue: mode == HostingMode.Standalone);
 
         services.AddSingleton<DiscoveryTickHandler>();
     }

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using ServerlessDiscovery.Http.Security;
-using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Otlp.Decoding;
