@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using ServerlessDiscovery.Domain;
 using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Domain.Observations;
 using ServerlessDiscovery.Engine.ChangeFeed;
@@ -76,7 +77,7 @@ public sealed partial class ObservationWriter(
                     sequence = chunkSequence;
                     break;
                 }
-                catch (InventoryConflictException) when (attempt < MaxAttempts)
+                catch (WriteConflictException) when (attempt < MaxAttempts)
                 {
                     // Another host wrote one of these assets first: read them again and recount on top of its write.
                 }
