@@ -11,15 +11,15 @@ using ServerlessDiscovery.Engine.Resolution;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Engine.Security;
 using ServerlessDiscovery.Plugins.Egress;
-using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Engine;
 
 public static class EngineServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the discovery engine: storage, plugin catalog, instances, scans, inventory writer and change feed, and
-    /// the egress address policy that the plugins' HttpClient (and the webhooks') connects through.
+    /// Registers the discovery engine: plugin catalog, instances, scans, inventory writer and change feed, and the egress
+    /// address policy that the plugins' HttpClient (and the webhooks') connects through. The ports it works through
+    /// (the domain's stores) are the host's to register, e.g. AddTableStorage().
     /// </summary>
     public static IServiceCollection AddDiscoveryEngine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,7 +41,6 @@ public static class EngineServiceCollectionExtensions
         services.AddOptions<ConfiguredInstancesValidator.Marker>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConfiguredInstancesValidator.Marker>, ConfiguredInstancesValidator>();
 
-        services.AddTableStorage();
         services.AddSingleton<SecretProtector>();
         services.AddOptions<PluginPackagesOptions>().BindConfiguration(PluginPackagesOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PluginPackagesOptions>, PluginPackagesOptionsValidator>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Domain.ChangeFeed;
@@ -10,7 +11,10 @@ using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Domain.Mappings;
 using ServerlessDiscovery.Domain.Scans;
 using ServerlessDiscovery.Domain.Webhooks;
+using ServerlessDiscovery.Domain.Availability;
+using ServerlessDiscovery.Domain.Observations;
 using ServerlessDiscovery.Storage.Bom;
+using ServerlessDiscovery.Storage.Delivery;
 using ServerlessDiscovery.Storage.Findings;
 using ServerlessDiscovery.Storage.Instances;
 using ServerlessDiscovery.Storage.Journal;
@@ -31,7 +35,6 @@ public static class StorageServiceCollectionExtensions
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<TableStore>();
-        services.AddSingleton<QuarantineStore>();
 
         // Inventory: assets, usage, edges, outbox and change log.
         services.AddSingleton<TableInventoryStore>();
@@ -51,6 +54,23 @@ public static class StorageServiceCollectionExtensions
 
         // Tool mappings (OpenCITE's map-tool).
         services.AddSingleton<IToolMappingStore, TableToolMappingStore>();
+
+        // Observations and availability: the OTLP write-ahead journal, the quarantine, outage classification and readiness.
+        services.AddSingleton<IObservationJournal, TableObservationJournal>();
+        services.AddSingleton<IQuarantine, TableQuarantine>();
+        services.AddSingleton<IStorageAvailability, TableStorageAvailability>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the deliveries queue (DELIVERIES_QUEUE in the AzureWebJobsStorage account, the one the Functions host's
+    /// queue trigger reads) as the core's <see cref="IDeliveryQueueTransport"/>. The hosts call this beside AddTableStorage().
+    /// </summary>
+    public static IServiceCollection AddStorageDeliveryQueue(this IServiceCollection services)
+    {
+        services.AddOptions<DeliveryQueueOptions>().Configure<IConfiguration>(DeliveryQueueOptions.Bind).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeliveryQueueOptions>, DeliveryQueueOptionsValidator>();
+        services.AddSingleton<IDeliveryQueueTransport, DeliveryQueueClient>();
         return services;
     }
 }

@@ -96,7 +96,7 @@ public static class TableNames
     public const string Findings = "findings";
     /// <summary>The OTLP write-ahead journal: each acknowledged request's observations until they are in the inventory.</summary>
     public const string OtlpJournal = "otlpjournal";
-    /// <summary>What could not be written and was set aside (<see cref="Journal.QuarantineStore"/>).</summary>
+    /// <summary>What could not be written and was set aside (<see cref="Journal.TableQuarantine"/>).</summary>
     public const string Quarantine = "quarantine";
     public const string Changes = "changes";
     /// <summary>Tool identity mappings (OpenCITE's map-tool), one partition per tenant.</summary>

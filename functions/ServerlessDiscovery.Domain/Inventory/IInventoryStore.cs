@@ -19,7 +19,7 @@ public interface IInventoryStore
     /// <summary>
     /// Applies asset and usage writes of one instance with their events, in order, in atomic batches (as many writes per
     /// batch as the store allows, each batch's events stored with it). A failed condition throws
-    /// <see cref="InventoryConflictException"/>, a value the store cannot hold <see cref="InventoryRefusedException"/>;
+    /// <see cref="WriteConflictException"/>, a value the store cannot hold <see cref="InventoryRefusedException"/>;
     /// batches committed before the failure stay committed.
     /// </summary>
     Task<CommitResult> CommitAsync(string tenant, string instance, IReadOnlyList<PlannedChange> plan, CancellationToken cancellationToken = default);

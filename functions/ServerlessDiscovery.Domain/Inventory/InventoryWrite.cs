@@ -2,7 +2,7 @@ namespace ServerlessDiscovery.Domain.Inventory;
 
 /// <summary>
 /// One write the inventory's logic asks of its store. Conditions are the store's optimistic concurrency: a write whose
-/// condition fails makes the whole commit it is part of fail with <see cref="InventoryConflictException"/>.
+/// condition fails makes the whole commit it is part of fail with <see cref="WriteConflictException"/>.
 /// </summary>
 public abstract record InventoryWrite;
 
@@ -46,22 +46,6 @@ public sealed record PlannedChange(InventoryWrite? Write, OutboxEvent? Event)
 public readonly record struct CommitResult(int Writes, int Batches)
 {
     public static CommitResult operator +(CommitResult a, CommitResult b) => new(a.Writes + b.Writes, a.Batches + b.Batches);
-}
-
-/// <summary>A conditional write found the stored version changed (another host wrote first); the batch wrote nothing.</summary>
-public sealed class InventoryConflictException : Exception
-{
-    public InventoryConflictException()
-    {
-    }
-
-    public InventoryConflictException(string message) : base(message)
-    {
-    }
-
-    public InventoryConflictException(string message, Exception inner) : base(message, inner)
-    {
-    }
 }
 
 /// <summary>The store refused what it was asked to hold (too large, a value it cannot store): writing it again will not help.</summary>

@@ -1,9 +1,10 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using ServerlessDiscovery.Domain;
 using ServerlessDiscovery.Domain.Inventory;
+using ServerlessDiscovery.Domain.Observations;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Storage.Journal;
 
 namespace ServerlessDiscovery.Engine.Inventory;
 
@@ -30,7 +31,7 @@ public sealed record ObservedAsset(DiscoveredAsset Asset, long Invocations, long
 public sealed partial class ObservationWriter(
     IInventoryStore store,
     InventoryWriter writer,
-    QuarantineStore quarantine,
+    IQuarantine quarantine,
     TimeProvider time,
     ILogger<ObservationWriter> logger,
     Resolution.ObservationResolver resolver)
@@ -76,7 +77,7 @@ public sealed partial class ObservationWriter(
                     sequence = chunkSequence;
                     break;
                 }
-                catch (InventoryConflictException) when (attempt < MaxAttempts)
+                catch (WriteConflictException) when (attempt < MaxAttempts)
                 {
                     // Another host wrote one of these assets first: read them again and recount on top of its write.
                 }

@@ -1,3 +1,4 @@
+using ServerlessDiscovery.Domain;
 using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Engine.Resolution;
 
@@ -60,7 +61,7 @@ public sealed class UsageRows(IInventoryStore store, TimeProvider time)
             {
                 return plan.Count == 0 ? 0 : (await store.CommitAsync(tenant, instance, plan, cancellationToken)).Writes;
             }
-            catch (InventoryConflictException) when (attempt < MaxAttempts)
+            catch (WriteConflictException) when (attempt < MaxAttempts)
             {
                 // Another host counted first: read again and add on top of its write.
             }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ServerlessDiscovery.Domain.Availability;
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Plugins.Configuration;
@@ -13,7 +14,7 @@ namespace ServerlessDiscovery.Engine.Otlp;
 /// attributor, so cross-batch attribution is unaffected. When the lookup fails because storage is down, the last known
 /// extractor is kept for <see cref="RetryFailedAfter"/> more, so an outage does not make every request wait on storage.
 /// </summary>
-public sealed class TenantExtractors(TraceAttributor attributor, IInstanceStore instances, TimeProvider time)
+public sealed class TenantExtractors(TraceAttributor attributor, IInstanceStore instances, IStorageAvailability storage, TimeProvider time)
 {
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan RetryFailedAfter = TimeSpan.FromSeconds(5);
@@ -33,7 +34,7 @@ public sealed class TenantExtractors(TraceAttributor attributor, IInstanceStore 
         {
             tenantInstances = await instances.ListAsync(tenant, cancellationToken);
         }
-        catch (Exception ex) when (cached.Extractor is not null && Storage.StorageFailures.IsOutage(ex, cancellationToken))
+        catch (Exception ex) when (cached.Extractor is not null && storage.IsOutage(ex, cancellationToken))
         {
             _byTenant[tenant] = (cached.Extractor, now + RetryFailedAfter);
             return cached.Extractor;

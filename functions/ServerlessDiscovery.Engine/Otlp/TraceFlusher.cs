@@ -5,11 +5,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Domain.Instances;
+using ServerlessDiscovery.Domain.Observations;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Storage.Journal;
 
 namespace ServerlessDiscovery.Engine.Otlp;
 
@@ -25,8 +25,8 @@ namespace ServerlessDiscovery.Engine.Otlp;
 /// is an ordinary drain (claims, drain ids, quarantine), so the journal's guarantees are unchanged.
 /// </summary>
 public sealed partial class TraceFlusher(
-    WriteAheadJournal journal,
-    QuarantineStore quarantine,
+    IObservationJournal journal,
+    IQuarantine quarantine,
     ObservationWriter writer,
     IInstanceStore instances,
     OutboxRelay relay,
@@ -210,10 +210,10 @@ public sealed partial class TraceFlusher(
 
     private async Task QuarantineAsync(JournalEntry entry, string reason, CancellationToken cancellationToken)
     {
-        await quarantine.AddAsync(entry.Tenant, "otlp-journal-row", entry.RowKey, reason, cancellationToken);
+        await quarantine.AddAsync(entry.Tenant, "otlp-journal-row", entry.Id, reason, cancellationToken);
         await journal.CompleteAsync([entry], cancellationToken);
         QuarantinedRows.Add(1);
-        LogRowQuarantined(logger, entry.Tenant, entry.RowKey, reason);
+        LogRowQuarantined(logger, entry.Tenant, entry.Id, reason);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -5,9 +5,10 @@ namespace ServerlessDiscovery.Engine.Webhooks;
 
 /// <summary>
 /// Queues deliveries: each is written to the "deliveries" table first (the source of truth), then its next attempt
-/// goes on the deliveries queue as one message. Writing an existing id again is harmless.
+/// goes on the deliveries queue as one message. Writing an existing id again is harmless. The standalone poller is told
+/// when a message sent here becomes visible (<see cref="DeliveryQueueSignal"/>), so a due retry is not left to its next poll.
 /// </summary>
-internal sealed class DeliveryQueue(IDeliveryStore store, IDeliveryQueueTransport queue, TimeProvider time)
+internal sealed class DeliveryQueue(IDeliveryStore store, IDeliveryQueueTransport queue, DeliveryQueueSignal signal, TimeProvider time)
 {
     public async Task EnqueueAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
     {
@@ -30,6 +31,11 @@ internal sealed class DeliveryQueue(IDeliveryStore store, IDeliveryQueueTranspor
     public Task ScheduleAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default) =>
         ScheduleAsync(delivery.Tenant, delivery.InstanceId, delivery.Id, delivery.Attempts + 1, delivery.NextAttemptAt - time.GetUtcNow(), cancellationToken);
 
-    public Task ScheduleAsync(string tenant, string instanceId, string id, int attempt, TimeSpan delay, CancellationToken cancellationToken = default) =>
-        queue.SendAsync(DeliveryMessage.For(tenant, instanceId, id, attempt).Encode(), delay, cancellationToken);
+    public async Task ScheduleAsync(string tenant, string instanceId, string id, int attempt, TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        // Whole seconds, never shorter than asked: what the queue applies, and so when the message becomes visible.
+        TimeSpan visibility = RetrySchedule.WholeSeconds(delay);
+        await queue.SendAsync(DeliveryMessage.For(tenant, instanceId, id, attempt).Encode(), visibility, cancellationToken);
+        signal.Notify(visibility);
+    }
 }

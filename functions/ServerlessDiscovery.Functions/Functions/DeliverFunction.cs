@@ -1,6 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using ServerlessDiscovery.Engine.Delivery;
-using ServerlessDiscovery.Functions.Delivery;
+using ServerlessDiscovery.Storage.Delivery;
 
 namespace ServerlessDiscovery.Functions.Functions;
 

@@ -3,12 +3,12 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine;
 using ServerlessDiscovery.Engine.Otlp;
-using ServerlessDiscovery.Functions.Delivery;
+using ServerlessDiscovery.Engine.Webhooks;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
 using ServerlessDiscovery.Functions.Scheduling;
-using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Http.Hosting;
+using ServerlessDiscovery.Storage;
 
 namespace ServerlessDiscovery.Functions.Hosting;
 
@@ -141,6 +141,8 @@ public static partial class ServerlessDiscoveryApp
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DiscoveryScheduleOptions>, DiscoveryScheduleOptionsValidator>();
 
+        services.AddTableStorage();
+        services.AddStorageDeliveryQueue();
         services.AddDiscoveryEngine(builder.Configuration);
         services.AddHostedService<StartupReconciliation>();
         services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section).ValidateOnStart();
@@ -149,10 +151,9 @@ public static partial class ServerlessDiscoveryApp
         services.AddSingleton(sp => new TraceAttributor(new TraceAttributorOptions { MaxSpans = 100_000 }, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TenantExtractors>();
         services.AddSingleton<OtlpAdmission>();
-        services.AddSingleton<ServerlessDiscovery.Storage.Journal.WriteAheadJournal>();
         services.AddSingleton<TraceFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<TraceFlusher>());
-        services.AddWebhooks(builder.Configuration, mode);
+        services.AddWebhooks(builder.Configuration, pollQueue: mode == HostingMode.Standalone);
 
         services.AddSingleton<DiscoveryTickHandler>();
     }

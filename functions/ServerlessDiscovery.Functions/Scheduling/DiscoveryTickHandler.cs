@@ -1,7 +1,6 @@
 using ServerlessDiscovery.Engine.Webhooks;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.Scanning;
-using ServerlessDiscovery.Functions.Webhooks;
 
 namespace ServerlessDiscovery.Functions.Scheduling;
 

@@ -9,7 +9,6 @@ using ServerlessDiscovery.Engine.Catalog;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Engine.Scanning;
 using ServerlessDiscovery.Http.Security;
-using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Plugins.Configuration;
 using ServerlessDiscovery.Plugins.Egress;

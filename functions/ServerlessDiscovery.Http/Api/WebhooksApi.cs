@@ -6,7 +6,6 @@ using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Engine.Instances;
 using ServerlessDiscovery.Http.Security;
-using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Plugins.Egress;
 
 namespace ServerlessDiscovery.Http.Api;

@@ -1,21 +1,21 @@
 using Microsoft.AspNetCore.Diagnostics;
-using ServerlessDiscovery.Storage;
+using ServerlessDiscovery.Domain.Availability;
 
 namespace ServerlessDiscovery.Http.Hosting;
 
 /// <summary>
-/// An unhandled exception that means Table Storage is unreachable, timing out or throttling (not a bug, not bad input)
-/// answers 503 with Retry-After and a problem, so clients retry instead of treating it as a server fault. Anything
+/// An unhandled exception that means Table Storage is unreachable, timing out or throttling (not a bug, not bad input;
+/// the storage layer tells, <see cref="IStorageAvailability"/>) answers 503 with Retry-After and a problem, so clients retry instead of treating it as a server fault. Anything
 /// else falls through to the default handler (500).
 /// </summary>
-internal sealed partial class StorageOutageHandler(IProblemDetailsService problems, ILogger<StorageOutageHandler> logger) : IExceptionHandler
+internal sealed partial class StorageOutageHandler(IStorageAvailability storage, IProblemDetailsService problems, ILogger<StorageOutageHandler> logger) : IExceptionHandler
 {
     /// <summary>Seconds a client is asked to wait.</summary>
     public const int RetryAfterSeconds = 5;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (httpContext.RequestAborted.IsCancellationRequested || !StorageFailures.IsOutage(exception, httpContext.RequestAborted))
+        if (httpContext.RequestAborted.IsCancellationRequested || !storage.IsOutage(exception, httpContext.RequestAborted))
         {
             return false;
         }

@@ -1,11 +1,10 @@
 using System.IO.Compression;
 using ServerlessDiscovery.Http.Security;
-using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Otlp.Decoding;
-using ServerlessDiscovery.Storage;
-using ServerlessDiscovery.Storage.Journal;
+using ServerlessDiscovery.Domain.Availability;
+using ServerlessDiscovery.Domain.Observations;
 using Microsoft.Extensions.Options;
 
 namespace ServerlessDiscovery.Http.Otlp;
@@ -31,7 +30,8 @@ internal static partial class OtlpEndpoints
         HttpContext context,
         TenantExtractors extractors,
         OtlpAdmission admission,
-        WriteAheadJournal journal,
+        IObservationJournal journal,
+        IStorageAvailability storage,
         TraceFlusher flusher,
         IOptions<OtlpOptions> options,
         IServiceProvider services,
@@ -122,7 +122,7 @@ internal static partial class OtlpEndpoints
                     flusher.Observed(caller.Tenant, extraction.Assets);
                 }
             }
-            catch (Exception ex) when (StorageFailures.IsOutage(ex, context.RequestAborted))
+            catch (Exception ex) when (storage.IsOutage(ex, context.RequestAborted))
             {
                 admission.StorageFailed();
                 LogStorageUnavailable(logger, caller.Tenant, ex.GetType().Name);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
+using ServerlessDiscovery.Domain;
 using ServerlessDiscovery.Domain.ChangeFeed;
 using ServerlessDiscovery.Domain.Inventory;
 
@@ -405,7 +406,7 @@ internal sealed class TableInventoryStore(TableStore tables) : IInventoryStore, 
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
-            throw new InventoryConflictException($"Another writer changed the inventory first ({ex.Status} {ex.ErrorCode}).", ex);
+            throw new WriteConflictException($"Another writer changed the inventory first ({ex.Status} {ex.ErrorCode}).", ex);
         }
         catch (RequestFailedException ex) when (ex.Status is 400 or 413)
         {

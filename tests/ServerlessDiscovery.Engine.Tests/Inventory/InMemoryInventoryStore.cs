@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using ServerlessDiscovery.Domain;
 using ServerlessDiscovery.Domain.ChangeFeed;
 using ServerlessDiscovery.Domain.Inventory;
 
@@ -8,7 +9,7 @@ namespace ServerlessDiscovery.Engine.Tests.Inventory;
 /// <summary>
 /// <see cref="IInventoryStore"/> and <see cref="IOutboxStore"/> in memory, with the contract's semantics: commits in
 /// atomic batches of at most <see cref="BatchSize"/> writes plus one outbox entry holding their events, conditions
-/// checked per batch (a failed one rolls the batch back and throws <see cref="InventoryConflictException"/>), and a
+/// checked per batch (a failed one rolls the batch back and throws <see cref="WriteConflictException"/>), and a
 /// version token per stored asset, usage and edge. For unit tests of the core's logic only.
 /// </summary>
 internal sealed class InMemoryInventoryStore : IInventoryStore, IOutboxStore
@@ -195,7 +196,7 @@ internal sealed class InMemoryInventoryStore : IInventoryStore, IOutboxStore
                 ApplyOne(p, write);
             }
         }
-        catch (InventoryConflictException)
+        catch (WriteConflictException)
         {
             _partitions[(tenant, instance)] = before;
             throw;
@@ -221,7 +222,7 @@ internal sealed class InMemoryInventoryStore : IInventoryStore, IOutboxStore
                 Asset? stored = p.Assets.GetValueOrDefault(put.Asset.Key);
                 if ((put.IfAbsent && stored is not null) || (put.IfMatch is not null && stored?.ETag != put.IfMatch))
                 {
-                    throw new InventoryConflictException();
+                    throw new WriteConflictException();
                 }
 
                 p.Assets[put.Asset.Key] = put.Asset with { ETag = NextETag() };
@@ -230,7 +231,7 @@ internal sealed class InMemoryInventoryStore : IInventoryStore, IOutboxStore
                 Asset? touched = p.Assets.GetValueOrDefault(touch.Key);
                 if (touch.IfMatch is not null && touched?.ETag != touch.IfMatch)
                 {
-                    throw new InventoryConflictException();
+                    throw new WriteConflictException();
                 }
 
                 touched ??= new Asset { Tenant = string.Empty, Instance = string.Empty, Type = touch.Key.Type, Id = touch.Key.Id };
@@ -240,7 +241,7 @@ internal sealed class InMemoryInventoryStore : IInventoryStore, IOutboxStore
                 AssetUsage? usage = p.Usage.GetValueOrDefault(put.Usage.Key);
                 if (put.Usage.ETag != usage?.ETag)
                 {
-                    throw new InventoryConflictException();
+                    throw new WriteConflictException();
                 }
 
                 p.Usage[put.Usage.Key] = put.Usage with { ETag = NextETag() };

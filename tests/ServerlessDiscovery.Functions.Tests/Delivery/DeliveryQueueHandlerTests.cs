@@ -5,9 +5,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Queues.Models;
 using ServerlessDiscovery.Domain.Webhooks;
-using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Functions.Tests.Webhooks;
-using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Testing;
 

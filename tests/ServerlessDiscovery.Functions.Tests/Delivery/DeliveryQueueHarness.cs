@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Functions.Tests.Webhooks;
 using ServerlessDiscovery.Testing;
 

@@ -2,9 +2,7 @@ using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Engine.Webhooks;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Domain.Webhooks;
-using ServerlessDiscovery.Functions.Delivery;
 using ServerlessDiscovery.Functions.Tests.Webhooks;
-using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Delivery;

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Plugins.Egress;
 using ServerlessDiscovery.Testing;
 

@@ -1,6 +1,6 @@
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Plugins;
-using ServerlessDiscovery.Storage.Journal;
+using ServerlessDiscovery.Domain.Observations;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Inventory;
@@ -59,7 +59,7 @@ public sealed class ObservationWriterTests : IAsyncLifetime
 
         await writer.ApplyAsync("poison", "otlp", [new(Model("a-fine"), 1, 0, 0, null), new(huge, 1, 0, 0, null), new(Model("z-fine"), 1, 0, 0, null)], []);
         Dictionary<string, Azure.Data.Tables.TableEntity> rows = await _app.AssetRowsAsync("otlp", "poison");
-        IReadOnlyList<QuarantineRecord> quarantined = await _app.App.Get<QuarantineStore>().ListAsync("poison");
+        IReadOnlyList<QuarantineRecord> quarantined = await _app.App.Get<IQuarantine>().ListAsync("poison");
 
         Assert.Equal(["model~openai%2Fa-fine", "model~openai%2Fz-fine"], rows.Keys.Order(StringComparer.Ordinal));
         QuarantineRecord record = Assert.Single(quarantined);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Engine.Otlp;
-using ServerlessDiscovery.Storage.Journal;
+using ServerlessDiscovery.Domain.Observations;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Otlp;
@@ -31,7 +31,7 @@ public sealed class JournalRedrainTests : IAsyncLifetime
 
     private TraceFlusher Flusher => _app.Get<TraceFlusher>();
 
-    private WriteAheadJournal Journal => _app.Get<WriteAheadJournal>();
+    private IObservationJournal Journal => _app.Get<IObservationJournal>();
 
     public async Task InitializeAsync()
     {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Engine.Otlp;
-using ServerlessDiscovery.Storage.Journal;
+using ServerlessDiscovery.Domain.Observations;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Otlp;
@@ -35,8 +35,8 @@ public sealed class OtlpPoisonTests
         await app.App.Get<TraceFlusher>().FlushAsync();
         Dictionary<string, (long Invocations, long InputTokens)> hostileAfter = await OtlpRequests.UsageAsync(hostile);
         Dictionary<string, (long Invocations, long InputTokens)> calmAfter = await OtlpRequests.UsageAsync(calm);
-        int journalRows = await app.App.Get<WriteAheadJournal>().CountAsync();
-        IReadOnlyList<QuarantineRecord> quarantined = await app.App.Get<QuarantineStore>().ListAsync("hostile");
+        int journalRows = await app.App.Get<IObservationJournal>().CountAsync();
+        IReadOnlyList<QuarantineRecord> quarantined = await app.App.Get<IQuarantine>().ListAsync("hostile");
 
         Assert.All(first.Concat(second), s => Assert.Equal(HttpStatusCode.OK, s));
         string truncated = Assert.Single(hostileModels.Keys, k => k.StartsWith("openai/mxxx", StringComparison.Ordinal));

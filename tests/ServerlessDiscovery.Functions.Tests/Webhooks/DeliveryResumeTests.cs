@@ -1,6 +1,5 @@
 using ServerlessDiscovery.Engine.Otlp;
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Testing;
 
 namespace ServerlessDiscovery.Functions.Tests.Webhooks;

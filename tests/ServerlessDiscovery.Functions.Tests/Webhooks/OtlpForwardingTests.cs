@@ -1,7 +1,6 @@
 using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Testing;
 using System.Text.Json.Nodes;
-using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Otlp.Decoding;
 using ServerlessDiscovery.Otlp.Transcoding;
 

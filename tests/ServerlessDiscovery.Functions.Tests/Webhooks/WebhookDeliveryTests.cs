@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using ServerlessDiscovery.Domain.Webhooks;
-using ServerlessDiscovery.Functions.Webhooks;
 using ServerlessDiscovery.Plugins;
 using ServerlessDiscovery.Storage;
 using ServerlessDiscovery.Testing;

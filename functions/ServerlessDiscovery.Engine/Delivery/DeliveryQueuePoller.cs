@@ -1,11 +1,11 @@
-using ServerlessDiscovery.Engine.Delivery;
-using ServerlessDiscovery.Engine.Webhooks;
 using System.Collections.Concurrent;
-using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ServerlessDiscovery.Functions.Webhooks;
+using ServerlessDiscovery.Domain.Webhooks;
+using ServerlessDiscovery.Engine.Webhooks;
 
-namespace ServerlessDiscovery.Functions.Delivery;
+namespace ServerlessDiscovery.Engine.Delivery;
 
 /// <summary>
 /// Standalone mode's stand-in for the host's queue trigger: receives deliveries-queue messages and hands each to the
@@ -16,7 +16,7 @@ namespace ServerlessDiscovery.Functions.Delivery;
 /// Webhooks__PollInterval, and at once when this process sends a message that is due.
 /// </summary>
 internal sealed partial class DeliveryQueuePoller(
-    DeliveryQueueClient queue,
+    IDeliveryQueueTransport queue,
     IDeliveryQueueHandler handler,
     DeliveryQueueSignal signal,
     IOptions<WebhooksOptions> options,
@@ -67,7 +67,7 @@ internal sealed partial class DeliveryQueuePoller(
                     taken++;
                 }
 
-                QueueMessage[] messages;
+                IReadOnlyList<DeliveryQueueMessage> messages;
                 try
                 {
                     messages = await queue.ReceiveAsync(taken, VisibilityTimeout, stoppingToken);
@@ -78,19 +78,19 @@ internal sealed partial class DeliveryQueuePoller(
                     throw;
                 }
 
-                if (taken > messages.Length)
+                if (taken > messages.Count)
                 {
-                    slots.Release(taken - messages.Length);
+                    slots.Release(taken - messages.Count);
                 }
 
-                foreach (QueueMessage message in messages)
+                foreach (DeliveryQueueMessage message in messages)
                 {
                     Task task = HandleAsync(message, slots);
                     _inFlight[task] = true;
                     _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
 
-                if (messages.Length > 0)
+                if (messages.Count > 0)
                 {
                     idle = FirstIdleWait;
                     continue;
@@ -119,13 +119,13 @@ internal sealed partial class DeliveryQueuePoller(
         }
     }
 
-    private async Task HandleAsync(QueueMessage message, SemaphoreSlim slots)
+    private async Task HandleAsync(DeliveryQueueMessage message, SemaphoreSlim slots)
     {
         await Task.Yield();
         CancellationToken cancellationToken = _abort.Token;
         try
         {
-            await handler.HandleAsync(message.Body.ToString(), cancellationToken);
+            await handler.HandleAsync(message.Body, cancellationToken);
             await queue.DeleteAsync(message, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -134,7 +134,7 @@ internal sealed partial class DeliveryQueuePoller(
         }
         catch (Exception ex)
         {
-            LogHandleFailed(logger, message.MessageId, message.DequeueCount, ex.GetType().Name, ex.Message);
+            LogHandleFailed(logger, message.Id, message.DequeueCount, ex.GetType().Name, ex.Message);
             if (message.DequeueCount >= MaxDequeueCount)
             {
                 await MoveToPoisonAsync(message, cancellationToken);
@@ -146,16 +146,16 @@ internal sealed partial class DeliveryQueuePoller(
         }
     }
 
-    private async Task MoveToPoisonAsync(QueueMessage message, CancellationToken cancellationToken)
+    private async Task MoveToPoisonAsync(DeliveryQueueMessage message, CancellationToken cancellationToken)
     {
         try
         {
             await queue.MoveToPoisonAsync(message, cancellationToken);
-            LogPoisoned(logger, message.MessageId, queue.Name + "-poison");
+            LogPoisoned(logger, message.Id, queue.Name + "-poison");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogHandleFailed(logger, message.MessageId, message.DequeueCount, ex.GetType().Name, ex.Message);
+            LogHandleFailed(logger, message.Id, message.DequeueCount, ex.GetType().Name, ex.Message);
         }
     }
 

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace ServerlessDiscovery.Functions.Delivery;
+namespace ServerlessDiscovery.Storage.Delivery;
 
 /// <summary>
 /// The deliveries queue: its name (DELIVERIES_QUEUE) and the storage account it is in, which is the Functions host's

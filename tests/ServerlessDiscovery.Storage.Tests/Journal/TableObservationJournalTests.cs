@@ -1,12 +1,13 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Domain.Observations;
 using ServerlessDiscovery.Storage.Journal;
 using ServerlessDiscovery.Testing;
 
-namespace ServerlessDiscovery.Storage.Tests;
+namespace ServerlessDiscovery.Storage.Tests.Journal;
 
 /// <summary>The write-ahead journal on Azurite: appends are durable rows, a claim is exclusive until its lease runs out, completion deletes.</summary>
-public sealed class WriteAheadJournalTests
+public sealed class TableObservationJournalTests
 {
     private readonly ManualTime _time = new();
     private readonly TableStore _store = new(Options.Create(new StorageOptions { ConnectionString = Azurite.ConnectionString, TablePrefix = Azurite.UniqueName("j") }));
@@ -14,11 +15,11 @@ public sealed class WriteAheadJournalTests
     [Fact]
     public async Task Append_ThenClaim_ReturnsPayloads_SecondClaimerGetsNothing_CompleteDeletes()
     {
-        var journal = new WriteAheadJournal(_store, _time);
+        var journal = new TableObservationJournal(_store, _time);
         await journal.AppendAsync("tenant/a", [Encoding.UTF8.GetBytes("one"), Encoding.UTF8.GetBytes("two")]);
 
         IReadOnlyList<JournalEntry> claimed = await journal.ClaimAsync("d1", TimeSpan.FromMinutes(1), 1 << 20);
-        IReadOnlyList<JournalEntry> other = await new WriteAheadJournal(_store, _time).ClaimAsync("d2", TimeSpan.FromMinutes(1), 1 << 20);
+        IReadOnlyList<JournalEntry> other = await new TableObservationJournal(_store, _time).ClaimAsync("d2", TimeSpan.FromMinutes(1), 1 << 20);
         await journal.CompleteAsync(claimed);
 
         Assert.Equal(["one", "two"], claimed.Select(e => Encoding.UTF8.GetString(e.Payload)));
@@ -30,7 +31,7 @@ public sealed class WriteAheadJournalTests
     [Fact]
     public async Task LeaseRunsOut_AnotherClaimsIt_ExtendingTheDrainLineage_TheFirstHoldersCompleteLeavesIt()
     {
-        var journal = new WriteAheadJournal(_store, _time);
+        var journal = new TableObservationJournal(_store, _time);
         await journal.AppendAsync("t", [Encoding.UTF8.GetBytes("x")]);
         IReadOnlyList<JournalEntry> first = await journal.ClaimAsync("d1", TimeSpan.FromMinutes(1), 1 << 20);
 
@@ -49,7 +50,7 @@ public sealed class WriteAheadJournalTests
     [Fact]
     public async Task Append_PayloadsLargerThanAProperty_SplitAndCompressed_ReadBackExactly()
     {
-        var journal = new WriteAheadJournal(_store, _time);
+        var journal = new TableObservationJournal(_store, _time);
         byte[] large = new byte[700_000];
         new Random(12).NextBytes(large.AsSpan(0, 300_000)); // partly incompressible
         byte[] second = Encoding.UTF8.GetBytes(new string('s', 2_000_000));

@@ -1,13 +1,13 @@
 using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Observations;
 
 namespace ServerlessDiscovery.Storage.Journal;
 
 /// <summary>
-/// Records what could not be written (an asset the table refused, a journal row that cannot be read or keeps failing),
-/// so it is set aside, visible and never holds back anything else. One row per case in the "quarantine" table
-/// (PartitionKey the escaped tenant, RowKey {ticks}-{id}).
+/// The quarantine (<see cref="IQuarantine"/>) in Table Storage: one row per case in the "quarantine" table
+/// (PartitionKey the escaped tenant, RowKey {ticks}-{id}, so a partition reads oldest first).
 /// </summary>
-public sealed class QuarantineStore(TableStore tables, TimeProvider time)
+internal sealed class TableQuarantine(TableStore tables, TimeProvider time) : IQuarantine
 {
     /// <summary>Longest identity or reason kept in a quarantine row (well under a string property's 32K characters).</summary>
     public const int MaxTextChars = 4096;
@@ -26,7 +26,6 @@ public sealed class QuarantineStore(TableStore tables, TimeProvider time)
         }, cancellationToken);
     }
 
-    /// <summary>The quarantine rows of a tenant, oldest first.</summary>
     public async Task<IReadOnlyList<QuarantineRecord>> ListAsync(string tenant, int max = 1000, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(TableNames.Quarantine, cancellationToken);
@@ -50,11 +49,8 @@ public sealed class QuarantineStore(TableStore tables, TimeProvider time)
     private static string Bound(string text) => text.Length <= MaxTextChars ? text : text[..MaxTextChars] + $"…[truncated {text.Length - MaxTextChars} chars]";
 }
 
-/// <summary>One quarantined item: what kind (asset, journal row), which one, why, and when.</summary>
-public sealed record QuarantineRecord(string Kind, string Subject, string Reason, DateTimeOffset At);
-
 /// <summary>Columns of a quarantine row.</summary>
-public static class QuarantineColumns
+internal static class QuarantineColumns
 {
     public const string Tenant = "Tenant";
     public const string Kind = "Kind";

@@ -1,28 +1,26 @@
-using ServerlessDiscovery.Engine.Otlp;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using ServerlessDiscovery.Domain.Webhooks;
 using ServerlessDiscovery.Engine.ChangeFeed;
 using ServerlessDiscovery.Engine.Delivery;
-using ServerlessDiscovery.Engine.Webhooks;
-using ServerlessDiscovery.Functions.Delivery;
-using ServerlessDiscovery.Http.Hosting;
+using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Plugins.Egress;
 
-namespace ServerlessDiscovery.Functions.Webhooks;
+namespace ServerlessDiscovery.Engine.Webhooks;
 
-internal static class WebhooksServiceCollectionExtensions
+public static class WebhooksServiceCollectionExtensions
 {
     /// <summary>
-    /// Webhook subscriptions and delivery: delivery records, the deliveries queue and its one handler. Standalone a
-    /// poller reads the queue; under the Functions host the Deliver queue trigger does. Without EventGrid__TopicEndpoint
-    /// change events fan out here in-process; with it they come back through the topic's subscription to the queue.
+    /// Webhook subscriptions and delivery: delivery records, sending, the deliveries queue's one handler and, with
+    /// <paramref name="pollQueue"/> (standalone), the poller that reads the queue; under the Functions host the Deliver
+    /// queue trigger does. The queue itself (<see cref="Domain.Webhooks.IDeliveryQueueTransport"/>) is the host's to
+    /// register. Without EventGrid__TopicEndpoint change events fan out here in-process; with it they come back through
+    /// the topic's subscription to the queue.
     /// </summary>
-    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration, HostingMode mode)
+    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration, bool pollQueue)
     {
         services.AddOptions<WebhooksOptions>().BindConfiguration(WebhooksOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
-        services.AddOptions<DeliveryQueueOptions>().Configure<IConfiguration>(DeliveryQueueOptions.Bind).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DeliveryQueueOptions>, DeliveryQueueOptionsValidator>();
         services.AddHttpClient(WebhookSender.ClientName)
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
@@ -36,14 +34,12 @@ internal static class WebhooksServiceCollectionExtensions
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookDeliverer>();
         services.AddSingleton<DeliveryQueueSignal>();
-        services.AddSingleton<DeliveryQueueClient>();
-        services.AddSingleton<IDeliveryQueueTransport>(sp => sp.GetRequiredService<DeliveryQueueClient>());
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<DeliverySweep>();
         services.AddSingleton<ChangeEventFanOut>();
         services.AddSingleton<IOtlpForwarder, OtlpWebhookForwarder>();
         services.AddSingleton<IDeliveryQueueHandler, DeliveryQueueHandler>();
-        if (mode == HostingMode.Standalone)
+        if (pollQueue)
         {
             services.AddHostedService<DeliveryQueuePoller>();
         }

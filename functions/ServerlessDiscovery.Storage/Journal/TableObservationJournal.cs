@@ -1,35 +1,18 @@
 using System.IO.Compression;
 using Azure;
 using Azure.Data.Tables;
+using ServerlessDiscovery.Domain.Observations;
 
 namespace ServerlessDiscovery.Storage.Journal;
 
-/// <summary>One journal row handed to a drainer: its payload and the claim that lets it be completed.</summary>
-/// <param name="Tenant">The tenant the payload belongs to.</param>
-/// <param name="RowKey">The row's key within the tenant's partition.</param>
-/// <param name="Payload">The payload as appended (decompressed).</param>
-/// <param name="DrainId">
-/// The row's drain lineage: the id of the drain that first claimed it, then, separated by
-/// <see cref="WriteAheadJournal.LineageSeparator"/>, the id of each drain that claimed it again after an earlier claim's
-/// lease ran out. Rows sharing a lineage were applied together by its last drain, so the inventory remembers what a
-/// drain wrote by its lineage and recognises any later re-application of those rows, however they come back split.
-/// </param>
-/// <param name="Attempts">How many times the row has been claimed, this claim included.</param>
-/// <param name="ETag">The row's ETag after the claim; completing with it fails quietly if another drainer took the row over.</param>
-public sealed record JournalEntry(string Tenant, string RowKey, byte[] Payload, string DrainId, int Attempts, ETag ETag);
-
 /// <summary>
-/// A write-ahead journal in Table Storage: each append is durable before it returns, so an acknowledgement given after
-/// it survives a crash. Drainers on any host claim rows with a lease (an ETag-conditional update, so two hosts never
-/// claim the same row), apply them, then complete (delete) them; a row whose drainer died is claimed again once its
-/// lease has run out. Payloads are compressed and split across binary properties (<see cref="LargeBinary"/>), so each row
-/// stays under the 1 MiB entity limit.
+/// The OTLP write-ahead journal (<see cref="IObservationJournal"/>) in Table Storage, one partition per tenant: an append
+/// returns once its rows are written; a claim is an ETag-conditional update of the row's lease, so two hosts never claim
+/// the same row; completing deletes the row on the claim's ETag. Payloads are compressed and split across binary
+/// properties (<see cref="LargeBinary"/>), so each row stays under the 1 MiB entity limit.
 /// </summary>
-public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, string tableName = TableNames.OtlpJournal)
+internal sealed class TableObservationJournal(TableStore tables, TimeProvider time, string tableName = TableNames.OtlpJournal) : IObservationJournal
 {
-    /// <summary>Separates the drain ids of a row's lineage (<see cref="JournalEntry.DrainId"/>).</summary>
-    public const char LineageSeparator = ':';
-
     /// <summary>Largest compressed payload of one row (what <see cref="LargeBinary"/> fits in one entity).</summary>
     public const int MaxPayloadBytes = LargeBinary.MaxBytes;
 
@@ -37,10 +20,7 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
     private const int MaxTransactionBytes = 3 * 1024 * 1024;
     private static readonly DateTimeOffset Unleased = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>
-    /// Appends payloads of one tenant, each as its own row, in entity group transactions (all rows of an ordinary request
-    /// in one, so they are stored together or not at all). Throws when storage does not take them.
-    /// </summary>
+    /// <summary>Appends each payload as a row, in entity group transactions (all rows of an ordinary request in one).</summary>
     public async Task AppendAsync(string tenant, IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenant);
@@ -81,11 +61,7 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
         }
     }
 
-    /// <summary>
-    /// Claims rows nobody holds (never claimed, or their lease ran out) for <paramref name="lease"/>, up to about
-    /// <paramref name="maxBytes"/> of payload, for the drain <paramref name="drainId"/> (a row claimed before appends it
-    /// to its lineage). Rows another host claimed first are skipped.
-    /// </summary>
+    /// <summary>Claims a page of unleased rows at a time, one transaction per partition, row by row when one was taken meanwhile.</summary>
     public async Task<IReadOnlyList<JournalEntry>> ClaimAsync(string drainId, TimeSpan lease, int maxBytes, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(drainId);
@@ -123,7 +99,7 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
                     {
                         byte[] payload = Decompress(LargeBinary.Read(rows[i], JournalColumns.Payload) ?? []);
                         claimed.Add(new JournalEntry(rows[i].GetString(JournalColumns.Tenant) ?? string.Empty, rows[i].RowKey, payload,
-                            (string)claims[i][JournalColumns.DrainId], (int)claims[i][JournalColumns.Attempts], etag));
+                            (string)claims[i][JournalColumns.DrainId], (int)claims[i][JournalColumns.Attempts], etag.ToString()));
                         bytes += payload.Length;
                     }
                 }
@@ -144,7 +120,7 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
         return new TableEntity(row.PartitionKey, row.RowKey)
         {
             [JournalColumns.LeaseUntil] = leaseUntil,
-            [JournalColumns.DrainId] = existing.Length > 0 ? $"{existing}{LineageSeparator}{drainId}" : drainId,
+            [JournalColumns.DrainId] = existing.Length > 0 ? $"{existing}{IObservationJournal.LineageSeparator}{drainId}" : drainId,
             [JournalColumns.Attempts] = (row.GetInt32(JournalColumns.Attempts) ?? 0) + 1,
             [JournalColumns.ClaimToken] = Guid.NewGuid().ToString("N"),
         };
@@ -165,7 +141,7 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
         }
     }
 
-    /// <summary>Deletes applied rows. A row another drainer has since claimed (its lease ran out) is left to that drainer.</summary>
+    /// <summary>Deletes applied rows, each conditional on its claim's ETag, so a row re-claimed since is left to its new holder.</summary>
     public async Task CompleteAsync(IEnumerable<JournalEntry> entries, CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(tableName, cancellationToken);
@@ -176,7 +152,7 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
                 try
                 {
                     // One transaction per 100 rows; every delete is conditional on the claim's ETag.
-                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition.Key, e.RowKey), e.ETag)), cancellationToken);
+                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition.Key, e.Id), new ETag(e.Claim))), cancellationToken);
                 }
                 catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
                 {
@@ -192,7 +168,7 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
         {
             try
             {
-                await table.DeleteEntityAsync(partition, entry.RowKey, entry.ETag, cancellationToken);
+                await table.DeleteEntityAsync(partition, entry.Id, new ETag(entry.Claim), cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
@@ -201,7 +177,7 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
         }
     }
 
-    /// <summary>Rows in the journal, claimed or not (for tests and diagnostics; reads keys only).</summary>
+    /// <summary>Counts rows reading keys only.</summary>
     public async Task<int> CountAsync(CancellationToken cancellationToken = default)
     {
         TableClient table = await tables.GetTableAsync(tableName, cancellationToken);
@@ -248,7 +224,7 @@ public sealed class WriteAheadJournal(TableStore tables, TimeProvider time, stri
 }
 
 /// <summary>Columns of a journal row (PartitionKey the escaped tenant, RowKey {ticks}-{append id}-{index}).</summary>
-public static class JournalColumns
+internal static class JournalColumns
 {
     public const string Tenant = "Tenant";
     /// <summary>Zlib-compressed payload, split by <see cref="LargeBinary"/>.</summary>
