@@ -1,7 +1,7 @@
 namespace ServerlessDiscovery.Storage;
 
 /// <summary>Columns of an asset row in the "assets" table (PartitionKey {tenant}~{instance}, RowKey {type}~{escaped id}).</summary>
-public static class AssetColumns
+internal static class AssetColumns
 {
     public const string Tenant = "Tenant";
     public const string Instance = "Instance";
@@ -37,7 +37,7 @@ public static class AssetColumns
 /// Columns of a usage row: what traces observed of a declared asset, kept beside it (RowKey "!usage~{asset RowKey}")
 /// so counters never touch the asset row a scan compares by content hash.
 /// </summary>
-public static class UsageColumns
+internal static class UsageColumns
 {
     public const string Type = AssetColumns.Type;
     public const string Id = AssetColumns.Id;
@@ -55,7 +55,7 @@ public static class UsageColumns
 }
 
 /// <summary>Columns of an outbox row, kept beside the assets it belongs to (RowKey "!outbox~{first event id}").</summary>
-public static class OutboxColumns
+internal static class OutboxColumns
 {
     public const string Count = "Count";
     /// <summary>A JSON array of CloudEvents, split by <see cref="LargeText"/>.</summary>
@@ -66,7 +66,7 @@ public static class OutboxColumns
 /// Columns of a change log row in the "changes" table (PartitionKey {tenant}, RowKey {relay time ticks, 19 digits}~{n}~{instance}):
 /// the events of one relayed outbox row.
 /// </summary>
-public static class ChangeLogColumns
+internal static class ChangeLogColumns
 {
     public const string Instance = AssetColumns.Instance;
     public const string Count = OutboxColumns.Count;
@@ -75,7 +75,7 @@ public static class ChangeLogColumns
 }
 
 /// <summary>Columns of a lineage row in the "edges" table (PartitionKey {tenant}~{instance}).</summary>
-public static class EdgeColumns
+internal static class EdgeColumns
 {
     public const string Tenant = AssetColumns.Tenant;
     public const string Instance = AssetColumns.Instance;

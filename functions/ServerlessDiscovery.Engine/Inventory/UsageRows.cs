@@ -14,8 +14,6 @@ public sealed record ResolvedUsage(DeclaredRef Target, string Via, ObservedUsage
 /// </summary>
 public sealed class UsageRows(IInventoryStore store, TimeProvider time)
 {
-    /// <summary>The row key prefix of usage rows in the assets table (kept for the readers that still query it).</summary>
-    public const string Prefix = Storage.Inventory.InventoryRows.UsagePrefix;
     private const int MaxAttempts = 5;
     private const int MaxVia = 16;
 
