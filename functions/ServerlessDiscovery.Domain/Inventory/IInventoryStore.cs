@@ -54,6 +54,12 @@ public interface IInventoryStore
     /// <summary>The edges a listing selects (deleted ones included), read as the caller goes.</summary>
     IAsyncEnumerable<Edge> QueryEdgesAsync(EdgeListing listing, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The identities of the active edges a listing selects, read as the caller goes: a graph's shape without the rest
+    /// of each edge, for readers that walk a whole tenant's lineage (the BOM).
+    /// </summary>
+    IAsyncEnumerable<EdgeKey> QueryActiveEdgeKeysAsync(EdgeListing listing, CancellationToken cancellationToken = default);
+
     /// <summary>How many of a tenant's assets (not deleted) there are by type, and its active edges, reading at most <paramref name="maxRecords"/> records.</summary>
     Task<InventoryCounts> CountAsync(string tenant, int maxRecords, CancellationToken cancellationToken = default);
 

@@ -118,12 +118,9 @@ internal sealed class BomExporter(IInventoryStore inventory, IBomVersionStore ve
     private async Task<BomGraph> ReadEdgesAsync(BomScope scope, CancellationToken cancellationToken)
     {
         var graph = new BomGraph();
-        await foreach (Edge edge in inventory.QueryEdgesAsync(scope.Edges, cancellationToken))
+        await foreach (EdgeKey edge in inventory.QueryActiveEdgeKeysAsync(scope.Edges, cancellationToken))
         {
-            if (edge.State == AssetState.Active)
-            {
-                graph.Add(edge.SourceType, edge.SourceId, edge.Relationship, edge.TargetType, edge.TargetId);
-            }
+            graph.Add(edge.SourceType, edge.SourceId, edge.Relationship, edge.TargetType, edge.TargetId);
         }
 
         return graph;

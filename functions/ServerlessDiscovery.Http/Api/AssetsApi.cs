@@ -22,25 +22,16 @@ internal static class AssetsApi
 
     private const int MaxSearchChars = 256;
 
-    private static readonly (string Path, string Key, string Category)[] TypeLists =
-    [
-        ("/tools", "tools", AssetCategories.Tools),
-        ("/models", "models", AssetCategories.Models),
-        ("/agents", "agents", AssetCategories.Agents),
-        ("/downstream", "downstream_systems", AssetCategories.DownstreamSystems),
-        ("/mcp/servers", "servers", AssetCategories.McpServers),
-        ("/mcp/tools", "tools", AssetCategories.McpTools),
-    ];
-
     public static void MapAssetsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/assets", GroupedAsync).WithTags("Assets");
-        api.MapGet("/assets/{type}/{**id}", GetAsync).WithTags("Assets");
-        foreach ((string path, string key, string category) in TypeLists)
-        {
-            api.MapGet(path, (HttpContext context, IInventoryStore store, IToolMappingStore mappings, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
-                TypeListAsync(context, store, mappings, key, category, instance, provenance, include_deleted ?? false, server_id)).WithTags("Assets");
-        }
+        api.MapGet("/assets/{type}/{**id}", GetAsync).WithTags("Assets").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapTypeList("/tools", AssetCategories.Tools, (items, truncated) => new ToolList(items, items.Count, truncated));
+        api.MapTypeList("/models", AssetCategories.Models, (items, truncated) => new ModelList(items, items.Count, truncated));
+        api.MapTypeList("/agents", AssetCategories.Agents, (items, truncated) => new AgentList(items, items.Count, truncated));
+        api.MapTypeList("/downstream", AssetCategories.DownstreamSystems, (items, truncated) => new DownstreamList(items, items.Count, truncated));
+        api.MapTypeList("/mcp/servers", AssetCategories.McpServers, (items, truncated) => new McpServerList(items, items.Count, truncated));
+        api.MapTypeList("/mcp/tools", AssetCategories.McpTools, (items, truncated) => new ToolList(items, items.Count, truncated));
 
         api.MapGet("/lineage", LineageAsync).WithTags("Assets");
         api.MapPost("/export", OpenCiteExport.ExportAsync).WithTags("Assets");
@@ -56,7 +47,7 @@ internal static class AssetsApi
     /// filters. At most <c>limit</c> assets (default and most <see cref="MaxDocumentAssets"/>); <c>truncated</c> says
     /// when there were more, and the paged /api/v1/inventory lists them all.
     /// </summary>
-    private static async Task<IResult> GroupedAsync(
+    private static async Task<Results<Ok<GroupedAssetsReply>, ValidationProblem>> GroupedAsync(
         HttpContext context, IInventoryStore store, IToolMappingStore mappings, IInstanceStore instances, TimeProvider time,
         string? type, string? instance, string? q, string? provenance, int? limit, bool? include_deleted)
     {
@@ -80,23 +71,20 @@ internal static class AssetsApi
         }
 
         IReadOnlyList<PluginInstance> configured = await instances.ListAsync(tenant, context.RequestAborted);
-        var assets = new JsonObject(groups.Select(g => KeyValuePair.Create(g.Key, (JsonNode?)new JsonArray([.. ByName(g.Value)]))));
-        return TypedResults.Json<JsonNode>(new JsonObject
-        {
-            ["assets"] = assets,
-            ["lineage"] = new JsonArray([.. estate.Edges.Select(e => (JsonNode?)AssetRelations.ToOpenCite(e))]),
-            ["totals"] = new JsonObject(groups.Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.Value.Count))),
-            ["timestamp"] = time.GetUtcNow(),
-            ["discovering"] = configured.Count > 0,
-            ["tenant"] = tenant,
-            ["limit"] = cap,
-            ["truncated"] = estate.Truncated,
-            ["lineage_truncated"] = estate.EdgesTruncated,
-            ["inventory"] = "/api/v1/inventory",
-        });
+        return TypedResults.Ok(new GroupedAssetsReply(
+            groups.ToDictionary(g => g.Key, g => (IReadOnlyList<JsonObject>)[.. ByName(g.Value)], StringComparer.Ordinal),
+            [.. estate.Edges.Select(AssetRelations.ToOpenCite)],
+            groups.ToDictionary(g => g.Key, g => g.Value.Count, StringComparer.Ordinal),
+            time.GetUtcNow(),
+            configured.Count > 0,
+            tenant,
+            cap,
+            estate.Truncated,
+            estate.EdgesTruncated,
+            "/api/v1/inventory"));
     }
 
-    private static async Task<IResult> GetAsync(string type, string id, HttpContext context, IInventoryStore store)
+    private static async Task<Results<Ok<AssetReply>, ProblemHttpResult>> GetAsync(string type, string id, HttpContext context, IInventoryStore store)
     {
         string tenant = context.User.GetCaller().Tenant;
         List<Asset> assets = [.. await store.FindAssetAsync(tenant, new AssetKey(type, id), context.RequestAborted)];
@@ -109,30 +97,20 @@ internal static class AssetsApi
         assets.Sort((a, b) => Provenance.IsTraceDerived(a) != Provenance.IsTraceDerived(b) ? (Provenance.IsTraceDerived(a) ? 1 : -1)
             : Nullable.Compare(b.LastChanged, a.LastChanged));
         var usage = await store.ReadUsageAsync(tenant, assets.Where(a => !Provenance.IsTraceDerived(a)).Select(a => a.Instance), context.RequestAborted);
-        JsonObject merged = AssetDocument.ToJson(assets[0], usage.GetValueOrDefault((assets[0].Instance, assets[0].Key)));
-        merged.Remove("instance");
-        merged["first_seen"] = assets.Min(a => a.FirstSeen);
-        merged["last_seen"] = assets.Max(a => a.LastSeen);
-        merged["state"] = assets.Any(a => a.State == AssetState.Active) ? AssetState.Active
-            : assets.Any(a => a.State == AssetState.Stale) ? AssetState.Stale : AssetState.Deleted;
-        merged["sources"] = new JsonArray([.. assets.Select(a => (JsonNode?)new JsonObject
-        {
-            ["instance"] = a.Instance,
-            ["version"] = a.Version,
-            ["state"] = a.State,
-            ["first_seen"] = a.FirstSeen,
-            ["last_seen"] = a.LastSeen,
-        })]);
-        return TypedResults.Json<JsonNode>(merged);
+        return TypedResults.Ok(AssetReply.Merge(assets, usage.GetValueOrDefault((assets[0].Instance, assets[0].Key))));
     }
 
     /// <summary>
     /// OpenCITE's per-type lists ({key: [...], count}) with its item fields: every asset of the category's types
     /// (downstream systems of a data kind included, as OpenCITE lists them here), at most <see cref="MaxDocumentAssets"/>.
     /// </summary>
-    private static async Task<IResult> TypeListAsync(
-        HttpContext context, IInventoryStore store, IToolMappingStore mappings, string key, string category,
-        string? instance, string? provenance, bool includeDeleted, string? serverId)
+    private static RouteHandlerBuilder MapTypeList<TReply>(this RouteGroupBuilder api, string path, string category, Func<IReadOnlyList<JsonObject>, bool, TReply> reply) =>
+        api.MapGet(path, (HttpContext context, IInventoryStore store, IToolMappingStore mappings, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
+            TypeListAsync(context, store, mappings, category, instance, provenance, include_deleted ?? false, server_id, reply)).WithTags("Assets");
+
+    private static async Task<Results<Ok<TReply>, ValidationProblem>> TypeListAsync<TReply>(
+        HttpContext context, IInventoryStore store, IToolMappingStore mappings, string category,
+        string? instance, string? provenance, bool includeDeleted, string? serverId, Func<IReadOnlyList<JsonObject>, bool, TReply> reply)
     {
         if (Invalid(null, instance, null, provenance, null, MaxDocumentAssets) is { } invalid)
         {
@@ -143,8 +121,7 @@ internal static class AssetsApi
             new EstateQuery(instance, AssetCategories.TypesFor(category), null, provenance, includeDeleted, MaxDocumentAssets), context.RequestAborted);
         var items = estate.Assets.Select(a => OpenCiteItems.Item(a.Asset, a.Usage, estate))
             .Where(i => serverId is null || (string?)i["server_id"] == serverId);
-        JsonArray list = [.. ByName(items)];
-        return TypedResults.Json<JsonNode>(new JsonObject { [key] = list, ["count"] = list.Count, ["truncated"] = estate.Truncated });
+        return TypedResults.Ok(reply([.. ByName(items)], estate.Truncated));
     }
 
     /// <summary>
@@ -152,9 +129,9 @@ internal static class AssetsApi
     /// with ours inside; <c>source_id</c> as OpenCITE's reference documents it (relationships from that asset), and
     /// <c>target_id</c>. At most <see cref="TenantEstate.MaxEdges"/>; truncated says when there were more.
     /// </summary>
-    private static async Task<IResult> LineageAsync(HttpContext context, IInventoryStore store, string? source_id, string? target_id, bool? include_deleted)
+    private static async Task<Ok<LineageReply>> LineageAsync(HttpContext context, IInventoryStore store, string? source_id, string? target_id, bool? include_deleted)
     {
-        var items = new JsonArray();
+        var items = new List<JsonObject>();
         bool truncated = false;
         await foreach (Edge edge in store.QueryEdgesAsync(new EdgeListing(context.User.GetCaller().Tenant, SourceId: source_id, TargetId: target_id), context.RequestAborted))
         {
@@ -170,7 +147,7 @@ internal static class AssetsApi
             }
         }
 
-        return TypedResults.Json<JsonNode>(new JsonObject { ["relationships"] = items, ["count"] = items.Count, ["truncated"] = truncated });
+        return TypedResults.Ok(new LineageReply(items, items.Count, truncated));
     }
 
     /// <summary>The filters the listings share, checked before any read: every bad one is listed.</summary>
@@ -206,7 +183,7 @@ internal static class AssetsApi
     }
 
     /// <summary>Items by name, then id: the order OpenCITE's GUI shows them in, and a stable one.</summary>
-    internal static IEnumerable<JsonNode?> ByName(IEnumerable<JsonObject> items) =>
+    internal static IEnumerable<JsonObject> ByName(IEnumerable<JsonObject> items) =>
         items.OrderBy(i => (string?)i["name"], StringComparer.OrdinalIgnoreCase).ThenBy(i => (string?)i["id"], StringComparer.Ordinal).ThenBy(i => (string?)i["instance"], StringComparer.Ordinal);
 
     internal static bool Visible(Asset asset, bool includeDeleted) =>

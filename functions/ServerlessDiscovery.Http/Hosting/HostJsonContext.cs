@@ -31,4 +31,12 @@ namespace ServerlessDiscovery.Http.Hosting;
 [JsonSerializable(typeof(InstanceUpdateRequest))]
 [JsonSerializable(typeof(RefreshRequest))]
 [JsonSerializable(typeof(ConfigureRequest))]
+[JsonSerializable(typeof(GroupedAssetsReply))]
+[JsonSerializable(typeof(AssetReply))]
+[JsonSerializable(typeof(ToolList))]
+[JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(AgentList))]
+[JsonSerializable(typeof(DownstreamList))]
+[JsonSerializable(typeof(McpServerList))]
+[JsonSerializable(typeof(LineageReply))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

@@ -158,6 +158,17 @@ internal sealed class InMemoryInventoryStore : IInventoryStore, IOutboxStore
         }
     }
 
+    public async IAsyncEnumerable<EdgeKey> QueryActiveEdgeKeysAsync(EdgeListing listing, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (Edge edge in QueryEdgesAsync(listing, cancellationToken))
+        {
+            if (edge.State == AssetStates.Active)
+            {
+                yield return edge.Key;
+            }
+        }
+    }
+
     public Task<InventoryCounts> CountAsync(string tenant, int maxRecords, CancellationToken cancellationToken = default) => Task.FromResult(new InventoryCounts(
         Select(new AssetListing(tenant)).Where(a => a.State != AssetStates.Deleted).GroupBy(a => a.Type).ToDictionary(g => g.Key, g => g.Count()),
         _partitions.Where(p => p.Key.Tenant == tenant).Sum(p => p.Value.Edges.Values.Count(e => e.State == AssetStates.Active)),
