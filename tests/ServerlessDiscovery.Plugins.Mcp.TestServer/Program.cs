@@ -18,6 +18,10 @@ if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MCP_TEST_HOST_ONLY
 
 TestCatalogue catalogue = TestCatalogue.Numbered("stdio-test-server", count: 3, pageSize: 2, withPrompts: false, extraTools);
 McpServerOptions options = catalogue.CreateOptions();
-await using var transport = new StdioServerTransport(options, NullLoggerFactory.Instance);
+// A server slow to answer its first request (a cold interpreter, a server that loads its catalogue first): it reads the
+// request at once but its reply reaches the client only after this long.
+await using ITransport transport = int.TryParse(Environment.GetEnvironmentVariable("MCP_TEST_FIRST_REPLY_DELAY_MS"), out int firstReplyDelay) && firstReplyDelay > 0
+    ? new StreamServerTransport(Console.OpenStandardInput(), new FirstWriteDelayedStream(Console.OpenStandardOutput(), TimeSpan.FromMilliseconds(firstReplyDelay)), catalogue.ServerName, NullLoggerFactory.Instance)
+    : new StdioServerTransport(options, NullLoggerFactory.Instance);
 await using McpServer server = McpServer.Create(transport, options, NullLoggerFactory.Instance);
 await server.RunAsync();

@@ -121,6 +121,22 @@ public sealed class McpStdioDiscoveryTests
     }
 
     [Fact]
+    public async Task Discover_ServerWhoseFirstReplyOutlastsTheSdksDiscoverProbe_StillConnects()
+    {
+        // The SDK probes with server/discover and, after DiscoverProbeTimeout (5 s by default), falls back to initialize.
+        // A stdio server is one session: having taken the probe, it has settled on the 2026-07-28 revision and refuses
+        // that initialize ("Method 'initialize' is not available on protocol version '2026-07-28'"), which is how a
+        // server slow to answer failed, and how these tests failed on a loaded machine. This one answers 6 s late.
+        JsonObject config = Config(ServerDll);
+        config["environment"]!["MCP_TEST_FIRST_REPLY_DELAY_MS"] = "6000";
+
+        RecordingSink sink = await McpTestPlugin.DiscoverAsync(config);
+
+        Assert.Empty(sink.FailedScopes);
+        Assert.Equal("stdio-test-server", sink.Assets.Single(a => a.Type == AssetTypes.McpServer).Name);
+    }
+
+    [Fact]
     public async Task StdioServer_OfAnInstanceATenantKeyConfigured_IsRefusedWithoutRunningTheCommand()
     {
         string marker = Path.Combine(Path.GetTempPath(), $"mcp-stdio-{Guid.NewGuid():N}");

@@ -37,6 +37,7 @@ internal static class McpConnector
         {
             ClientInfo = ClientInfo,
             InitializationTimeout = SdkTimeout(endpoint),
+            DiscoverProbeTimeout = DiscoverProbeTimeout(endpoint),
         };
         try
         {
@@ -52,6 +53,18 @@ internal static class McpConnector
             throw;
         }
     }
+
+    /// <summary>
+    /// How long the SDK waits for the <c>server/discover</c> probe before falling back to <c>initialize</c>. Its default
+    /// (5 s) suits HTTP, where each request stands alone. A stdio server is one process that is still starting when the
+    /// probe is written: if it answers the probe after the SDK gave up, it has settled on the 2026-07-28 revision and
+    /// refuses the fallback's initialize ("not available on protocol version"), so a server slow to start (npx, a cold
+    /// .NET or Python process) would fail every time. A server that does not know the method answers with a JSON-RPC
+    /// error at once, so the long wait costs only servers that ignore unknown requests, and half the budget still
+    /// leaves them the other half to initialize.
+    /// </summary>
+    private static TimeSpan DiscoverProbeTimeout(McpEndpoint endpoint) =>
+        endpoint.Transport == McpTransportKind.Stdio ? endpoint.Timeout / 2 : TimeSpan.FromSeconds(5);
 
     /// <summary>The caller's budget (the configured timeout) governs; the SDK's own timeouts only back it up.</summary>
     private static TimeSpan SdkTimeout(McpEndpoint endpoint) => endpoint.Timeout + TimeSpan.FromSeconds(5);
