@@ -38,6 +38,16 @@ sampler=$!
 dotnet tests/ServerlessDiscovery.Benchmarks/bin/Release/net10.0/ServerlessDiscovery.Benchmarks.dll otlp-load "http://127.0.0.1:$app_port/" "$seconds" "$senders"
 kill "$sampler" 2>/dev/null || true
 steady=$(tail -n +11 "$work/rss" | sort -n | awk '{ a[NR] = $1 } END { if (NR) printf "median %d MiB, max %d MiB over %d samples", a[int((NR + 1) / 2)] / 1024, a[NR] / 1024, NR }')
+# Where the resident set is at the end of the load, by mapping: managed assemblies, native libraries, the executable
+# memory the runtime double-maps (jitted code, stubs, loader heaps), and anonymous memory (the GC heap, native heaps, stacks).
+breakdown=$(awk '
+  /^[0-9a-f]+-[0-9a-f]+ / { path = (NF >= 6) ? $6 : ""; next }
+  /^Rss:/ {
+    kind = path ~ /\.dll$/ ? "assemblies" : path ~ /\.so/ ? "native libraries" : path ~ /doublemapper/ ? "code and loader heaps" \
+      : (path == "" || path == "[heap]") ? "anonymous" : "other"
+    kb[kind] += $2
+  }
+  END { for (k in kb) printf "%s %d MiB, ", k, kb[k] / 1024 }' "/proc/$app_pid/smaps" | sed 's/, $//')
 peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$app_pid/status")
 rss_kb=$(awk '/VmRSS/ { print $2 }' "/proc/$app_pid/status")
 kill -INT "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
@@ -47,3 +57,4 @@ echo "table writes by $flushes drains (shutdown drain included): $writes"
 echo "journal: one entity write per acknowledged request (the 200s above) before its answer, and one delete after its drain"
 echo "app working set under load (after 10 s): $steady"
 echo "app working set: peak $((peak_kb / 1024)) MiB (VmHWM, start-up included), at end $((rss_kb / 1024)) MiB"
+echo "app resident set at the end of the load, by mapping: $breakdown"

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,11 @@ public static class ApiKeyServiceCollectionExtensions
         services.AddOptions<ApiKeyAuthenticationOptions>(ApiKeyDefaults.AuthenticationScheme)
             .Configure<IOptions<ApiKeyOptions>>((o, keys) => o.UseKeys(keys.Value.Parse()));
 
-        services.AddAuthentication(ApiKeyDefaults.AuthenticationScheme)
+        // AddAuthentication() would add Data Protection too, whose hosted service reads its XML key ring at start-up
+        // (System.Private.Xml and the key ring stay resident; README, Benchmarks). An API key needs no protected payloads.
+        services.AddAuthenticationCore(o => o.DefaultScheme = ApiKeyDefaults.AuthenticationScheme);
+        services.AddWebEncoders();
+        new AuthenticationBuilder(services)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.AuthenticationScheme, null);
         services.AddSingleton<IAuthorizationHandler, TenantBindingRequirement>();
         services.AddAuthorizationBuilder().AddPolicy(ApiKeyDefaults.Policy, policy => policy
