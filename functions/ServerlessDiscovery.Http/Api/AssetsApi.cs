@@ -26,12 +26,18 @@ internal static class AssetsApi
     {
         api.MapGet("/assets", GroupedAsync).WithTags("Assets");
         api.MapGet("/assets/{type}/{**id}", GetAsync).WithTags("Assets").ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapTypeList("/tools", AssetCategories.Tools, (items, truncated) => new ToolList(items, items.Count, truncated));
-        api.MapTypeList("/models", AssetCategories.Models, (items, truncated) => new ModelList(items, items.Count, truncated));
-        api.MapTypeList("/agents", AssetCategories.Agents, (items, truncated) => new AgentList(items, items.Count, truncated));
-        api.MapTypeList("/downstream", AssetCategories.DownstreamSystems, (items, truncated) => new DownstreamList(items, items.Count, truncated));
-        api.MapTypeList("/mcp/servers", AssetCategories.McpServers, (items, truncated) => new McpServerList(items, items.Count, truncated));
-        api.MapTypeList("/mcp/tools", AssetCategories.McpTools, (items, truncated) => new ToolList(items, items.Count, truncated));
+        api.MapGet("/tools", (HttpContext c, IInventoryStore s, IToolMappingStore m, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
+            TypeListAsync(new(c, s, m, instance, provenance, include_deleted, server_id), AssetCategories.Tools, (items, truncated) => new ToolList(items, items.Count, truncated))).WithTags("Assets");
+        api.MapGet("/models", (HttpContext c, IInventoryStore s, IToolMappingStore m, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
+            TypeListAsync(new(c, s, m, instance, provenance, include_deleted, server_id), AssetCategories.Models, (items, truncated) => new ModelList(items, items.Count, truncated))).WithTags("Assets");
+        api.MapGet("/agents", (HttpContext c, IInventoryStore s, IToolMappingStore m, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
+            TypeListAsync(new(c, s, m, instance, provenance, include_deleted, server_id), AssetCategories.Agents, (items, truncated) => new AgentList(items, items.Count, truncated))).WithTags("Assets");
+        api.MapGet("/downstream", (HttpContext c, IInventoryStore s, IToolMappingStore m, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
+            TypeListAsync(new(c, s, m, instance, provenance, include_deleted, server_id), AssetCategories.DownstreamSystems, (items, truncated) => new DownstreamList(items, items.Count, truncated))).WithTags("Assets");
+        api.MapGet("/mcp/servers", (HttpContext c, IInventoryStore s, IToolMappingStore m, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
+            TypeListAsync(new(c, s, m, instance, provenance, include_deleted, server_id), AssetCategories.McpServers, (items, truncated) => new McpServerList(items, items.Count, truncated))).WithTags("Assets");
+        api.MapGet("/mcp/tools", (HttpContext c, IInventoryStore s, IToolMappingStore m, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
+            TypeListAsync(new(c, s, m, instance, provenance, include_deleted, server_id), AssetCategories.McpTools, (items, truncated) => new ToolList(items, items.Count, truncated))).WithTags("Assets");
 
         api.MapGet("/lineage", LineageAsync).WithTags("Assets");
         api.MapPost("/export", OpenCiteExport.ExportAsync).WithTags("Assets");
@@ -101,26 +107,28 @@ internal static class AssetsApi
     }
 
     /// <summary>
+    /// What a per-type list takes. Each route binds it in its own non-generic lambda: the compile-time request delegate
+    /// generator cannot bind a handler declared inside a generic method, nor an [AsParameters] record with nullable members.
+    /// </summary>
+    private sealed record TypeListQuery(
+        HttpContext Context, IInventoryStore Store, IToolMappingStore Mappings, string? Instance, string? Provenance, bool? IncludeDeleted, string? ServerId);
+
+    /// <summary>
     /// OpenCITE's per-type lists ({key: [...], count}) with its item fields: every asset of the category's types
     /// (downstream systems of a data kind included, as OpenCITE lists them here), at most <see cref="MaxDocumentAssets"/>.
     /// </summary>
-    private static RouteHandlerBuilder MapTypeList<TReply>(this RouteGroupBuilder api, string path, string category, Func<IReadOnlyList<JsonObject>, bool, TReply> reply) =>
-        api.MapGet(path, (HttpContext context, IInventoryStore store, IToolMappingStore mappings, string? instance, string? provenance, bool? include_deleted, string? server_id) =>
-            TypeListAsync(context, store, mappings, category, instance, provenance, include_deleted ?? false, server_id, reply)).WithTags("Assets");
-
-    private static async Task<Results<Ok<TReply>, ValidationProblem>> TypeListAsync<TReply>(
-        HttpContext context, IInventoryStore store, IToolMappingStore mappings, string category,
-        string? instance, string? provenance, bool includeDeleted, string? serverId, Func<IReadOnlyList<JsonObject>, bool, TReply> reply)
+    private static async Task<Results<Ok<TReply>, ValidationProblem>> TypeListAsync<TReply>(TypeListQuery query, string category, Func<IReadOnlyList<JsonObject>, bool, TReply> reply)
     {
-        if (Invalid(null, instance, null, provenance, null, MaxDocumentAssets) is { } invalid)
+        if (Invalid(null, query.Instance, null, query.Provenance, null, MaxDocumentAssets) is { } invalid)
         {
             return invalid;
         }
 
-        TenantEstate estate = await TenantEstate.LoadAsync(store, mappings, context.User.GetCaller().Tenant,
-            new EstateQuery(instance, AssetCategories.TypesFor(category), null, provenance, includeDeleted, MaxDocumentAssets), context.RequestAborted);
+        HttpContext context = query.Context;
+        TenantEstate estate = await TenantEstate.LoadAsync(query.Store, query.Mappings, context.User.GetCaller().Tenant,
+            new EstateQuery(query.Instance, AssetCategories.TypesFor(category), null, query.Provenance, query.IncludeDeleted ?? false, MaxDocumentAssets), context.RequestAborted);
         var items = estate.Assets.Select(a => OpenCiteItems.Item(a.Asset, a.Usage, estate))
-            .Where(i => serverId is null || (string?)i["server_id"] == serverId);
+            .Where(i => query.ServerId is null || (string?)i["server_id"] == query.ServerId);
         return TypedResults.Ok(reply([.. ByName(items)], estate.Truncated));
     }
 
