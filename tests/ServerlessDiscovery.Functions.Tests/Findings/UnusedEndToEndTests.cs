@@ -45,6 +45,10 @@ public sealed class UnusedEndToEndTests
         }
 
         await using TestApp app = await TestApp.StartAsync(settings, services => services.AddSingleton<TimeProvider>(clock));
+
+        // The app writes instances from its settings in the background at start; do it now, or the subscription can
+        // race it and find no instance 'llm'.
+        await app.Get<Engine.Instances.InstanceReconciler>().ReconcileAsync();
         await Webhook.SubscribeAsync(app.Client, "llm", new JsonObject { ["url"] = receiver.Url, ["events"] = new JsonArray("ServerlessDiscovery.Finding.*") });
         string address = proxy.Server.BaseAddress.Authority;
         string used = $"{address}/model/dep-00000", idle = $"{address}/model/dep-00001";

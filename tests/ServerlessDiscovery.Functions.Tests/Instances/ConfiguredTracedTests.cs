@@ -43,6 +43,11 @@ public sealed class ConfiguredTracedTests
         return settings;
     }
 
-    private static async Task<bool> TracedAsync(EngineApp app) =>
-        (bool)(await app.Client.GetFromJsonAsync<JsonObject>("api/v1/instances/cfg1"))!["instance"]!["traced"]!;
+    private static async Task<bool> TracedAsync(EngineApp app)
+    {
+        // The app reconciles its settings in the background at start; do it now, so the read cannot race it and see the
+        // instance as the previous app left it.
+        await app.App.Get<Engine.Instances.InstanceReconciler>().ReconcileAsync();
+        return (bool)(await app.Client.GetFromJsonAsync<JsonObject>("api/v1/instances/cfg1"))!["instance"]!["traced"]!;
+    }
 }
