@@ -14,6 +14,8 @@ namespace ServerlessDiscovery.Http.Hosting;
 [JsonSerializable(typeof(WebhookList))]
 [JsonSerializable(typeof(WebhookSubscribedReply))]
 [JsonSerializable(typeof(WebhookUnsubscribedReply))]
+[JsonSerializable(typeof(WebhookSubscribeRequest))]
+[JsonSerializable(typeof(WebhookUnsubscribeRequest))]
 [JsonSerializable(typeof(ChangeLogReply))]
 [JsonSerializable(typeof(InventorySummary))]
 [JsonSerializable(typeof(ScanRunList))]
