@@ -17,6 +17,7 @@ namespace ServerlessDiscovery.Http.Hosting;
 [JsonSerializable(typeof(WebhookSubscribeRequest))]
 [JsonSerializable(typeof(WebhookUnsubscribeRequest))]
 [JsonSerializable(typeof(ChangeLogReply))]
+[JsonSerializable(typeof(FindingList))]
 [JsonSerializable(typeof(InventorySummary))]
 [JsonSerializable(typeof(ScanRunList))]
 [JsonSerializable(typeof(ServerlessDiscovery.Engine.Scanning.ScanRunReport))]
