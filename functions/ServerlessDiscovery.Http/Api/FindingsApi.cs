@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Domain.Findings;
-using ServerlessDiscovery.Engine.Findings;
 using ServerlessDiscovery.Http.Security;
 
 namespace ServerlessDiscovery.Http.Api;
@@ -16,7 +17,7 @@ internal static class FindingsApi
             .WithSummary("Shadow and unused findings of the caller's tenant, newest first")
             .WithDescription("kind: shadow | unused; state: open | resolved. Each finding names its subject asset, a reason and its evidence (services, agents, hosts, first/last seen, counts).");
 
-    private static async Task<IResult> ListAsync(HttpContext context, IFindingStore store, string? kind, string? state)
+    private static async Task<Results<Ok<FindingList>, ValidationProblem>> ListAsync(HttpContext context, IFindingStore store, string? kind, string? state)
     {
         var errors = new List<(string, string)>();
         if (kind is not null && !FindingKinds.All.Contains(kind))
@@ -35,7 +36,45 @@ internal static class FindingsApi
         }
 
         IReadOnlyList<TrackedFinding> found = await store.ListAsync(context.User.GetCaller().Tenant, kind, state, context.RequestAborted);
-        var items = new JsonArray([.. found.Select(f => (JsonNode?)FindingDocument.ToJson(f))]);
-        return TypedResults.Json<JsonNode>(new JsonObject { ["findings"] = items, ["count"] = items.Count });
+        FindingReply[] items = [.. found.Select(FindingReply.From)];
+        return TypedResults.Ok(new FindingList(items, items.Length));
     }
 }
+
+/// <summary>GET /findings: the tenant's findings, the most recently updated first.</summary>
+internal sealed record FindingList(
+    [property: JsonPropertyName("findings")] IReadOnlyList<FindingReply> Findings,
+    [property: JsonPropertyName("count")] int Count);
+
+/// <summary>
+/// A finding as the API and its change events show it (the events' <c>finding</c> is the same document): its id, kind,
+/// state, subject, reason and evidence, and when it opened, last changed and resolved (null while it is open).
+/// </summary>
+internal sealed record FindingReply(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("subject")] FindingSubjectReply Subject,
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("evidence")] JsonObject Evidence,
+    [property: JsonPropertyName("opened_at"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? OpenedAt,
+    [property: JsonPropertyName("updated_at"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? UpdatedAt,
+    [property: JsonPropertyName("resolved_at"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ResolvedAt)
+{
+    public static FindingReply From(TrackedFinding tracked) => new(
+        tracked.Key,
+        tracked.Finding.Kind,
+        tracked.State,
+        new FindingSubjectReply(tracked.Finding.SubjectType, tracked.Finding.SubjectId, tracked.Finding.Instance),
+        tracked.Finding.Reason,
+        tracked.Finding.Evidence,
+        tracked.OpenedAt,
+        tracked.UpdatedAt,
+        tracked.ResolvedAt);
+}
+
+/// <summary>The asset a finding is about, and the instance it was found on.</summary>
+internal sealed record FindingSubjectReply(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("instance")] string Instance);

@@ -22,9 +22,11 @@ internal static class ScansApi
     {
         instances.MapGet("/{id}/scans", ListAsync)
             .WithSummary("Scan run history of an instance, newest first")
-            .WithDescription("status: running | succeeded | partial | failed | refused | abandoned. A running scan's progress moves as it goes.");
+            .WithDescription("status: running | succeeded | partial | failed | refused | abandoned. A running scan's progress moves as it goes.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         instances.MapGet("/{id}/scans/{scanRunId}", GetAsync)
-            .WithSummary("One scan run, with its progress while it runs");
+            .WithSummary("One scan run, with its progress while it runs")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Ok<ScanRunList>, ProblemHttpResult, ValidationProblem>> ListAsync(

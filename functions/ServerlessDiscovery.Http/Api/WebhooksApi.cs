@@ -28,9 +28,9 @@ internal static class WebhooksApi
     public static void MapWebhooksApi(this RouteGroupBuilder api)
     {
         RouteGroupBuilder webhooks = api.MapGroup("/instances/{id}/webhooks").WithTags("Webhooks");
-        webhooks.MapGet("/", ListAsync);
-        webhooks.MapPost("/", SubscribeAsync);
-        webhooks.MapDelete("/", UnsubscribeAsync);
+        webhooks.MapGet("/", ListAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        webhooks.MapPost("/", SubscribeAsync).WithJsonBody<WebhookSubscribeRequest>().ProducesProblem(StatusCodes.Status404NotFound);
+        webhooks.MapDelete("/", UnsubscribeAsync).WithJsonBody<WebhookUnsubscribeRequest>(required: false).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Ok<WebhookList>, ProblemHttpResult>> ListAsync(string id, HttpContext context, IInstanceStore instances, IWebhookStore store)
@@ -328,3 +328,29 @@ internal sealed record WebhookUnsubscribedReply(
     [property: JsonPropertyName("success")] bool Success,
     [property: JsonPropertyName("removed")] bool Removed,
     [property: JsonPropertyName("webhooks")] IReadOnlyList<string> Webhooks);
+
+/// <summary>
+/// POST /instances/{id}/webhooks: the URL, and optionally its headers, event type patterns, a secret of the caller's
+/// or a new one (<c>rotate_secret</c>), and OpenCITE's signature. Described for the OpenAPI document; the handler reads
+/// the body itself so that every field's problem is reported at once, by name (<see cref="ApiRequest"/>).
+/// </summary>
+internal sealed record WebhookSubscribeRequest
+{
+    [JsonPropertyName("url")] public required string Url { get; init; }
+
+    [JsonPropertyName("headers")] public Dictionary<string, string>? Headers { get; init; }
+
+    [JsonPropertyName("events")] public IReadOnlyList<string>? Events { get; init; }
+
+    [JsonPropertyName("secret")] public string? Secret { get; init; }
+
+    [JsonPropertyName("rotate_secret")] public bool? RotateSecret { get; init; }
+
+    [JsonPropertyName("opencite_signature")] public bool? OpenCiteSignature { get; init; }
+}
+
+/// <summary>DELETE /instances/{id}/webhooks: the subscribed URL, in this optional body or as <c>?url=</c>.</summary>
+internal sealed record WebhookUnsubscribeRequest
+{
+    [JsonPropertyName("url")] public string? Url { get; init; }
+}
