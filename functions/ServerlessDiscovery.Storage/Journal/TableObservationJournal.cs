@@ -11,7 +11,7 @@ namespace ServerlessDiscovery.Storage.Journal;
 /// the same row; completing deletes the row on the claim's ETag. Payloads are compressed and split across binary
 /// properties (<see cref="LargeBinary"/>), so each row stays under the 1 MiB entity limit.
 /// </summary>
-internal sealed class TableObservationJournal(TableStore tables, TimeProvider time, string tableName = TableNames.OtlpJournal) : IObservationJournal
+internal sealed class TableObservationJournal(TableStore tables, TimeProvider time) : IObservationJournal
 {
     /// <summary>Largest compressed payload of one row (what <see cref="LargeBinary"/> fits in one entity).</summary>
     public const int MaxPayloadBytes = LargeBinary.MaxBytes;
@@ -24,7 +24,7 @@ internal sealed class TableObservationJournal(TableStore tables, TimeProvider ti
     public async Task AppendAsync(string tenant, IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenant);
-        TableClient table = await tables.GetTableAsync(tableName, cancellationToken);
+        TableClient table = await tables.GetTableAsync(TableNames.OtlpJournal, cancellationToken);
         string partition = StorageKeys.Escape(tenant);
         string batch = $"{time.GetUtcNow().UtcTicks:D19}-{Guid.NewGuid():N}";
         var actions = new List<TableTransactionAction>();
@@ -65,7 +65,7 @@ internal sealed class TableObservationJournal(TableStore tables, TimeProvider ti
     public async Task<IReadOnlyList<JournalEntry>> ClaimAsync(string drainId, TimeSpan lease, int maxBytes, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(drainId);
-        TableClient table = await tables.GetTableAsync(tableName, cancellationToken);
+        TableClient table = await tables.GetTableAsync(TableNames.OtlpJournal, cancellationToken);
         DateTimeOffset now = time.GetUtcNow();
         string filter = TableClient.CreateQueryFilter($"LeaseUntil lt {now}");
         var claimed = new List<JournalEntry>();
@@ -144,7 +144,7 @@ internal sealed class TableObservationJournal(TableStore tables, TimeProvider ti
     /// <summary>Deletes applied rows, each conditional on its claim's ETag, so a row re-claimed since is left to its new holder.</summary>
     public async Task CompleteAsync(IEnumerable<JournalEntry> entries, CancellationToken cancellationToken = default)
     {
-        TableClient table = await tables.GetTableAsync(tableName, cancellationToken);
+        TableClient table = await tables.GetTableAsync(TableNames.OtlpJournal, cancellationToken);
         foreach (IGrouping<string, JournalEntry> partition in entries.GroupBy(e => StorageKeys.Escape(e.Tenant), StringComparer.Ordinal))
         {
             foreach (JournalEntry[] chunk in partition.Chunk(TableQueries.MaxTransactionActions))
@@ -180,7 +180,7 @@ internal sealed class TableObservationJournal(TableStore tables, TimeProvider ti
     /// <summary>Counts rows reading keys only.</summary>
     public async Task<int> CountAsync(CancellationToken cancellationToken = default)
     {
-        TableClient table = await tables.GetTableAsync(tableName, cancellationToken);
+        TableClient table = await tables.GetTableAsync(TableNames.OtlpJournal, cancellationToken);
         int count = 0;
         await foreach (TableEntity _ in table.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken))
         {
