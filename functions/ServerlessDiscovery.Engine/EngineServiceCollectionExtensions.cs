@@ -19,7 +19,8 @@ public static class EngineServiceCollectionExtensions
     /// <summary>
     /// Registers the discovery engine: plugin catalog, instances, scans, inventory writer and change feed, and the egress
     /// address policy that the plugins' HttpClient (and the webhooks') connects through. The ports it works through
-    /// (the domain's stores) are the host's to register, e.g. AddTableStorage().
+    /// (the domain's stores) and, when a topic is configured, the Event Grid sink are the host's to register, e.g.
+    /// AddTableStorage() and AddEventGridPublishing().
     /// </summary>
     public static IServiceCollection AddDiscoveryEngine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -63,12 +64,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ScanRunner>();
         services.AddSingleton<DiscoveryScheduler>();
 
-        bool eventGrid = !string.IsNullOrWhiteSpace(configuration[$"{EventGridOptions.Section}:{nameof(EventGridOptions.TopicEndpoint)}"]);
-        if (eventGrid)
-        {
-            services.AddSingleton<IEventSink, EventGridEventSink>();
-        }
-        else
+        // With EventGrid__TopicEndpoint set the host registers the Event Grid adapter's sink (AddEventGridPublishing()).
+        if (!EventGridOptions.IsConfigured(configuration))
         {
             services.AddSingleton<IEventSink, InProcessEventSink>();
         }

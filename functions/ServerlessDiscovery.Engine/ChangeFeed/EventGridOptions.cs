@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace ServerlessDiscovery.Engine.ChangeFeed;
@@ -18,6 +19,10 @@ public sealed class EventGridOptions
 
     /// <summary>Largest batch sent in one publish call, in bytes (Event Grid accepts up to 1 MB).</summary>
     public int MaxBatchBytes { get; set; } = 1_000_000;
+
+    /// <summary>Whether the change feed goes to an Event Grid topic (EventGrid__TopicEndpoint set) rather than staying in-process.</summary>
+    public static bool IsConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{Section}:{nameof(TopicEndpoint)}"]);
 }
 
 internal sealed class EventGridOptionsValidator : IValidateOptions<EventGridOptions>

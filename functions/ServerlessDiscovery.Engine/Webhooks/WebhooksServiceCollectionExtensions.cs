@@ -44,7 +44,7 @@ public static class WebhooksServiceCollectionExtensions
             services.AddHostedService<DeliveryQueuePoller>();
         }
 
-        if (string.IsNullOrWhiteSpace(configuration[$"{EventGridOptions.Section}:{nameof(EventGridOptions.TopicEndpoint)}"]))
+        if (!EventGridOptions.IsConfigured(configuration))
         {
             services.AddSingleton<IChangeEventSubscriber, ChangeEventWebhookSubscriber>();
         }

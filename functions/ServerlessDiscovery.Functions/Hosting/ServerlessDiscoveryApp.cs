@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Options;
 using ServerlessDiscovery.Engine;
+using ServerlessDiscovery.EventGrid;
 using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Engine.Webhooks;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
@@ -144,6 +145,7 @@ public static partial class ServerlessDiscoveryApp
         services.AddTableStorage();
         services.AddStorageDeliveryQueue();
         services.AddDiscoveryEngine(builder.Configuration);
+        services.AddEventGridPublishing(builder.Configuration);
         services.AddHostedService<StartupReconciliation>();
         services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OtlpOptions>, OtlpOptionsValidator>();

@@ -2,8 +2,9 @@ using System.Text;
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
 using Microsoft.Extensions.Options;
+using ServerlessDiscovery.Engine.ChangeFeed;
 
-namespace ServerlessDiscovery.Engine.ChangeFeed;
+namespace ServerlessDiscovery.EventGrid;
 
 /// <summary>Publishes change events to an Event Grid custom topic (CloudEvents 1.0 schema), in batches under the size limit.</summary>
 internal sealed class EventGridEventSink : IEventSink

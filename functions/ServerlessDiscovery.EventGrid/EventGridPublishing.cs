@@ -1,8 +1,9 @@
 using Azure;
 using Azure.Identity;
 using Azure.Messaging.EventGrid;
+using ServerlessDiscovery.Engine.ChangeFeed;
 
-namespace ServerlessDiscovery.Engine.ChangeFeed;
+namespace ServerlessDiscovery.EventGrid;
 
 /// <summary>The one way the app builds its Event Grid publisher from EventGrid__*: a topic key when given, else the managed identity.</summary>
 internal static class EventGridPublishing
