@@ -43,27 +43,23 @@ internal static class DiscoveryStatusApi
     /// As in OpenCITE, a configured plugin counts as enabled and discovery as running once anything is configured:
     /// an instance with its schedule stopped still receives traces and can be refreshed.
     /// </summary>
-    internal static JsonObject Status(string tenant, IReadOnlyList<PluginInstance> all, JsonArray instances, DateTimeOffset now)
+    internal static DiscoveryStatusReply Status(string tenant, IReadOnlyList<PluginInstance> all, IReadOnlyList<InstanceStatusReply> instances, DateTimeOffset now)
     {
         bool scanning = all.Any(i => i.LeaseOwner is not null && i.LeaseUntil > now);
         PluginInstance[] failed = [.. all.Where(i => i.LastRunStatus == "failed").OrderBy(i => i.Id, StringComparer.Ordinal)];
-        return new JsonObject
-        {
-            ["running"] = all.Count > 0,
-            ["plugins_enabled"] = new JsonArray([.. all.Select(i => i.PluginType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(p => (JsonNode?)p)]),
-            ["last_updated"] = all.Max(i => i.LastRunAt),
-            ["error"] = failed.Length == 0 ? null : $"The last scan of {string.Join(", ", failed.Select(i => i.Id))} failed; see GET /api/v1/instances/{{id}}/scans.",
-            ["current_status"] = all.Count == 0 ? "Idle" : scanning ? "Discovering..." : "Plugins configured - ready to discover assets",
-            ["progress"] = new JsonArray([.. all.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => (JsonNode?)new JsonObject
-            {
-                ["step"] = i.Id,
-                ["message"] = i.LastRunStatus is null ? $"{i.PluginType}: not scanned yet" : $"{i.PluginType}: last scan {i.LastRunStatus}",
-                ["status"] = i.LastRunStatus switch { "failed" => "error", "succeeded" => "success", null => "pending", _ => "warning" },
-            })]),
-            ["tenant"] = tenant,
-            ["instances"] = instances,
-            ["count"] = instances.Count,
-        };
+        return new DiscoveryStatusReply(
+            Running: all.Count > 0,
+            PluginsEnabled: [.. all.Select(i => i.PluginType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            LastUpdated: all.Max(i => i.LastRunAt),
+            Error: failed.Length == 0 ? null : $"The last scan of {string.Join(", ", failed.Select(i => i.Id))} failed; see GET /api/v1/instances/{{id}}/scans.",
+            CurrentStatus: all.Count == 0 ? "Idle" : scanning ? "Discovering..." : "Plugins configured - ready to discover assets",
+            Progress: [.. all.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => new DiscoveryProgressStep(
+                i.Id,
+                i.LastRunStatus is null ? $"{i.PluginType}: not scanned yet" : $"{i.PluginType}: last scan {i.LastRunStatus}",
+                i.LastRunStatus switch { "failed" => "error", "succeeded" => "success", null => "pending", _ => "warning" }))],
+            Tenant: tenant,
+            Instances: instances,
+            Count: instances.Count);
     }
 
     /// <summary>OpenCITE's {last_modified}: when the tenant's inventory last changed (an asset, its usage or an event).</summary>

@@ -42,4 +42,6 @@ namespace ServerlessDiscovery.Http.Hosting;
 [JsonSerializable(typeof(DownstreamList))]
 [JsonSerializable(typeof(McpServerList))]
 [JsonSerializable(typeof(LineageReply))]
+// Status routes (Api/StatusApiModels.cs): /status, /stats, /persistence/*, /reset-discoveries.
+[JsonSerializable(typeof(DiscoveryStatusReply))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

@@ -21,6 +21,29 @@ public sealed class StatusApiDocumentTests(OpenCiteEstate estate) : IClassFixtur
     private const string Usage = "usage:{invocations:int,input_tokens:int,output_tokens:int,last_invoked:time}";
     private const string Edge = "{source_type:string,source_id:string,relationship:string,target_type:string,target_id:string,instance:string,state:string,first_seen:time,relationship_type:string,weight:int,last_seen:time}";
 
+    [Theory]
+    [InlineData("/api/v1/status", "get", "DiscoveryStatusReply", "running,plugins_enabled,last_updated,error,current_status,progress,tenant,instances,count")]
+    public async Task OpenApi_StatusRoute_Describes200WithItsNamedSchema(string path, string method, string schema, string members)
+    {
+        JsonObject document = (await estate.App.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
+
+        JsonObject responses = document["paths"]![path]![method]!["responses"]!.AsObject();
+        Assert.Equal("#/components/schemas/" + schema, (string?)responses["200"]!["content"]!["application/json"]!["schema"]!["$ref"]);
+        Assert.Equal(members.Split(','), document["components"]!["schemas"]![schema]!["properties"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
+    public async Task OpenApi_StatusParts_AreNamedSchemas()
+    {
+        JsonObject document = (await estate.App.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
+
+        JsonObject schemas = document["components"]!["schemas"]!.AsObject();
+        Assert.Equal(["step", "message", "status"], schemas["DiscoveryProgressStep"]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(
+            ["instance_id", "plugin_type", "enabled", "running", "last_scan_run_id", "last_scan_status", "last_scan_at", "next_run"],
+            schemas["InstanceStatusReply"]!["properties"]!.AsObject().Select(p => p.Key));
+    }
+
     [Fact]
     public async Task Status_EmptyTenant_KeepsItsWireShape_WithNulls()
     {
