@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace ServerlessDiscovery.Http.Api;
@@ -34,3 +35,60 @@ internal sealed record InstanceStatusReply(
     [property: JsonPropertyName("last_scan_status"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? LastScanStatus,
     [property: JsonPropertyName("last_scan_at"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastScanAt,
     [property: JsonPropertyName("next_run"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? NextRun);
+
+/// <summary>GET /stats: OpenCITE's <c>{last_modified}</c> (null when the tenant has nothing yet) and whether the rows read were cut off.</summary>
+internal sealed record StatsReply(
+    [property: JsonPropertyName("last_modified"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastModified,
+    [property: JsonPropertyName("partial")] bool Partial);
+
+/// <summary>GET /persistence/status: OpenCITE's <c>{enabled, stats}</c>, then where the state is kept and whether the counts are partial.</summary>
+internal sealed record PersistenceStatusReply(
+    [property: JsonPropertyName("enabled")] bool Enabled,
+    [property: JsonPropertyName("stats")] PersistenceCounts Stats,
+    [property: JsonPropertyName("storage")] string Storage,
+    [property: JsonPropertyName("partial")] bool Partial);
+
+/// <summary>
+/// How many assets of each OpenCITE category the store holds (deleted ones not counted), with the active relationships
+/// as both OpenCITE's <c>lineage_relationships</c> and <c>lineage</c>; OpenCITE's members first, in its order, then ours.
+/// </summary>
+internal sealed record PersistenceCounts(
+    [property: JsonPropertyName("tools")] int Tools,
+    [property: JsonPropertyName("models")] int Models,
+    [property: JsonPropertyName("agents")] int Agents,
+    [property: JsonPropertyName("downstream_systems")] int DownstreamSystems,
+    [property: JsonPropertyName("lineage_relationships")] int LineageRelationships,
+    [property: JsonPropertyName("lineage")] int Lineage,
+    [property: JsonPropertyName("mcp_servers")] int McpServers,
+    [property: JsonPropertyName("mcp_tools")] int McpTools,
+    [property: JsonPropertyName("mcp_resources")] int McpResources,
+    [property: JsonPropertyName("data_assets")] int DataAssets,
+    [property: JsonPropertyName("identities")] int Identities,
+    [property: JsonPropertyName("mcp_prompts")] int McpPrompts);
+
+/// <summary>
+/// GET /persistence/export: OpenCITE's export, <c>exported_at</c>, then each category as an object keyed by asset id
+/// (OpenCITE's item for each, its members depending on the kind; an id that several instances report appears once per
+/// instance, the later ones keyed "{id} ({instance})"), lineage as a list, then ours: the tenant and whether the
+/// estate was cut at its limit.
+/// </summary>
+internal sealed record PersistenceExportReply(
+    [property: JsonPropertyName("exported_at")] DateTimeOffset ExportedAt,
+    [property: JsonPropertyName("tools")] OrderedDictionary<string, JsonObject> Tools,
+    [property: JsonPropertyName("models")] OrderedDictionary<string, JsonObject> Models,
+    [property: JsonPropertyName("agents")] OrderedDictionary<string, JsonObject> Agents,
+    [property: JsonPropertyName("downstream_systems")] OrderedDictionary<string, JsonObject> DownstreamSystems,
+    [property: JsonPropertyName("mcp_servers")] OrderedDictionary<string, JsonObject> McpServers,
+    [property: JsonPropertyName("mcp_tools")] OrderedDictionary<string, JsonObject> McpTools,
+    [property: JsonPropertyName("mcp_resources")] OrderedDictionary<string, JsonObject> McpResources,
+    [property: JsonPropertyName("data_assets")] OrderedDictionary<string, JsonObject> DataAssets,
+    [property: JsonPropertyName("identities")] OrderedDictionary<string, JsonObject> Identities,
+    [property: JsonPropertyName("mcp_prompts")] OrderedDictionary<string, JsonObject> McpPrompts,
+    [property: JsonPropertyName("lineage")] IReadOnlyList<JsonObject> Lineage,
+    [property: JsonPropertyName("tenant")] string Tenant,
+    [property: JsonPropertyName("truncated")] bool Truncated);
+
+/// <summary>POST /persistence/save and /persistence/load: OpenCITE's <c>{success, message}</c>.</summary>
+internal sealed record PersistenceActionReply(
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("message")] string Message);

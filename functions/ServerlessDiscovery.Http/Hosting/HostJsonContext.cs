@@ -44,4 +44,8 @@ namespace ServerlessDiscovery.Http.Hosting;
 [JsonSerializable(typeof(LineageReply))]
 // Status routes (Api/StatusApiModels.cs): /status, /stats, /persistence/*, /reset-discoveries.
 [JsonSerializable(typeof(DiscoveryStatusReply))]
+[JsonSerializable(typeof(StatsReply))]
+[JsonSerializable(typeof(PersistenceStatusReply))]
+[JsonSerializable(typeof(PersistenceExportReply))]
+[JsonSerializable(typeof(PersistenceActionReply))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

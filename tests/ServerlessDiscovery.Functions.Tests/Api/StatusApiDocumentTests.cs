@@ -23,6 +23,11 @@ public sealed class StatusApiDocumentTests(OpenCiteEstate estate) : IClassFixtur
 
     [Theory]
     [InlineData("/api/v1/status", "get", "DiscoveryStatusReply", "running,plugins_enabled,last_updated,error,current_status,progress,tenant,instances,count")]
+    [InlineData("/api/v1/stats", "get", "StatsReply", "last_modified,partial")]
+    [InlineData("/api/v1/persistence/status", "get", "PersistenceStatusReply", "enabled,stats,storage,partial")]
+    [InlineData("/api/v1/persistence/export", "get", "PersistenceExportReply", "exported_at,tools,models,agents,downstream_systems,mcp_servers,mcp_tools,mcp_resources,data_assets,identities,mcp_prompts,lineage,tenant,truncated")]
+    [InlineData("/api/v1/persistence/save", "post", "PersistenceActionReply", "success,message")]
+    [InlineData("/api/v1/persistence/load", "post", "PersistenceActionReply", "success,message")]
     public async Task OpenApi_StatusRoute_Describes200WithItsNamedSchema(string path, string method, string schema, string members)
     {
         JsonObject document = (await estate.App.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
@@ -33,7 +38,7 @@ public sealed class StatusApiDocumentTests(OpenCiteEstate estate) : IClassFixtur
     }
 
     [Fact]
-    public async Task OpenApi_StatusParts_AreNamedSchemas()
+    public async Task OpenApi_NestedParts_AreNamedSchemas_AndTheExportCategoriesMapsById()
     {
         JsonObject document = (await estate.App.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
 
@@ -42,6 +47,12 @@ public sealed class StatusApiDocumentTests(OpenCiteEstate estate) : IClassFixtur
         Assert.Equal(
             ["instance_id", "plugin_type", "enabled", "running", "last_scan_run_id", "last_scan_status", "last_scan_at", "next_run"],
             schemas["InstanceStatusReply"]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(
+            ["tools", "models", "agents", "downstream_systems", "lineage_relationships", "lineage", "mcp_servers", "mcp_tools", "mcp_resources", "data_assets", "identities", "mcp_prompts"],
+            schemas["PersistenceCounts"]!["properties"]!.AsObject().Select(p => p.Key));
+        JsonObject export = schemas["PersistenceExportReply"]!["properties"]!.AsObject();
+        Assert.All(["tools", "models", "mcp_prompts"], category => Assert.NotNull(export[category]!["additionalProperties"]));
+        Assert.Equal("array", (string?)export["lineage"]!["type"]);
     }
 
     [Fact]
