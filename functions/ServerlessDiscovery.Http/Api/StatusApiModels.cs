@@ -92,3 +92,12 @@ internal sealed record PersistenceExportReply(
 internal sealed record PersistenceActionReply(
     [property: JsonPropertyName("success")] bool Success,
     [property: JsonPropertyName("message")] string Message);
+
+/// <summary>POST /reset-discoveries: OpenCITE's <c>{success}</c>, then the tenant, what the reset deleted and cleared, and its run id.</summary>
+internal sealed record ResetDiscoveriesReply(
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("tenant")] string Tenant,
+    [property: JsonPropertyName("assets_deleted")] int AssetsDeleted,
+    [property: JsonPropertyName("relationships_deleted")] int RelationshipsDeleted,
+    [property: JsonPropertyName("usage_cleared")] int UsageCleared,
+    [property: JsonPropertyName("reset_id")] string ResetId);

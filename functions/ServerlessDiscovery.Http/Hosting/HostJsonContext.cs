@@ -48,4 +48,5 @@ namespace ServerlessDiscovery.Http.Hosting;
 [JsonSerializable(typeof(PersistenceStatusReply))]
 [JsonSerializable(typeof(PersistenceExportReply))]
 [JsonSerializable(typeof(PersistenceActionReply))]
+[JsonSerializable(typeof(ResetDiscoveriesReply))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

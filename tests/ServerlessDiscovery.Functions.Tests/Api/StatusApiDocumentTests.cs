@@ -28,6 +28,7 @@ public sealed class StatusApiDocumentTests(OpenCiteEstate estate) : IClassFixtur
     [InlineData("/api/v1/persistence/export", "get", "PersistenceExportReply", "exported_at,tools,models,agents,downstream_systems,mcp_servers,mcp_tools,mcp_resources,data_assets,identities,mcp_prompts,lineage,tenant,truncated")]
     [InlineData("/api/v1/persistence/save", "post", "PersistenceActionReply", "success,message")]
     [InlineData("/api/v1/persistence/load", "post", "PersistenceActionReply", "success,message")]
+    [InlineData("/api/v1/reset-discoveries", "post", "ResetDiscoveriesReply", "success,tenant,assets_deleted,relationships_deleted,usage_cleared,reset_id")]
     public async Task OpenApi_StatusRoute_Describes200WithItsNamedSchema(string path, string method, string schema, string members)
     {
         JsonObject document = (await estate.App.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
@@ -53,6 +54,15 @@ public sealed class StatusApiDocumentTests(OpenCiteEstate estate) : IClassFixtur
         JsonObject export = schemas["PersistenceExportReply"]!["properties"]!.AsObject();
         Assert.All(["tools", "models", "mcp_prompts"], category => Assert.NotNull(export[category]!["additionalProperties"]));
         Assert.Equal("array", (string?)export["lineage"]!["type"]);
+    }
+
+    [Fact]
+    public async Task OpenApi_ResetDiscoveries_ListsItsForbiddenProblem()
+    {
+        JsonObject document = (await estate.App.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
+
+        JsonObject responses = document["paths"]!["/api/v1/reset-discoveries"]!["post"]!["responses"]!.AsObject();
+        Assert.Equal("#/components/schemas/ProblemDetails", (string?)responses["403"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]);
     }
 
     [Fact]
