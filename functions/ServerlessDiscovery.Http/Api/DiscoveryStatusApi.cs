@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Domain.Mappings;
@@ -25,16 +26,8 @@ internal static class DiscoveryStatusApi
         RouteGroupBuilder persistence = api.MapGroup("/persistence").WithTags("Status");
         persistence.MapGet("/status", PersistenceStatusAsync);
         persistence.MapGet("/export", PersistenceExportAsync);
-        persistence.MapPost("/save", () => TypedResults.Json<JsonNode>(new JsonObject
-        {
-            ["success"] = true,
-            ["message"] = "Every change is stored in Table Storage as it happens; there is nothing to save.",
-        }));
-        persistence.MapPost("/load", () => TypedResults.Json<JsonNode>(new JsonObject
-        {
-            ["success"] = true,
-            ["message"] = "Table Storage is the source of truth; no load needed.",
-        }));
+        persistence.MapPost("/save", () => TypedResults.Ok(new PersistenceActionReply(true, "Every change is stored in Table Storage as it happens; there is nothing to save.")));
+        persistence.MapPost("/load", () => TypedResults.Ok(new PersistenceActionReply(true, "Table Storage is the source of truth; no load needed.")));
     }
 
     /// <summary>
@@ -43,38 +36,34 @@ internal static class DiscoveryStatusApi
     /// As in OpenCITE, a configured plugin counts as enabled and discovery as running once anything is configured:
     /// an instance with its schedule stopped still receives traces and can be refreshed.
     /// </summary>
-    internal static JsonObject Status(string tenant, IReadOnlyList<PluginInstance> all, JsonArray instances, DateTimeOffset now)
+    internal static DiscoveryStatusReply Status(string tenant, IReadOnlyList<PluginInstance> all, IReadOnlyList<InstanceStatusReply> instances, DateTimeOffset now)
     {
         bool scanning = all.Any(i => i.LeaseOwner is not null && i.LeaseUntil > now);
         PluginInstance[] failed = [.. all.Where(i => i.LastRunStatus == "failed").OrderBy(i => i.Id, StringComparer.Ordinal)];
-        return new JsonObject
-        {
-            ["running"] = all.Count > 0,
-            ["plugins_enabled"] = new JsonArray([.. all.Select(i => i.PluginType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(p => (JsonNode?)p)]),
-            ["last_updated"] = all.Max(i => i.LastRunAt),
-            ["error"] = failed.Length == 0 ? null : $"The last scan of {string.Join(", ", failed.Select(i => i.Id))} failed; see GET /api/v1/instances/{{id}}/scans.",
-            ["current_status"] = all.Count == 0 ? "Idle" : scanning ? "Discovering..." : "Plugins configured - ready to discover assets",
-            ["progress"] = new JsonArray([.. all.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => (JsonNode?)new JsonObject
-            {
-                ["step"] = i.Id,
-                ["message"] = i.LastRunStatus is null ? $"{i.PluginType}: not scanned yet" : $"{i.PluginType}: last scan {i.LastRunStatus}",
-                ["status"] = i.LastRunStatus switch { "failed" => "error", "succeeded" => "success", null => "pending", _ => "warning" },
-            })]),
-            ["tenant"] = tenant,
-            ["instances"] = instances,
-            ["count"] = instances.Count,
-        };
+        return new DiscoveryStatusReply(
+            Running: all.Count > 0,
+            PluginsEnabled: [.. all.Select(i => i.PluginType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            LastUpdated: all.Max(i => i.LastRunAt),
+            Error: failed.Length == 0 ? null : $"The last scan of {string.Join(", ", failed.Select(i => i.Id))} failed; see GET /api/v1/instances/{{id}}/scans.",
+            CurrentStatus: all.Count == 0 ? "Idle" : scanning ? "Discovering..." : "Plugins configured - ready to discover assets",
+            Progress: [.. all.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => new DiscoveryProgressStep(
+                i.Id,
+                i.LastRunStatus is null ? $"{i.PluginType}: not scanned yet" : $"{i.PluginType}: last scan {i.LastRunStatus}",
+                i.LastRunStatus switch { "failed" => "error", "succeeded" => "success", null => "pending", _ => "warning" }))],
+            Tenant: tenant,
+            Instances: instances,
+            Count: instances.Count);
     }
 
     /// <summary>OpenCITE's {last_modified}: when the tenant's inventory last changed (an asset, its usage or an event).</summary>
-    private static async Task<IResult> StatsAsync(HttpContext context, IInventoryStore store)
+    private static async Task<Ok<StatsReply>> StatsAsync(HttpContext context, IInventoryStore store)
     {
         (DateTimeOffset? last, bool partial) = await store.LastModifiedAsync(context.User.GetCaller().Tenant, MaxRowsCounted, context.RequestAborted);
-        return TypedResults.Json<JsonNode>(new JsonObject { ["last_modified"] = last, ["partial"] = partial });
+        return TypedResults.Ok(new StatsReply(last, partial));
     }
 
     /// <summary>OpenCITE's {enabled, stats}: how many of each kind the store holds (deleted assets not counted).</summary>
-    private static async Task<IResult> PersistenceStatusAsync(HttpContext context, IInventoryStore store)
+    private static async Task<Ok<PersistenceStatusReply>> PersistenceStatusAsync(HttpContext context, IInventoryStore store)
     {
         InventoryCounts counted = await store.CountAsync(context.User.GetCaller().Tenant, MaxRowsCounted, context.RequestAborted);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -84,56 +73,55 @@ internal static class DiscoveryStatusApi
             counts[category] = counts.GetValueOrDefault(category) + n;
         }
 
-        int relationships = counted.ActiveEdges;
-        var stats = new JsonObject();
-        foreach (string category in new[] { AssetCategories.Tools, AssetCategories.Models, AssetCategories.Agents, AssetCategories.DownstreamSystems })
-        {
-            stats[category] = counts.GetValueOrDefault(category);
-        }
-
-        stats["lineage_relationships"] = relationships;
-        stats["lineage"] = relationships;
-        foreach (string category in AssetCategories.All.Skip(4))
-        {
-            stats[category] = counts.GetValueOrDefault(category);
-        }
-
-        return TypedResults.Json<JsonNode>(new JsonObject
-        {
-            ["enabled"] = true,
-            ["stats"] = stats,
-            ["storage"] = "Azure Table Storage",
-            ["partial"] = counted.Partial,
-        });
+        int Count(string category) => counts.GetValueOrDefault(category);
+        var stats = new PersistenceCounts(
+            Tools: Count(AssetCategories.Tools),
+            Models: Count(AssetCategories.Models),
+            Agents: Count(AssetCategories.Agents),
+            DownstreamSystems: Count(AssetCategories.DownstreamSystems),
+            LineageRelationships: counted.ActiveEdges,
+            Lineage: counted.ActiveEdges,
+            McpServers: Count(AssetCategories.McpServers),
+            McpTools: Count(AssetCategories.McpTools),
+            McpResources: Count(AssetCategories.McpResources),
+            DataAssets: Count(AssetCategories.DataAssets),
+            Identities: Count(AssetCategories.Identities),
+            McpPrompts: Count(AssetCategories.McpPrompts));
+        return TypedResults.Ok(new PersistenceStatusReply(true, stats, "Azure Table Storage", counted.Partial));
     }
 
     /// <summary>
     /// OpenCITE's persistence export: exported_at, then each kind as an object keyed by asset id (an id that several
     /// instances report appears once per instance, the later ones keyed "{id} ({instance})"), and lineage as a list.
     /// </summary>
-    private static async Task<IResult> PersistenceExportAsync(HttpContext context, IInventoryStore store, IToolMappingStore mappings, TimeProvider time)
+    private static async Task<Ok<PersistenceExportReply>> PersistenceExportAsync(HttpContext context, IInventoryStore store, IToolMappingStore mappings, TimeProvider time)
     {
         string tenant = context.User.GetCaller().Tenant;
         TenantEstate estate = await TenantEstate.LoadAsync(store, mappings, tenant,
             new EstateQuery(null, null, null, null, IncludeDeleted: false, OpenCiteExport.MaxAssets), context.RequestAborted);
-        var groups = AssetCategories.All.ToDictionary(c => c, _ => new JsonObject(), StringComparer.Ordinal);
+        var groups = AssetCategories.All.ToDictionary(c => c, _ => new OrderedDictionary<string, JsonObject>(StringComparer.Ordinal), StringComparer.Ordinal);
         foreach ((Asset asset, AssetUsage? usage) in estate.Assets)
         {
             JsonObject item = OpenCiteItems.Item(asset, usage, estate);
-            JsonObject group = groups[AssetCategories.Of(asset.Type, null)];
+            OrderedDictionary<string, JsonObject> group = groups[AssetCategories.Of(asset.Type, null)];
             string id = (string?)item["id"] ?? string.Empty;
             group[group.ContainsKey(id) ? $"{id} ({asset.Instance})" : id] = item;
         }
 
-        var document = new JsonObject { ["exported_at"] = time.GetUtcNow() };
-        foreach ((string category, JsonObject items) in groups)
-        {
-            document[category] = items;
-        }
-
-        document["lineage"] = new JsonArray([.. estate.Edges.Select(e => (JsonNode?)AssetRelations.ToOpenCite(e))]);
-        document["tenant"] = tenant;
-        document["truncated"] = estate.Truncated || estate.EdgesTruncated;
-        return TypedResults.Json<JsonNode>(document);
+        return TypedResults.Ok(new PersistenceExportReply(
+            ExportedAt: time.GetUtcNow(),
+            Tools: groups[AssetCategories.Tools],
+            Models: groups[AssetCategories.Models],
+            Agents: groups[AssetCategories.Agents],
+            DownstreamSystems: groups[AssetCategories.DownstreamSystems],
+            McpServers: groups[AssetCategories.McpServers],
+            McpTools: groups[AssetCategories.McpTools],
+            McpResources: groups[AssetCategories.McpResources],
+            DataAssets: groups[AssetCategories.DataAssets],
+            Identities: groups[AssetCategories.Identities],
+            McpPrompts: groups[AssetCategories.McpPrompts],
+            Lineage: [.. estate.Edges.Select(AssetRelations.ToOpenCite)],
+            Tenant: tenant,
+            Truncated: estate.Truncated || estate.EdgesTruncated));
     }
 }

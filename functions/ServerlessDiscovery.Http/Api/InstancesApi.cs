@@ -341,22 +341,20 @@ internal static partial class InstancesApi
         return ApiRequest.Conflict($"Instance '{id}' kept changing; retry.");
     }
 
-    private static async Task<IResult> StatusAsync(HttpContext context, IInstanceStore store, TimeProvider time)
+    private static async Task<Ok<DiscoveryStatusReply>> StatusAsync(HttpContext context, IInstanceStore store, TimeProvider time)
     {
         IReadOnlyList<PluginInstance> all = await store.ListAsync(context.User.GetCaller().Tenant, context.RequestAborted);
         DateTimeOffset now = time.GetUtcNow();
-        var items = new JsonArray([.. all.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => (JsonNode?)new JsonObject
-        {
-            ["instance_id"] = i.Id,
-            ["plugin_type"] = i.PluginType,
-            ["enabled"] = i.Enabled,
-            ["running"] = i.LeaseOwner is not null && i.LeaseUntil > now,
-            ["last_scan_run_id"] = i.LastRunId,
-            ["last_scan_status"] = i.LastRunStatus,
-            ["last_scan_at"] = i.LastRunAt,
-            ["next_run"] = NextRun(i),
-        })]);
-        return TypedResults.Json<JsonNode>(DiscoveryStatusApi.Status(context.User.GetCaller().Tenant, all, items, now));
+        InstanceStatusReply[] items = [.. all.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => new InstanceStatusReply(
+            InstanceId: i.Id,
+            PluginType: i.PluginType,
+            Enabled: i.Enabled,
+            Running: i.LeaseOwner is not null && i.LeaseUntil > now,
+            LastScanRunId: i.LastRunId,
+            LastScanStatus: i.LastRunStatus,
+            LastScanAt: i.LastRunAt,
+            NextRun: NextRun(i)))];
+        return TypedResults.Ok(DiscoveryStatusApi.Status(context.User.GetCaller().Tenant, all, items, now));
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Engine.Inventory;
 using ServerlessDiscovery.Http.Security;
 
@@ -12,9 +12,9 @@ namespace ServerlessDiscovery.Http.Api;
 internal static class ResetDiscoveriesApi
 {
     public static void MapResetDiscoveriesApi(this RouteGroupBuilder api) =>
-        api.MapPost("/reset-discoveries", ResetAsync).WithTags("Assets");
+        api.MapPost("/reset-discoveries", ResetAsync).WithTags("Assets").ProducesProblem(StatusCodes.Status403Forbidden);
 
-    private static async Task<IResult> ResetAsync(HttpContext context, DiscoveryReset reset)
+    private static async Task<Results<Ok<ResetDiscoveriesReply>, ProblemHttpResult>> ResetAsync(HttpContext context, DiscoveryReset reset)
     {
         Caller caller = context.User.GetCaller();
         if (!caller.AllTenants)
@@ -26,14 +26,12 @@ internal static class ResetDiscoveriesApi
         }
 
         ResetOutcome outcome = await reset.ResetAsync(caller.Tenant, "an admin key", context.RequestAborted);
-        return TypedResults.Json<JsonNode>(new JsonObject
-        {
-            ["success"] = true,
-            ["tenant"] = caller.Tenant,
-            ["assets_deleted"] = outcome.AssetsDeleted,
-            ["relationships_deleted"] = outcome.RelationshipsDeleted,
-            ["usage_cleared"] = outcome.UsageRowsCleared,
-            ["reset_id"] = outcome.RunId,
-        });
+        return TypedResults.Ok(new ResetDiscoveriesReply(
+            Success: true,
+            Tenant: caller.Tenant,
+            AssetsDeleted: outcome.AssetsDeleted,
+            RelationshipsDeleted: outcome.RelationshipsDeleted,
+            UsageCleared: outcome.UsageRowsCleared,
+            ResetId: outcome.RunId));
     }
 }

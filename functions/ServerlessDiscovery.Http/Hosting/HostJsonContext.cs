@@ -42,4 +42,11 @@ namespace ServerlessDiscovery.Http.Hosting;
 [JsonSerializable(typeof(DownstreamList))]
 [JsonSerializable(typeof(McpServerList))]
 [JsonSerializable(typeof(LineageReply))]
+// Status routes (Api/StatusApiModels.cs): /status, /stats, /persistence/*, /reset-discoveries.
+[JsonSerializable(typeof(DiscoveryStatusReply))]
+[JsonSerializable(typeof(StatsReply))]
+[JsonSerializable(typeof(PersistenceStatusReply))]
+[JsonSerializable(typeof(PersistenceExportReply))]
+[JsonSerializable(typeof(PersistenceActionReply))]
+[JsonSerializable(typeof(ResetDiscoveriesReply))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;
