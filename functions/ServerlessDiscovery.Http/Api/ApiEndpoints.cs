@@ -7,7 +7,12 @@ internal static class ApiEndpoints
 {
     public static RouteGroupBuilder MapApiV1(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyDefaults.Policy);
+        // What any route may answer before or beside its own work: 400 for a malformed tenant id, 401 without a valid
+        // key, 503 with Retry-After while Table Storage is unreachable (or, in worker mode, when no API keys are set).
+        RouteGroupBuilder api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyDefaults.Policy)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapPluginTypesApi();
         api.MapInstancesApi();
         api.MapAssetsApi();

@@ -44,7 +44,7 @@ internal static class AssetsApi
 
         // OpenCITE serves a rendered graph here; the dashboard's lineage view is ours. A redirect carries nothing of
         // the tenant's, so it needs no key (OpenCITE's GUI loads it in a frame that could not send one).
-        api.MapGet("/lineage-graph", () => TypedResults.Redirect("/ui/#/lineage")).WithTags("Assets").AllowAnonymous();
+        api.MapGet("/lineage-graph", () => TypedResults.Redirect("/ui/#/lineage")).WithTags("Assets").AllowAnonymous().Produces(StatusCodes.Status302Found);
     }
 
     /// <summary>
