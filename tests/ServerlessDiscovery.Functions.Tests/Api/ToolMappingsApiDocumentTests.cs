@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ServerlessDiscovery.Functions.Tests.OpenCite;
+
+namespace ServerlessDiscovery.Functions.Tests.Api;
+
+/// <summary>
+/// The /map-tool routes' replies as OpenCITE's GUI and REST reference read them (docs/REST_API.md, "Tool Mapping":
+/// <c>{success, mapping}</c>; our list and delete beside it): the wire JSON keeps its members, order and forms (pinned
+/// by <see cref="WireShape"/>, the timestamp as System.Text.Json writes a DateTimeOffset, attribute values as text).
+/// </summary>
+public sealed class ToolMappingsApiDocumentTests(OpenCiteEstate estate) : IClassFixture<OpenCiteEstate>
+{
+    private const string Mapping = "{id:string,plugin_name:string,attributes:{service.name:string,port:string,internal:string},identity:{source_name:string,source_id:string},match_type:string,created_at:time}";
+
+    [Fact]
+    public async Task Replies_SaveListDelete_KeepTheirWireShape()
+    {
+        using HttpClient client = estate.Client("map-wire-" + Guid.NewGuid().ToString("N")[..8]);
+        var body = new JsonObject
+        {
+            ["plugin_name"] = "opentelemetry",
+            ["attributes"] = new JsonObject { ["service.name"] = "wire-app", ["port"] = 8080, ["internal"] = true },
+            ["identity"] = new JsonObject { ["tool_name"] = "Wire Application" },
+        };
+
+        (string saved, string savedText) = await SendAsync(client, HttpMethod.Post, "api/v1/map-tool", body);
+        JsonObject mapping = JsonNode.Parse(savedText)!["mapping"]!.AsObject();
+        string id = (string)mapping["id"]!;
+        (string listed, string listedText) = await SendAsync(client, HttpMethod.Get, "api/v1/map-tool", null);
+        (string removed, _) = await SendAsync(client, HttpMethod.Delete, $"api/v1/map-tool/{id}", null);
+        (string again, _) = await SendAsync(client, HttpMethod.Delete, $"api/v1/map-tool/{id}", null);
+        (string empty, _) = await SendAsync(client, HttpMethod.Get, "api/v1/map-tool", null);
+
+        Assert.Equal("{success:true,mapping:" + Mapping + "}", saved);
+        Assert.Equal("{mappings:[" + Mapping + "],count:int}", listed);
+        Assert.Equal("{success:true,removed:true}", removed);
+        Assert.Equal("{success:true,removed:false}", again);
+        Assert.Equal("{mappings:[],count:int}", empty);
+        Assert.Equal("all", (string?)mapping["match_type"]);
+        Assert.Equal(["wire-app", "8080", "true"], mapping["attributes"]!.AsObject().Select(a => (string?)a.Value));
+        Assert.Matches(@"""created_at"":""\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?\+00:00""", savedText);
+        Assert.Matches(@"""created_at"":""\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?\+00:00""", listedText);
+    }
+
+    /// <summary>The shape and text of a 200 reply, whose content type is JSON in UTF-8 as before.</summary>
+    private static async Task<(string Shape, string Text)> SendAsync(HttpClient client, HttpMethod method, string path, JsonObject? body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using HttpResponseMessage response = await client.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {text}");
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        return (WireShape.Of(text), text);
+    }
+}
