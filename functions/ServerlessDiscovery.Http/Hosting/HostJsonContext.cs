@@ -42,4 +42,9 @@ namespace ServerlessDiscovery.Http.Hosting;
 [JsonSerializable(typeof(DownstreamList))]
 [JsonSerializable(typeof(McpServerList))]
 [JsonSerializable(typeof(LineageReply))]
+// The /map-tool, /inventory and /export replies.
+[JsonSerializable(typeof(ToolMappingSaved))]
+[JsonSerializable(typeof(ToolMappingList))]
+[JsonSerializable(typeof(ToolMappingDeleted))]
+[JsonSerializable(typeof(ToolMappingRequest))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

@@ -8,11 +8,40 @@ namespace ServerlessDiscovery.Functions.Tests.Api;
 /// <summary>
 /// The /map-tool routes' replies as OpenCITE's GUI and REST reference read them (docs/REST_API.md, "Tool Mapping":
 /// <c>{success, mapping}</c>; our list and delete beside it): the wire JSON keeps its members, order and forms (pinned
-/// by <see cref="WireShape"/>, the timestamp as System.Text.Json writes a DateTimeOffset, attribute values as text).
+/// by <see cref="WireShape"/>, the timestamp as System.Text.Json writes a DateTimeOffset, attribute values as text);
+/// the OpenAPI document names each 200 reply's schema, lists its problems and describes the save body.
 /// </summary>
 public sealed class ToolMappingsApiDocumentTests(OpenCiteEstate estate) : IClassFixture<OpenCiteEstate>
 {
     private const string Mapping = "{id:string,plugin_name:string,attributes:{service.name:string,port:string,internal:string},identity:{source_name:string,source_id:string},match_type:string,created_at:time}";
+
+    [Theory]
+    [InlineData("/api/v1/map-tool", "post", "ToolMappingSaved", new[] { "400", "409", "413", "415" })]
+    [InlineData("/api/v1/map-tool", "get", "ToolMappingList", new string[0])]
+    [InlineData("/api/v1/map-tool/{id}", "delete", "ToolMappingDeleted", new[] { "400" })]
+    public async Task OpenApi_MapToolRoute_Describes200WithItsSchemaAndItsProblems(string path, string method, string schema, string[] problems)
+    {
+        JsonObject document = (await estate.App.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
+
+        JsonObject responses = document["paths"]![path]![method]!["responses"]!.AsObject();
+        Assert.Equal("#/components/schemas/" + schema, (string?)responses["200"]!["content"]!["application/json"]!["schema"]!["$ref"]);
+        Assert.NotEmpty(document["components"]!["schemas"]![schema]!["properties"]!.AsObject());
+        Assert.Equal(["200", .. problems], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.All(problems, p => Assert.NotNull(responses[p]!["content"]!["application/problem+json"]));
+    }
+
+    [Fact]
+    public async Task OpenApi_Save_DescribesItsBody()
+    {
+        JsonObject document = (await estate.App.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
+
+        JsonObject body = document["paths"]!["/api/v1/map-tool"]!["post"]!["requestBody"]!.AsObject();
+        Assert.True((bool)body["required"]!);
+        JsonObject schema = body["content"]!["application/json"]!["schema"]!.AsObject();
+        Assert.Equal(["plugin_name", "attributes", "identity"], schema["required"]!.AsArray().Select(f => (string)f!));
+        Assert.Equal(["plugin_name", "attributes", "identity", "match_type"], schema["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["source_name", "tool_name"], ResolveProperties(document, schema["properties"]!["identity"]!.AsObject()));
+    }
 
     [Fact]
     public async Task Replies_SaveListDelete_KeepTheirWireShape()
@@ -43,6 +72,10 @@ public sealed class ToolMappingsApiDocumentTests(OpenCiteEstate estate) : IClass
         Assert.Matches(@"""created_at"":""\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?\+00:00""", savedText);
         Assert.Matches(@"""created_at"":""\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?\+00:00""", listedText);
     }
+
+    /// <summary>The property names of an inline schema or of the component it refers to.</summary>
+    private static IEnumerable<string> ResolveProperties(JsonObject document, JsonObject schema) =>
+        (schema["$ref"] is { } reference ? document["components"]!["schemas"]![((string)reference!).Split('/')[^1]]!.AsObject() : schema)["properties"]!.AsObject().Select(p => p.Key);
 
     /// <summary>The shape and text of a 200 reply, whose content type is JSON in UTF-8 as before.</summary>
     private static async Task<(string Shape, string Text)> SendAsync(HttpClient client, HttpMethod method, string path, JsonObject? body)
