@@ -47,4 +47,5 @@ namespace ServerlessDiscovery.Http.Hosting;
 [JsonSerializable(typeof(ToolMappingList))]
 [JsonSerializable(typeof(ToolMappingDeleted))]
 [JsonSerializable(typeof(ToolMappingRequest))]
+[JsonSerializable(typeof(InventoryPage))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerlessDiscovery.Functions.Tests.OpenCite;
@@ -8,12 +9,25 @@ namespace ServerlessDiscovery.Functions.Tests.Api;
 /// <summary>
 /// GET /inventory's reply: the wire JSON of the envelope (<c>{items, count, continuationToken}</c>, the token null on
 /// the last page) and of each item (the asset as change events carry it: nulls kept, usage on trace-derived assets,
-/// reason and state_changed_at on deleted ones) keeps its members, order and forms (pinned by <see cref="WireShape"/>).
+/// reason and state_changed_at on deleted ones) keeps its members, order and forms (pinned by <see cref="WireShape"/>);
+/// the OpenAPI document names the 200 reply's schema and lists the 400 problem.
 /// </summary>
 public sealed class InventoryApiDocumentTests(OpenCiteEstate estate) : IClassFixture<OpenCiteEstate>
 {
     /// <summary>The fields every item starts with, as <c>AssetDocument</c> writes them.</summary>
     private const string Head = "{type:string,id:string,name:string,tenant:string,instance:string,";
+
+    [Fact]
+    public async Task OpenApi_Inventory_Describes200WithItsSchemaAndItsProblem()
+    {
+        JsonObject document = (await estate.App.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
+
+        JsonObject responses = document["paths"]!["/api/v1/inventory"]!["get"]!["responses"]!.AsObject();
+        Assert.Equal("#/components/schemas/InventoryPage", (string?)responses["200"]!["content"]!["application/json"]!["schema"]!["$ref"]);
+        Assert.Equal(["items", "count", "continuationToken"], document["components"]!["schemas"]!["InventoryPage"]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["200", "400"], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.NotNull(responses["400"]!["content"]!["application/problem+json"]);
+    }
 
     [Fact]
     public async Task Replies_FirstPageLastPageAndDeleted_KeepTheirWireShape()
