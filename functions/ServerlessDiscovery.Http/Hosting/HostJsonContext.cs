@@ -48,4 +48,6 @@ namespace ServerlessDiscovery.Http.Hosting;
 [JsonSerializable(typeof(ToolMappingDeleted))]
 [JsonSerializable(typeof(ToolMappingRequest))]
 [JsonSerializable(typeof(InventoryPage))]
+[JsonSerializable(typeof(ServerlessDiscovery.Http.Api.OpenCite.OpenCiteExportDocument))]
+[JsonSerializable(typeof(ServerlessDiscovery.Http.Api.OpenCite.OpenCiteExportRequest))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

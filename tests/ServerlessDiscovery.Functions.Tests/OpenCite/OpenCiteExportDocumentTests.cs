@@ -9,10 +9,29 @@ namespace ServerlessDiscovery.Functions.Tests.OpenCite;
 /// POST /export's reply, OpenCITE's export document (schema/opencite-schema.json): its wire JSON, member for member and
 /// in order, for an estate with every list filled (pinned by <see cref="WireShape"/>), with the timestamps in their two
 /// forms (export_timestamp as OpenCITE's Python writes isoformat() with a Z, generated_at as System.Text.Json writes a
-/// DateTimeOffset).
+/// DateTimeOffset); the OpenAPI document names the reply's schema, lists its problems and describes the optional body.
 /// </summary>
 public sealed class OpenCiteExportDocumentTests(OpenCiteEstate estate) : IClassFixture<OpenCiteEstate>
 {
+    [Fact]
+    public async Task OpenApi_Export_Describes200WithItsSchemaItsProblemsAndItsBody()
+    {
+        JsonObject document = (await estate.App.Client.GetFromJsonAsync<JsonObject>("api/openapi/v1.json"))!;
+
+        JsonObject operation = document["paths"]!["/api/v1/export"]!["post"]!.AsObject();
+        JsonObject responses = operation["responses"]!.AsObject();
+        Assert.Equal("#/components/schemas/OpenCiteExportDocument", (string?)responses["200"]!["content"]!["application/json"]!["schema"]!["$ref"]);
+        JsonObject schemas = document["components"]!["schemas"]!.AsObject();
+        Assert.Equal(
+            ["opencite_version", "export_timestamp", "metadata", "plugins", "tools", "models", "data_assets", "mcp_servers", "mcp_tools", "mcp_resources",
+             "agents", "downstream_systems", "identities", "mcp_prompts", "relationships", "tenant", "count", "truncated"],
+            schemas["OpenCiteExportDocument"]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["generated_at", "generated_by", "plugins", "statistics"], schemas["OpenCiteExportMetadata"]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["200", "400", "413", "415"], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.False((bool?)operation["requestBody"]!["required"] ?? false);
+        Assert.Equal(["plugins", "integration_id"], operation["requestBody"]!["content"]!["application/json"]!["schema"]!["properties"]!.AsObject().Select(p => p.Key));
+    }
+
     [Fact]
     public async Task Reply_SeededEstate_KeepsItsWireShape()
     {
