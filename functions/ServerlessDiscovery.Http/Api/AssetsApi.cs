@@ -40,7 +40,7 @@ internal static class AssetsApi
             TypeListAsync(new(c, s, m, instance, provenance, include_deleted, server_id), AssetCategories.McpTools, (items, truncated) => new ToolList(items, items.Count, truncated))).WithTags("Assets");
 
         api.MapGet("/lineage", LineageAsync).WithTags("Assets");
-        api.MapPost("/export", OpenCiteExport.ExportAsync).WithTags("Assets");
+        api.MapOpenCiteExport();
 
         // OpenCITE serves a rendered graph here; the dashboard's lineage view is ours. A redirect carries nothing of
         // the tenant's, so it needs no key (OpenCITE's GUI loads it in a frame that could not send one).

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using ServerlessDiscovery.Domain.Bom;
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Domain.Inventory;
@@ -10,10 +13,13 @@ namespace ServerlessDiscovery.Http.Api;
 /// <summary>
 /// GET /api/v1/bom: the caller's tenant as a CycloneDX AI-BOM (application/vnd.cyclonedx+json), whole, for one
 /// instance (<c>?instance=</c>) or for one agent and its transitive dependencies (<c>?agent=</c>), in CycloneDX 1.7
-/// (default) or 1.6 (<c>?specVersion=</c>).
+/// (default) or 1.6 (<c>?specVersion=</c>). The reply is the CycloneDX document itself, written by the BOM exporter
+/// as it streams; the OpenAPI document names its media type, the CycloneDX versions and their JSON schemas instead of
+/// modelling the standard member by member.
 /// </summary>
 internal static class BomApi
 {
+    /// <summary>CycloneDX's JSON media type; each reply adds its <c>version</c> parameter.</summary>
     public const string MediaType = "application/vnd.cyclonedx+json";
 
     /// <summary>Asset ids are bounded by what a row key can hold; anything longer names no asset.</summary>
@@ -23,11 +29,41 @@ internal static class BomApi
         api.MapGet("/bom", GetAsync)
             .WithTags("BOM")
             .WithSummary("The tenant's AI estate as a CycloneDX bill of materials")
-            .Produces<CycloneDxBom>(StatusCodes.Status200OK, MediaType)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces(StatusCodes.Status200OK, contentType: MediaType)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Responses![StatusCodes.Status200OK.ToString(System.Globalization.CultureInfo.InvariantCulture)] = DescribeBom();
+                return Task.CompletedTask;
+            });
 
-    private static async Task<IResult> GetAsync(
+    /// <summary>
+    /// The 200 reply as what it is: a CycloneDX JSON BOM of the version asked for, its media type's <c>version</c>
+    /// parameter saying which, valid against that version's JSON schema (named and linked, not copied).
+    /// </summary>
+    private static OpenApiResponse DescribeBom()
+    {
+        string versions = string.Join(" or ", BomSpecVersion.Supported.Select(v => v.Version).OrderDescending(StringComparer.Ordinal));
+        string schemas = string.Join(", ", BomSpecVersion.Supported.Select(v => v.SchemaUri).OrderDescending(StringComparer.Ordinal));
+        return new OpenApiResponse
+        {
+            Description = $"The CycloneDX BOM: specVersion {BomSpecVersion.Default.Version} by default, or the ?specVersion= asked for ({versions}); the Content-Type's version parameter says which (for example {BomSpecVersion.Default.MediaType}).",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [MediaType] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Description = $"A CycloneDX {versions} JSON BOM as the standard defines it, valid against its JSON schema ({schemas}); not modelled here member by member.",
+                        ExternalDocs = new OpenApiExternalDocs { Description = $"CycloneDX {BomSpecVersion.Default.Version} JSON reference", Url = new Uri($"https://cyclonedx.org/docs/{BomSpecVersion.Default.Version}/json/") },
+                    },
+                },
+            },
+        };
+    }
+
+    private static async Task<Results<BomResult, ValidationProblem, ProblemHttpResult>> GetAsync(
         HttpContext context, IInventoryStore inventory, IBomVersionStore versions, IInstanceStore instances, TimeProvider time, string? agent, string? instance, string? specVersion)
     {
         var errors = new List<(string Field, string Message)>();
@@ -76,7 +112,7 @@ internal static class BomApi
     }
 
     /// <summary>Streams the BOM with its media type and version parameter.</summary>
-    private sealed class BomResult(BomExport export, BomSpecVersion spec) : IResult
+    internal sealed class BomResult(BomExport export, BomSpecVersion spec) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {

@@ -20,14 +20,13 @@ internal static class InventoryApi
     private static readonly string[] States = [AssetState.Active, AssetState.Stale, AssetState.Deleted];
 
     public static void MapInventoryApi(this RouteGroupBuilder api) =>
-        api.MapGet("/inventory", ([AsParameters] InventoryQuery query, HttpContext context, IInventoryStore store) =>
-                ListAsync(query, "items", context, store))
+        api.MapGet("/inventory", ([AsParameters] InventoryQuery query, HttpContext context, IInventoryStore store) => ListAsync(query, context, store))
             .WithTags("Assets")
             .WithSummary("The tenant's assets, flat and paged")
             .WithDescription("type, instance, state (active | stale | deleted), provenance (declared | observed | both), q (text in name or id), limit (1-1000, default 100), continuationToken. Deleted assets appear only with state=deleted or include_deleted=true.");
 
-    /// <summary>One page of the listing under <paramref name="key"/>; pages are read until full or the table ends.</summary>
-    internal static async Task<IResult> ListAsync(InventoryQuery query, string key, HttpContext context, IInventoryStore store)
+    /// <summary>One page of the listing; pages of the table are read until it is full or the table ends.</summary>
+    private static async Task<Results<Ok<InventoryPage>, ValidationProblem>> ListAsync(InventoryQuery query, HttpContext context, IInventoryStore store)
     {
         if (Validate(query) is { } invalid)
         {
@@ -38,7 +37,7 @@ internal static class InventoryApi
         var listing = new AssetListing(tenant, query.Instance, query.Type is null ? null : [query.Type], query.State);
         bool includeDeleted = query.State == AssetState.Deleted || (query.IncludeDeleted ?? false);
         int size = query.Limit ?? DefaultPageSize;
-        var items = new JsonArray();
+        var items = new List<JsonObject>();
         string? token = query.ContinuationToken;
         try
         {
@@ -66,7 +65,7 @@ internal static class InventoryApi
             return ApiRequest.Invalid([("continuationToken", "is not a token this service issued.")]);
         }
 
-        return TypedResults.Json<JsonNode>(new JsonObject { [key] = items, ["count"] = items.Count, ["continuationToken"] = token });
+        return TypedResults.Ok(new InventoryPage(items, items.Count, token));
     }
 
     private static ValidationProblem? Validate(InventoryQuery query)

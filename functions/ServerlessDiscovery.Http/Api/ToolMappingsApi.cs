@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Domain.Mappings;
 using ServerlessDiscovery.Http.Security;
 
@@ -20,14 +21,18 @@ internal static class ToolMappingsApi
     public static void MapToolMappingsApi(this RouteGroupBuilder api)
     {
         RouteGroupBuilder mappings = api.MapGroup("/map-tool").WithTags("Mappings");
-        mappings.MapPost("/", SaveAsync);
+        mappings.MapPost("/", SaveAsync)
+            .WithJsonBody<ToolMappingRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         mappings.MapGet("/", ListAsync);
         mappings.MapDelete("/{id}", DeleteAsync);
     }
 
-    private static async Task<IResult> SaveAsync(HttpContext context, IToolMappingStore store, TimeProvider time)
+    private static async Task<Results<Ok<ToolMappingSaved>, ValidationProblem, ProblemHttpResult>> SaveAsync(HttpContext context, IToolMappingStore store, TimeProvider time)
     {
-        (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
+        (JsonObject? body, ProblemHttpResult? problem) = await ApiRequest.ReadObjectAsync(context.Request);
         if (problem is not null)
         {
             return problem;
@@ -62,17 +67,17 @@ internal static class ToolMappingsApi
             return ApiRequest.Conflict($"This tenant already holds {IToolMappingStore.MaxPerTenant} mappings, the most it may; delete one first (DELETE /api/v1/map-tool/{{id}}).");
         }
 
-        return TypedResults.Json<JsonNode>(new JsonObject { ["success"] = true, ["mapping"] = ToJson(mapping) });
+        return TypedResults.Ok(new ToolMappingSaved(true, ToolMappingReply.From(mapping)));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IToolMappingStore store)
+    private static async Task<Ok<ToolMappingList>> ListAsync(HttpContext context, IToolMappingStore store)
     {
         ToolMappingSet set = await store.LoadAsync(context.User.GetCaller().Tenant, context.RequestAborted);
-        return TypedResults.Json<JsonNode>(new JsonObject { ["mappings"] = new JsonArray([.. set.All.Select(m => (JsonNode?)ToJson(m))]), ["count"] = set.All.Count });
+        return TypedResults.Ok(new ToolMappingList([.. set.All.Select(ToolMappingReply.From)], set.All.Count));
     }
 
     /// <summary>Removes one mapping; an id the tenant does not have answers removed: false, as OpenCITE's unsubscribe does.</summary>
-    private static async Task<IResult> DeleteAsync(string id, HttpContext context, IToolMappingStore store)
+    private static async Task<Results<Ok<ToolMappingDeleted>, ValidationProblem>> DeleteAsync(string id, HttpContext context, IToolMappingStore store)
     {
         if (id.Length is 0 or > 64 || !id.All(char.IsAsciiHexDigitLower))
         {
@@ -80,18 +85,8 @@ internal static class ToolMappingsApi
         }
 
         bool removed = await store.DeleteAsync(context.User.GetCaller().Tenant, id, context.RequestAborted);
-        return TypedResults.Json<JsonNode>(new JsonObject { ["success"] = true, ["removed"] = removed });
+        return TypedResults.Ok(new ToolMappingDeleted(true, removed));
     }
-
-    private static JsonObject ToJson(ToolMapping m) => new()
-    {
-        ["id"] = m.Id,
-        ["plugin_name"] = m.PluginName,
-        ["attributes"] = new JsonObject(m.Attributes.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))),
-        ["identity"] = new JsonObject { ["source_name"] = m.SourceName, ["source_id"] = m.SourceId },
-        ["match_type"] = m.MatchType,
-        ["created_at"] = m.CreatedAt,
-    };
 
     private static string? Text(JsonObject body, string name, int max, List<(string, string)> errors)
     {

@@ -49,4 +49,12 @@ namespace ServerlessDiscovery.Http.Hosting;
 [JsonSerializable(typeof(PersistenceExportReply))]
 [JsonSerializable(typeof(PersistenceActionReply))]
 [JsonSerializable(typeof(ResetDiscoveriesReply))]
+// The /map-tool, /inventory and /export replies.
+[JsonSerializable(typeof(ToolMappingSaved))]
+[JsonSerializable(typeof(ToolMappingList))]
+[JsonSerializable(typeof(ToolMappingDeleted))]
+[JsonSerializable(typeof(ToolMappingRequest))]
+[JsonSerializable(typeof(InventoryPage))]
+[JsonSerializable(typeof(ServerlessDiscovery.Http.Api.OpenCite.OpenCiteExportDocument))]
+[JsonSerializable(typeof(ServerlessDiscovery.Http.Api.OpenCite.OpenCiteExportRequest))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

@@ -18,8 +18,7 @@ public sealed class BomApiTests(BomEstateFixture estate) : IClassFixture<BomEsta
         (HttpResponseMessage response, JsonObject bom) = await GetAsync(KeyA, requested is null ? "api/v1/bom" : $"api/v1/bom?specVersion={requested}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/vnd.cyclonedx+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains(response.Content.Headers.ContentType!.Parameters, p => p.Name == "version" && p.Value == expected);
+        Assert.Equal($"application/vnd.cyclonedx+json; version={expected}", response.Content.Headers.ContentType?.ToString());
         Assert.Empty(CycloneDxSchemas.Validate(bom, expected));
         Assert.Equal(expected, bom["specVersion"]!.GetValue<string>());
         Assert.Equal($"http://cyclonedx.org/schema/bom-{expected}.schema.json", bom["$schema"]!.GetValue<string>());
@@ -252,15 +251,28 @@ public sealed class BomApiTests(BomEstateFixture estate) : IClassFixture<BomEsta
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    /// <summary>
+    /// The reply is the CycloneDX document, not a schema of ours: the OpenAPI document says so (the media type, the spec
+    /// versions and their official JSON schemas, the reference linked) and lists the problems.
+    /// </summary>
     [Fact]
-    public async Task OpenApi_DescribesBomRouteWithCycloneDxMediaType()
+    public async Task OpenApi_DescribesBomRouteAsCycloneDxWithItsVersionsAndProblems()
     {
         (_, JsonObject document) = await GetAsync(KeyA, "api/openapi/v1.json");
         JsonObject get = document["paths"]!["/api/v1/bom"]!["get"]!.AsObject();
+        JsonObject responses = get["responses"]!.AsObject();
 
-        Assert.NotNull(get["responses"]!["200"]!["content"]!["application/vnd.cyclonedx+json"]!["schema"]);
-        Assert.NotNull(get["responses"]!["400"]);
-        Assert.NotNull(get["responses"]!["404"]);
+        Assert.Equal(["200", "400", "404"], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.Contains("CycloneDX BOM: specVersion 1.7 by default", (string?)responses["200"]!["description"], StringComparison.Ordinal);
+        Assert.Contains("application/vnd.cyclonedx+json; version=1.7", (string?)responses["200"]!["description"], StringComparison.Ordinal);
+        Assert.Equal(["application/vnd.cyclonedx+json"], responses["200"]!["content"]!.AsObject().Select(c => c.Key));
+        JsonObject schema = responses["200"]!["content"]!["application/vnd.cyclonedx+json"]!["schema"]!.AsObject();
+        Assert.Equal("object", (string?)schema["type"]);
+        Assert.Null(schema["$ref"]);
+        Assert.Contains("http://cyclonedx.org/schema/bom-1.7.schema.json, http://cyclonedx.org/schema/bom-1.6.schema.json", (string?)schema["description"], StringComparison.Ordinal);
+        Assert.Equal("https://cyclonedx.org/docs/1.7/json/", (string?)schema["externalDocs"]!["url"]);
+        Assert.NotNull(responses["400"]!["content"]!["application/problem+json"]);
+        Assert.NotNull(responses["404"]!["content"]!["application/problem+json"]);
         Assert.Equal(["agent", "instance", "specVersion"], get["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
     }
 

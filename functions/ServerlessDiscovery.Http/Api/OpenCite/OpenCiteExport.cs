@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessDiscovery.Domain.Instances;
 using ServerlessDiscovery.Domain.Inventory;
 using ServerlessDiscovery.Domain.Mappings;
@@ -23,12 +24,17 @@ internal static class OpenCiteExport
     /// <summary>Most assets one export carries; more sets truncated.</summary>
     public const int MaxAssets = 50_000;
 
-    private static readonly string[] SchemaLists = [AssetCategories.Tools, AssetCategories.Models, AssetCategories.DataAssets, AssetCategories.McpServers, AssetCategories.McpTools, AssetCategories.McpResources];
+    public static void MapOpenCiteExport(this RouteGroupBuilder api) =>
+        api.MapPost("/export", ExportAsync)
+            .WithTags("Assets")
+            .WithJsonBody<OpenCiteExportRequest>(required: false)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-    public static async Task<IResult> ExportAsync(
+    private static async Task<Results<Ok<OpenCiteExportDocument>, ValidationProblem, ProblemHttpResult>> ExportAsync(
         HttpContext context, IInventoryStore store, IToolMappingStore mappings, IInstanceStore instances, TimeProvider time)
     {
-        (JsonObject? body, IResult? problem) = await ApiRequest.ReadObjectAsync(context.Request, required: false);
+        (JsonObject? body, ProblemHttpResult? problem) = await ApiRequest.ReadObjectAsync(context.Request, required: false);
         if (problem is not null)
         {
             return problem;
@@ -49,12 +55,11 @@ internal static class OpenCiteExport
         }
 
         IReadOnlyList<PluginInstance> configured = await instances.ListAsync(tenant, context.RequestAborted);
-        JsonObject document = await ComposeAsync(store, mappings, tenant, configured, requested, time.GetUtcNow(), context.RequestAborted);
-        return TypedResults.Json<JsonNode>(document);
+        return TypedResults.Ok(await ComposeAsync(store, mappings, tenant, configured, requested, time.GetUtcNow(), context.RequestAborted));
     }
 
     /// <summary>The export document of a tenant; <paramref name="plugins"/> names the plugins to credit (all the tenant's when empty).</summary>
-    internal static async Task<JsonObject> ComposeAsync(
+    private static async Task<OpenCiteExportDocument> ComposeAsync(
         IInventoryStore store, IToolMappingStore mappings, string tenant, IReadOnlyList<PluginInstance> configured, string[] plugins,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -69,34 +74,27 @@ internal static class OpenCiteExport
         }
 
         string[] credited = plugins.Length > 0 ? plugins : [.. configured.Select(i => i.PluginType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        JsonArray PluginList() => new([.. credited.Select(p => (JsonNode?)new JsonObject { ["name"] = p, ["version"] = SchemaVersion })]);
-        var document = new JsonObject
-        {
-            ["opencite_version"] = SchemaVersion,
-            ["export_timestamp"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
-            ["metadata"] = new JsonObject
-            {
-                ["generated_at"] = now,
-                ["generated_by"] = "serverlessdiscovery",
-                ["plugins"] = PluginList(),
-                ["statistics"] = Statistics(groups),
-            },
-            ["plugins"] = PluginList(),
-        };
-        foreach (string list in SchemaLists)
-        {
-            document[list] = new JsonArray([.. AssetsApi.ByName(groups[list])]);
-        }
-
-        document["agents"] = new JsonArray([.. AssetsApi.ByName(groups[AssetCategories.Agents])]);
-        document["downstream_systems"] = new JsonArray([.. AssetsApi.ByName(groups[AssetCategories.DownstreamSystems])]);
-        document["identities"] = new JsonArray([.. AssetsApi.ByName(groups[AssetCategories.Identities])]);
-        document["mcp_prompts"] = new JsonArray([.. AssetsApi.ByName(groups[AssetCategories.McpPrompts])]);
-        document["relationships"] = new JsonArray([.. estate.Edges.Select(e => (JsonNode?)AssetRelations.ToOpenCite(e))]);
-        document["tenant"] = tenant;
-        document["count"] = estate.Assets.Count;
-        document["truncated"] = estate.Truncated || estate.EdgesTruncated;
-        return document;
+        OpenCiteExportPlugin[] pluginList = [.. credited.Select(p => new OpenCiteExportPlugin(p, SchemaVersion))];
+        IReadOnlyList<JsonObject> Listed(string category) => [.. AssetsApi.ByName(groups[category])];
+        return new OpenCiteExportDocument(
+            SchemaVersion,
+            now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            new OpenCiteExportMetadata(now, "serverlessdiscovery", pluginList, Statistics(groups)),
+            pluginList,
+            Listed(AssetCategories.Tools),
+            Listed(AssetCategories.Models),
+            Listed(AssetCategories.DataAssets),
+            Listed(AssetCategories.McpServers),
+            Listed(AssetCategories.McpTools),
+            Listed(AssetCategories.McpResources),
+            Listed(AssetCategories.Agents),
+            Listed(AssetCategories.DownstreamSystems),
+            Listed(AssetCategories.Identities),
+            Listed(AssetCategories.McpPrompts),
+            [.. estate.Edges.Select(AssetRelations.ToOpenCite)],
+            tenant,
+            estate.Assets.Count,
+            estate.Truncated || estate.EdgesTruncated);
     }
 
     /// <summary>
@@ -155,7 +153,7 @@ internal static class OpenCiteExport
         return item;
     }
 
-    private static JsonObject Statistics(Dictionary<string, List<JsonObject>> groups)
+    private static OpenCiteExportStatistics Statistics(Dictionary<string, List<JsonObject>> groups)
     {
         var byProvider = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var bySource = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -171,15 +169,8 @@ internal static class OpenCiteExport
             bySource[source] = bySource.GetValueOrDefault(source) + 1;
         }
 
-        return new JsonObject
-        {
-            ["total_tools"] = groups[AssetCategories.Tools].Count,
-            ["total_models"] = groups[AssetCategories.Models].Count,
-            ["total_data_assets"] = groups[AssetCategories.DataAssets].Count,
-            ["total_traces"] = 0,
-            ["by_provider"] = new JsonObject(byProvider.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
-            ["by_discovery_source"] = new JsonObject(bySource.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
-        };
+        return new OpenCiteExportStatistics(
+            groups[AssetCategories.Tools].Count, groups[AssetCategories.Models].Count, groups[AssetCategories.DataAssets].Count, 0, byProvider, bySource);
     }
 
     /// <summary>The body's plugins: OpenCITE's GUI sends the status document's plugins_enabled (type names).</summary>
