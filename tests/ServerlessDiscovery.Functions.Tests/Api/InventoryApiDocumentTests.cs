@@ -25,7 +25,7 @@ public sealed class InventoryApiDocumentTests(OpenCiteEstate estate) : IClassFix
         JsonObject responses = document["paths"]!["/api/v1/inventory"]!["get"]!["responses"]!.AsObject();
         Assert.Equal("#/components/schemas/InventoryPage", (string?)responses["200"]!["content"]!["application/json"]!["schema"]!["$ref"]);
         Assert.Equal(["items", "count", "continuationToken"], document["components"]!["schemas"]!["InventoryPage"]!["properties"]!.AsObject().Select(p => p.Key));
-        Assert.Equal(["200", "400"], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["200", "400", "401", "503"], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
         Assert.NotNull(responses["400"]!["content"]!["application/problem+json"]);
     }
 

@@ -262,7 +262,7 @@ public sealed class BomApiTests(BomEstateFixture estate) : IClassFixture<BomEsta
         JsonObject get = document["paths"]!["/api/v1/bom"]!["get"]!.AsObject();
         JsonObject responses = get["responses"]!.AsObject();
 
-        Assert.Equal(["200", "400", "404"], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["200", "400", "401", "404", "503"], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
         Assert.Contains("CycloneDX BOM: specVersion 1.7 by default", (string?)responses["200"]!["description"], StringComparison.Ordinal);
         Assert.Contains("application/vnd.cyclonedx+json; version=1.7", (string?)responses["200"]!["description"], StringComparison.Ordinal);
         Assert.Equal(["application/vnd.cyclonedx+json"], responses["200"]!["content"]!.AsObject().Select(c => c.Key));

@@ -27,7 +27,7 @@ public sealed class OpenCiteExportDocumentTests(OpenCiteEstate estate) : IClassF
              "agents", "downstream_systems", "identities", "mcp_prompts", "relationships", "tenant", "count", "truncated"],
             schemas["OpenCiteExportDocument"]!["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal(["generated_at", "generated_by", "plugins", "statistics"], schemas["OpenCiteExportMetadata"]!["properties"]!.AsObject().Select(p => p.Key));
-        Assert.Equal(["200", "400", "413", "415"], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["200", "400", "401", "413", "415", "503"], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
         Assert.False((bool?)operation["requestBody"]!["required"] ?? false);
         Assert.Equal(["plugins", "integration_id"], operation["requestBody"]!["content"]!["application/json"]!["schema"]!["properties"]!.AsObject().Select(p => p.Key));
     }
