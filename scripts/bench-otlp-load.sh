@@ -3,6 +3,9 @@
 # protobuf batches of 512 GenAI spans over keep-alive HTTP for SECONDS (default 60) from SENDERS (default 8).
 # Every 200 is durable (its observations are in the OTLP journal table before the answer).
 # Prints spans/s, latency percentiles, the Table writes the app's journal drains made, and the app's working set.
+# Every request carries fresh trace ids, as live traffic does, so the app's trace attributor fills to its bounds.
+# The app runs as the Release build output under `dotnet`: the same framework-dependent IL assemblies as the deployment
+# package (scripts/package.sh; no ReadyToRun, which measured larger), standalone, without the Functions host.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)

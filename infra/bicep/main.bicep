@@ -279,6 +279,8 @@ var appSettings = {
   Otlp__EarlyDrain: 'true'
   Otlp__MaxPendingAssets: '50000'
   Otlp__MaxConcurrentRequests: '64'
+  Otlp__AttributionMaxTraces: '5000'
+  Otlp__AttributionMaxSpans: '25000'
   Egress__AllowedNetworks: egressAllowedNetworks
   Webhooks__MaxAttempts: '8'
   Webhooks__BaseDelay: '00:00:02'

@@ -24,6 +24,11 @@ if (args.Length > 0 && args[0] == "ui")
     return await UiLoadBenchmark.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "attributor-memory")
+{
+    return AttributorMemoryBenchmark.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "otlp-decode")
 {
     return OtlpDecodeCpuBenchmark.Run(args[1..]);

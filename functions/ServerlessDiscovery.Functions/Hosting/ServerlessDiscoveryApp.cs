@@ -149,8 +149,13 @@ public static partial class ServerlessDiscoveryApp
         services.AddHostedService<StartupReconciliation>();
         services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OtlpOptions>, OtlpOptionsValidator>();
-        // About 100 bytes a remembered span: 100,000 spans keep the attributor near 10 MB, inside the 150 MB working-set bar.
-        services.AddSingleton(sp => new TraceAttributor(new TraceAttributorOptions { MaxSpans = 100_000 }, sp.GetRequiredService<TimeProvider>()));
+        // Bounded by Otlp__AttributionMaxSpans and Otlp__AttributionMaxTraces (validated above): its memory is part of the working-set bar.
+        services.AddSingleton(sp =>
+        {
+            OtlpOptions otlp = sp.GetRequiredService<IOptions<OtlpOptions>>().Value;
+            var bounds = new TraceAttributorOptions { MaxSpans = otlp.AttributionMaxSpans, MaxTraces = otlp.AttributionMaxTraces };
+            return new TraceAttributor(bounds, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton<TenantExtractors>();
         services.AddSingleton<OtlpAdmission>();
         services.AddSingleton<TraceFlusher>();

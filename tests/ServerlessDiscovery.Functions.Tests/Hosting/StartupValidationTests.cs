@@ -20,6 +20,8 @@ public sealed class StartupValidationTests
     [InlineData("DELIVERIES_QUEUE", "Bad_Queue", "DELIVERIES_QUEUE")]
     [InlineData("AzureWebJobsStorage", "", "AzureWebJobsStorage")]
     [InlineData("Webhooks__Concurrency", "0", "Webhooks__Concurrency")]
+    [InlineData("Otlp__AttributionMaxSpans", "10", "Otlp__AttributionMaxSpans")]
+    [InlineData("Otlp__AttributionMaxTraces", "99999999", "Otlp__AttributionMaxTraces")]
     public async Task Start_BadSetting_ExitsNamingTheSetting(string name, string value, string expected)
     {
         (int exitCode, string stderr) = await RunAsync(new Dictionary<string, string> { [name] = value });
