@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using Google.Protobuf;
+using ServerlessDiscovery.Engine.Otlp;
 using ServerlessDiscovery.Otlp.Decoding;
 using ServerlessDiscovery.Plugins.OpenTelemetry;
 using ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
@@ -11,14 +12,16 @@ namespace ServerlessDiscovery.Benchmarks;
 /// What the trace attributor holds when full: feeds one tenant's benchmark requests (512 GenAI spans, 128 traces of
 /// 4 spans) with fresh trace ids, as live traffic has, through the real extractor until the attributor's bounds are
 /// reached, then reports the managed heap it keeps (after a full collection) and the traces and spans it remembers.
-/// Arguments: maxSpans (default 100,000, the app's default), maxTraces (default 20,000), requests (default 400).
+/// Arguments: maxSpans and maxTraces (default: the app's Otlp__AttributionMaxSpans and Otlp__AttributionMaxTraces
+/// defaults), requests (default 400).
 /// </summary>
 internal static class AttributorMemoryBenchmark
 {
     public static int Run(string[] args)
     {
-        int maxSpans = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
-        int maxTraces = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : new TraceAttributorOptions().MaxTraces;
+        var defaults = new OtlpOptions();
+        int maxSpans = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : defaults.AttributionMaxSpans;
+        int maxTraces = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : defaults.AttributionMaxTraces;
         int requests = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 400;
         var request = OtlpIngestBenchmarks.Build();
 
