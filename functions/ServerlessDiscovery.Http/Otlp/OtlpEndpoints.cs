@@ -78,43 +78,16 @@ internal static partial class OtlpEndpoints
             using PooledBody owner = pooled;
             ReadOnlyMemory<byte> body = pooled.Memory;
 
-            IReadOnlyList<OtlpSpan> spans;
-            int rejected;
-            string? message;
+            Decoded decoded;
             try
             {
-                if (signal == "traces")
+                decoded = await DecodeAndExtractAsync(signal, body, encoding.Value, extractors, caller.Tenant, context.RequestAborted);
+                if (decoded.Problem is not null)
                 {
-                    OtlpTraceBatch batch = OtlpDecoder.DecodeTraces(body, encoding.Value);
-                    (spans, rejected, message) = (batch.Spans, batch.RejectedSpans, batch.Message);
+                    return decoded.Problem;
                 }
-                else
-                {
-                    OtlpLogBatch batch = OtlpDecoder.DecodeLogs(body, encoding.Value);
-                    (spans, rejected, message) = (LogRecordSpans.ToSpans(batch.LogRecords), batch.RejectedLogRecords, batch.Message);
-                }
-            }
-            catch (OtlpFormatException ex)
-            {
-                return TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: ex.Message);
-            }
-            catch (InvalidOperationException) when (encoding == OtlpEncoding.Json)
-            {
-                // System.Text.Json refuses to read a string holding a lone UTF-16 surrogate escape (\ud800) as text.
-                return TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: "A JSON string in the body is not valid UTF-16 (a lone surrogate escape).");
-            }
 
-            if (rejected > 0 && spans.Count == 0)
-            {
-                // Nothing in the request could be taken: a clear 400 rather than a 200 that accepted nothing.
-                return TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: $"Every {(signal == "traces" ? "span" : "log record")} of the request was rejected: {message}");
-            }
-
-            try
-            {
-                TraceAssetExtractor extractor = await extractors.ForTenantAsync(caller.Tenant, context.RequestAborted);
-                TraceExtraction extraction = ObservationBounds.Apply(extractor.Extract(caller.Tenant, spans));
-                if (extraction.Assets.Count > 0 || extraction.Edges.Count > 0)
+                if (decoded.Extraction is { } extraction && (extraction.Assets.Count > 0 || extraction.Edges.Count > 0))
                 {
                     using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
                     deadline.CancelAfter(JournalTimeout);
@@ -141,13 +114,59 @@ internal static partial class OtlpEndpoints
                 }
             }
 
-            byte[] reply = signal == "traces" ? OtlpResponses.Traces(encoding.Value, rejected, message) : OtlpResponses.Logs(encoding.Value, rejected, message);
+            byte[] reply = signal == "traces" ? OtlpResponses.Traces(encoding.Value, decoded.Rejected, decoded.Message) : OtlpResponses.Logs(encoding.Value, decoded.Rejected, decoded.Message);
             return TypedResults.Bytes(reply, OtlpResponses.ContentType(encoding.Value));
         }
         finally
         {
             admission.Exit();
         }
+    }
+
+    /// <summary>What a request contributes: its bounded observations and the partial-success counts, or the 400 it earns.</summary>
+    private readonly record struct Decoded(TraceExtraction? Extraction, int Rejected, string? Message, IResult? Problem);
+
+    /// <summary>
+    /// Decodes the body and extracts its bounded observations. A method of its own so that the decoded spans, a request's
+    /// largest objects, are garbage before the journal write is awaited: as a local of the handler a span list would be
+    /// hoisted into its state machine and stay reachable until the answer, and every collection meanwhile would promote it.
+    /// </summary>
+    private static async ValueTask<Decoded> DecodeAndExtractAsync(string signal, ReadOnlyMemory<byte> body, OtlpEncoding encoding, TenantExtractors extractors, string tenant, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<OtlpSpan> spans;
+        int rejected;
+        string? message;
+        try
+        {
+            if (signal == "traces")
+            {
+                OtlpTraceBatch batch = OtlpDecoder.DecodeTraces(body, encoding);
+                (spans, rejected, message) = (batch.Spans, batch.RejectedSpans, batch.Message);
+            }
+            else
+            {
+                OtlpLogBatch batch = OtlpDecoder.DecodeLogs(body, encoding);
+                (spans, rejected, message) = (LogRecordSpans.ToSpans(batch.LogRecords), batch.RejectedLogRecords, batch.Message);
+            }
+        }
+        catch (OtlpFormatException ex)
+        {
+            return new Decoded(null, 0, null, TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: ex.Message));
+        }
+        catch (InvalidOperationException) when (encoding == OtlpEncoding.Json)
+        {
+            // System.Text.Json refuses to read a string holding a lone UTF-16 surrogate escape (\ud800) as text.
+            return new Decoded(null, 0, null, TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: "A JSON string in the body is not valid UTF-16 (a lone surrogate escape)."));
+        }
+
+        if (rejected > 0 && spans.Count == 0)
+        {
+            // Nothing in the request could be taken: a clear 400 rather than a 200 that accepted nothing.
+            return new Decoded(null, rejected, message, TypedResults.Problem(statusCode: 400, title: "Malformed OTLP request", detail: $"Every {(signal == "traces" ? "span" : "log record")} of the request was rejected: {message}"));
+        }
+
+        TraceAssetExtractor extractor = await extractors.ForTenantAsync(tenant, cancellationToken);
+        return new Decoded(ObservationBounds.Apply(extractor.Extract(tenant, spans)), rejected, message, null);
     }
 
     /// <summary>Longest wait for the journal before the request is answered 503 (storage's own retries included).</summary>
