@@ -28,7 +28,7 @@ public sealed class OtlpOptions
     /// <summary>
     /// Spans the trace attributor remembers over all traces, so a relationship whose ancestor span came in an earlier
     /// request is still found; the least recently touched traces are forgotten first. The attributor's memory is part of
-    /// the working set (README, Benchmarks: about 300 bytes a span, 1.2 KB a trace of four spans, measured full).
+    /// the working set (README, Benchmarks: about 150 bytes a span, 600 bytes a trace of four spans, measured full).
     /// </summary>
     public int AttributionMaxSpans { get; set; } = 25_000;
 

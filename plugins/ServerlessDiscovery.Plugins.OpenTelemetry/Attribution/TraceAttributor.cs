@@ -62,30 +62,30 @@ public sealed class TraceAttributor
             bool remembered = false;
             foreach (SpanObservation span in spans)
             {
-                if (state.Nodes.ContainsKey(span.SpanId))
+                if (state.Contains(span.SpanId))
                 {
                     continue;
                 }
 
-                if (state.Nodes.Count >= _maxSpansPerTrace || !shard.MakeRoomForSpan(state, this))
+                if (state.NodeCount >= _maxSpansPerTrace || !shard.MakeRoomForSpan(state, this))
                 {
                     Interlocked.Increment(ref _unrememberedSpans);
                     continue;
                 }
 
-                state.Nodes.Add(span.SpanId, new SpanNode(span.ParentSpanId, span.Facts?.Agent?.Id, span.Facts?.Tool?.Key));
+                state.Add(span.SpanId, new SpanNode(span.ParentSpanId, span.Facts?.Agent?.Id, span.Facts?.Tool?.Key), Math.Min(spans.Count, _maxSpansPerTrace));
                 shard.SpanCount++;
                 remembered = true;
             }
 
-            if (remembered)
+            if (remembered && state.Pending is { } pending)
             {
-                for (int i = state.Pending.Count - 1; i >= 0; i--)
+                for (int i = pending.Count - 1; i >= 0; i--)
                 {
-                    if (TryResolve(state, state.Pending[i], edges))
+                    if (TryResolve(state, pending[i], edges))
                     {
-                        state.Pending[i] = state.Pending[^1];
-                        state.Pending.RemoveAt(state.Pending.Count - 1);
+                        pending[i] = pending[^1];
+                        pending.RemoveAt(pending.Count - 1);
                     }
                 }
             }
@@ -148,9 +148,9 @@ public sealed class TraceAttributor
             return;
         }
 
-        if (state.Pending.Count < _maxSpansPerTrace)
+        if ((state.Pending?.Count ?? 0) < _maxSpansPerTrace)
         {
-            state.Pending.Add(link);
+            (state.Pending ??= []).Add(link);
         }
         else
         {
@@ -162,14 +162,14 @@ public sealed class TraceAttributor
     private static bool TryResolve(TraceState state, PendingLink link, ICollection<EdgeRef> edges)
     {
         ulong current = link.StartParent;
-        for (int steps = 0; steps <= state.Nodes.Count; steps++)
+        for (int steps = 0; steps <= state.NodeCount; steps++)
         {
             if (current == 0)
             {
                 return true;
             }
 
-            if (!state.Nodes.TryGetValue(current, out SpanNode node))
+            if (!state.TryGet(current, out SpanNode node))
             {
                 return false;
             }
@@ -224,26 +224,98 @@ public sealed class TraceAttributor
 
     private readonly record struct PendingLink(ulong StartParent, LinkKind Kind, AssetKey Subject);
 
+    /// <summary>
+    /// One remembered trace, laid out for the number held at once (thousands) and the rate they are replaced under load:
+    /// its spans in one array, searched in place while small and indexed once larger; the waiting relationships and the
+    /// providers only once there are any; the recency list threaded through the traces themselves.
+    /// </summary>
     private sealed class TraceState(TraceKey key)
     {
+        /// <summary>Spans a trace holds before its array is indexed; a walk up a small trace is cheaper by scanning.</summary>
+        private const int ScanLimit = 16;
+
+        private NodeEntry[] _nodes = [];
+        private Dictionary<ulong, int>? _index;
+
         public TraceKey Key { get; } = key;
 
-        public Dictionary<ulong, SpanNode> Nodes { get; } = [];
+        public int NodeCount { get; private set; }
 
-        public List<PendingLink> Pending { get; } = [];
+        /// <summary>Relationships waiting for an ancestor span; null until one waits.</summary>
+        public List<PendingLink>? Pending { get; set; }
 
         /// <summary>What the trace's model spans say about their providers; null until one names a provider.</summary>
         public TraceProviders? Providers { get; set; }
 
         public DateTimeOffset LastTouched { get; set; }
 
-        public LinkedListNode<TraceState>? Lru { get; set; }
+        /// <summary>The neighbours in the shard's recency list (<see cref="Older"/> is touched less recently).</summary>
+        public TraceState? Older { get; set; }
+
+        public TraceState? Newer { get; set; }
+
+        public bool Contains(ulong spanId) => IndexOf(spanId) >= 0;
+
+        public bool TryGet(ulong spanId, out SpanNode node)
+        {
+            int i = IndexOf(spanId);
+            node = i >= 0 ? _nodes[i].Node : default;
+            return i >= 0;
+        }
+
+        /// <summary>Adds a span not yet remembered; a first array is sized for <paramref name="expected"/> spans (the request's).</summary>
+        public void Add(ulong spanId, SpanNode node, int expected)
+        {
+            if (NodeCount == _nodes.Length)
+            {
+                Array.Resize(ref _nodes, NodeCount == 0 ? Math.Max(1, expected) : NodeCount * 2);
+            }
+
+            _nodes[NodeCount] = new NodeEntry(spanId, node);
+            if (_index is not null)
+            {
+                _index.Add(spanId, NodeCount);
+            }
+            else if (NodeCount == ScanLimit)
+            {
+                _index = new Dictionary<ulong, int>(NodeCount * 2);
+                for (int i = 0; i <= NodeCount; i++)
+                {
+                    _index.Add(_nodes[i].SpanId, i);
+                }
+            }
+
+            NodeCount++;
+        }
+
+        private int IndexOf(ulong spanId)
+        {
+            if (_index is not null)
+            {
+                return _index.TryGetValue(spanId, out int i) ? i : -1;
+            }
+
+            for (int i = 0; i < NodeCount; i++)
+            {
+                if (_nodes[i].SpanId == spanId)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private readonly record struct NodeEntry(ulong SpanId, SpanNode Node);
     }
 
     private sealed class Shard(int maxTraces, int maxSpans)
     {
         private readonly Dictionary<TraceKey, TraceState> _traces = [];
-        private readonly LinkedList<TraceState> _lru = new();
+
+        /// <summary>The least and the most recently touched trace: the ends of the recency list.</summary>
+        private TraceState? _oldest;
+        private TraceState? _newest;
 
         public int TraceCount => _traces.Count;
 
@@ -255,21 +327,28 @@ public sealed class TraceAttributor
         {
             if (_traces.TryGetValue(key, out TraceState? state))
             {
-                _lru.Remove(state.Lru!);
-                _lru.AddLast(state.Lru!);
+                Unlink(state);
             }
             else
             {
-                while (_traces.Count >= maxTraces && _lru.First is { } oldest)
+                while (_traces.Count >= maxTraces && _oldest is { } oldest)
                 {
-                    Forget(oldest.Value, owner);
+                    Forget(oldest, owner);
                 }
 
                 state = new TraceState(key);
-                state.Lru = _lru.AddLast(state);
                 _traces.Add(key, state);
             }
 
+            state.Older = _newest;
+            state.Newer = null;
+            if (_newest is not null)
+            {
+                _newest.Newer = state;
+            }
+
+            _newest = state;
+            _oldest ??= state;
             state.LastTouched = now;
             return state;
         }
@@ -279,12 +358,12 @@ public sealed class TraceAttributor
         {
             while (SpanCount >= maxSpans)
             {
-                if (_lru.First is not { } oldest || oldest.Value == keep)
+                if (_oldest is not { } oldest || oldest == keep)
                 {
                     return false;
                 }
 
-                Forget(oldest.Value, owner);
+                Forget(oldest, owner);
             }
 
             return true;
@@ -292,19 +371,43 @@ public sealed class TraceAttributor
 
         public void ForgetIdle(DateTimeOffset cutoff, TraceAttributor owner)
         {
-            while (_lru.First is { } oldest && oldest.Value.LastTouched < cutoff)
+            while (_oldest is { } oldest && oldest.LastTouched < cutoff)
             {
-                Forget(oldest.Value, owner);
+                Forget(oldest, owner);
             }
         }
 
         private void Forget(TraceState state, TraceAttributor owner)
         {
-            _lru.Remove(state.Lru!);
+            Unlink(state);
             _traces.Remove(state.Key);
-            SpanCount -= state.Nodes.Count;
+            SpanCount -= state.NodeCount;
             Interlocked.Increment(ref owner._forgottenTraces);
-            Interlocked.Add(ref owner._droppedRelationships, state.Pending.Count);
+            Interlocked.Add(ref owner._droppedRelationships, state.Pending?.Count ?? 0);
+        }
+
+        private void Unlink(TraceState state)
+        {
+            if (state.Older is not null)
+            {
+                state.Older.Newer = state.Newer;
+            }
+            else
+            {
+                _oldest = state.Newer;
+            }
+
+            if (state.Newer is not null)
+            {
+                state.Newer.Older = state.Older;
+            }
+            else
+            {
+                _newest = state.Older;
+            }
+
+            state.Older = null;
+            state.Newer = null;
         }
     }
 }

@@ -4,8 +4,8 @@ namespace ServerlessDiscovery.Plugins.OpenTelemetry.Attribution;
 
 /// <summary>
 /// Bounds of <see cref="TraceAttributor"/>. Measured full with traces of four spans (the benchmarks' attributor-memory),
-/// a trace costs about 1.2 KB with its state, 300 bytes a span, so <see cref="MaxTraces"/> alone holds such traffic near
-/// 23 MiB; larger traces were not measured. The app sets its own bounds (Otlp__AttributionMaxTraces, Otlp__AttributionMaxSpans).
+/// a trace costs about 600 bytes with its state, 150 bytes a span, so <see cref="MaxTraces"/> alone holds such traffic
+/// near 12 MiB; larger traces were not measured. The app sets its own bounds (Otlp__AttributionMaxTraces, Otlp__AttributionMaxSpans).
 /// </summary>
 public sealed class TraceAttributorOptions
 {

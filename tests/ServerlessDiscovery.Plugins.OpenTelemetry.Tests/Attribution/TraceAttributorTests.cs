@@ -107,6 +107,68 @@ public sealed class TraceAttributorTests
     }
 
     [Fact]
+    public void Extract_DeepTraceInAnyOrder_EdgeResolvedOnlyWhenTheChainIsComplete()
+    {
+        // Boss (1) -> 40 plain spans (2..41) -> chat (42): more spans than a trace scans before it indexes them.
+        var extractor = new TraceAssetExtractor(new TraceAttributor(new TraceAttributorOptions(), TimeProvider.System));
+        var middles = Enumerable.Range(2, 40).Select(id => Spans.Make(11, (ulong)id, (ulong)id - 1, "step")).ToList();
+        var order = middles.OrderBy(span => (span.SpanId[^1] * 37) % 41).ToList();
+
+        Assert.Empty(extractor.Extract("t", Spans.Decode("svc", Spans.Make(11, 42, 41, "chat", ("gen_ai.provider.name", "openai"), ("gen_ai.request.model", "gpt-4o")))).Edges);
+        Assert.Empty(extractor.Extract("t", Spans.Decode("svc", Root(11))).Edges);
+        for (int i = 0; i < order.Count; i += 8)
+        {
+            TraceExtraction batch = extractor.Extract("t", Spans.Decode("svc", [.. order.Skip(i).Take(8)]));
+            if (i + 8 < order.Count)
+            {
+                Assert.Empty(batch.Edges); // a link of the chain is still missing
+            }
+            else
+            {
+                Assert.Equal(BossUsesGpt, Tuple(Assert.Single(batch.Edges)));
+            }
+        }
+
+        // Every span is remembered once: sending them again changes nothing.
+        Assert.Empty(extractor.Extract("t", Spans.Decode("svc", [.. middles])).Edges);
+    }
+
+    [Fact]
+    public void Extract_MaxSpans_BoundHeldAndEveryCompleteTraceAttributed()
+    {
+        var attributor = new TraceAttributor(new TraceAttributorOptions { MaxSpans = 64 }, TimeProvider.System);
+        var extractor = new TraceAssetExtractor(attributor);
+        int edges = 0;
+        for (ulong trace = 1; trace <= 500; trace++)
+        {
+            edges += extractor.Extract("t", Spans.Decode("svc", Root(trace), Middle(trace), Chat(trace))).Edges.Count;
+        }
+
+        Assert.Equal(500, edges);
+        Assert.InRange(attributor.SpanCount, 1, 64);
+        Assert.Equal(500 - attributor.TraceCount, attributor.ForgottenTraces);
+        Assert.Equal(attributor.TraceCount * 3, attributor.SpanCount);
+    }
+
+    [Fact]
+    public void Extract_MaxTraces_RecentlyTouchedTraceOutlivesOlderOnes()
+    {
+        // Two traces per shard: a trace touched between every new one is never the least recently touched.
+        var attributor = new TraceAttributor(new TraceAttributorOptions { MaxTraces = 32 }, TimeProvider.System);
+        var extractor = new TraceAssetExtractor(attributor);
+        const ulong hot = 100_000;
+        extractor.Extract("t", Spans.Decode("svc", Root(hot)));
+        for (ulong cold = 1; cold <= 1000; cold++)
+        {
+            extractor.Extract("t", Spans.Decode("svc", Middle(hot)));
+            extractor.Extract("t", Spans.Decode("svc", Chat(cold)));
+        }
+
+        Assert.True(attributor.ForgottenTraces >= 1000 - 32);
+        Assert.Equal(BossUsesGpt, Tuple(Assert.Single(extractor.Extract("t", Spans.Decode("svc", Chat(hot))).Edges)));
+    }
+
+    [Fact]
     public async Task Extract_ConcurrentBatches_ResolveEveryEdge()
     {
         var extractor = new TraceAssetExtractor(new TraceAttributor(new TraceAttributorOptions(), TimeProvider.System));
