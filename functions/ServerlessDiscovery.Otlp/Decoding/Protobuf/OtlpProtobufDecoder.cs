@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Fields = ServerlessDiscovery.Otlp.Decoding.Protobuf.OtlpProtoFields;
 
 namespace ServerlessDiscovery.Otlp.Decoding.Protobuf;
@@ -32,7 +31,7 @@ internal static class OtlpProtobufDecoder
     }
 
     /// <summary>An export request: resource_spans or resource_logs, each a resource and scopes of items.</summary>
-    private static void ReadRequest(ProtobufWireReader request, IItemReader items)
+    private static void ReadRequest(ProtobufWireReader request, ItemReader items)
     {
         while (request.TryReadTag(out int field, out WireType wireType))
         {
@@ -48,7 +47,7 @@ internal static class OtlpProtobufDecoder
         }
     }
 
-    private static void ReadResourceItems(ref ProtobufWireReader resourceItems, IItemReader items)
+    private static void ReadResourceItems(ref ProtobufWireReader resourceItems, ItemReader items)
     {
         // The items keep a reference to the resource's set, so a resource sent after its scopes still applies.
         var resource = new AttributeSet(null);
@@ -57,7 +56,7 @@ internal static class OtlpProtobufDecoder
             if (field == Fields.ResourceItems.Resource && wireType == WireType.LengthDelimited)
             {
                 ProtobufWireReader message = resourceItems.ReadMessage();
-                ReadResource(ref message, resource);
+                ReadResource(ref message, resource, items.Strings);
             }
             else if (field == Fields.ResourceItems.ScopeItems && wireType == WireType.LengthDelimited)
             {
@@ -75,14 +74,14 @@ internal static class OtlpProtobufDecoder
         }
     }
 
-    private static void ReadResource(ref ProtobufWireReader resource, AttributeSet attributes)
+    private static void ReadResource(ref ProtobufWireReader resource, AttributeSet attributes, RequestStrings strings)
     {
         while (resource.TryReadTag(out int field, out WireType wireType))
         {
             if (field == Fields.Resource.Attributes && wireType == WireType.LengthDelimited)
             {
                 ProtobufWireReader keyValue = resource.ReadMessage();
-                ReadAttribute(ref keyValue, attributes);
+                ReadAttribute(ref keyValue, attributes, strings);
             }
             else
             {
@@ -91,7 +90,7 @@ internal static class OtlpProtobufDecoder
         }
     }
 
-    private static void ReadScopeItems(ref ProtobufWireReader scopeItems, AttributeSet resource, IItemReader items)
+    private static void ReadScopeItems(ref ProtobufWireReader scopeItems, AttributeSet resource, ItemReader items)
     {
         while (scopeItems.TryReadTag(out int field, out WireType wireType))
         {
@@ -117,7 +116,7 @@ internal static class OtlpProtobufDecoder
     }
 
     /// <summary>A KeyValue into <paramref name="attributes"/> when its key is known and its value a scalar.</summary>
-    internal static void ReadAttribute(ref ProtobufWireReader keyValue, AttributeSet attributes)
+    private static void ReadAttribute(ref ProtobufWireReader keyValue, AttributeSet attributes, RequestStrings strings)
     {
         scoped ReadOnlySpan<byte> key = default;
         var value = default(ScalarValue);
@@ -139,22 +138,27 @@ internal static class OtlpProtobufDecoder
             }
         }
 
-        if (SpanAttributeKeys.TryGet(key, out SpanAttribute attribute) && value.ToAttributeValue() is { } scalar)
+        if (SpanAttributeKeys.TryGet(key, out SpanAttribute attribute) && value.ToAttributeValue(strings) is { } scalar)
         {
             attributes.Set(attribute, scalar);
         }
     }
 
     /// <summary>An id's length, or -1 (undecodable) when it is longer than any id is taken.</summary>
-    internal static int IdLength(ReadOnlySpan<byte> id) => id.Length > OtlpIds.MaxIdBytes ? -1 : id.Length;
-
-    /// <summary>A string field's text (already checked to be UTF-8 by <see cref="ProtobufWireReader.ReadString"/>).</summary>
-    internal static string Text(ReadOnlySpan<byte> utf8) => utf8.IsEmpty ? string.Empty : Encoding.UTF8.GetString(utf8);
+    private static int IdLength(ReadOnlySpan<byte> id) => id.Length > OtlpIds.MaxIdBytes ? -1 : id.Length;
 
     /// <summary>The items of one signal (spans or log records) in a scope, read into the batch.</summary>
-    private interface IItemReader
+    private abstract class ItemReader
     {
-        void Read(ref ProtobufWireReader item, AttributeSet resource);
+        public BatchIssues Issues;
+
+        /// <summary>The request's strings, shared between its items.</summary>
+        public RequestStrings Strings { get; } = new();
+
+        /// <summary>Collects an item's attributes, which then move to a set of their exact size.</summary>
+        protected AttributeSet Scratch { get; } = new(null);
+
+        public abstract void Read(ref ProtobufWireReader item, AttributeSet resource);
     }
 
     /// <summary>
@@ -204,9 +208,9 @@ internal static class OtlpProtobufDecoder
         }
 
         /// <summary>Known keys are scalars; an array, map or bytes under a known key is not something any rule reads.</summary>
-        public readonly AttributeValue? ToAttributeValue() => Member switch
+        public readonly AttributeValue? ToAttributeValue(RequestStrings strings) => Member switch
         {
-            Fields.AnyValue.StringValue => AttributeValue.FromText(OtlpProtobufDecoder.Text(Text)),
+            Fields.AnyValue.StringValue => AttributeValue.FromText(strings.Get(Text)),
             Fields.AnyValue.IntValue => AttributeValue.FromInteger((long)Bits),
             Fields.AnyValue.BoolValue => AttributeValue.FromText(Bits != 0 ? "true" : "false"),
             Fields.AnyValue.DoubleValue => AttributeValue.FromText(BitConverter.UInt64BitsToDouble(Bits).ToString("R", CultureInfo.InvariantCulture)),
@@ -214,18 +218,16 @@ internal static class OtlpProtobufDecoder
         };
     }
 
-    private sealed class SpanReader : IItemReader
+    private sealed class SpanReader : ItemReader
     {
         public List<OtlpSpan> Spans { get; } = [];
 
-        public BatchIssues Issues;
-
-        public void Read(ref ProtobufWireReader span, AttributeSet resource)
+        public override void Read(ref ProtobufWireReader span, AttributeSet resource)
         {
             scoped ReadOnlySpan<byte> traceId = default, spanId = default, parentSpanId = default, name = default, statusMessage = default;
             uint kind = 0, statusCode = 0;
             ulong start = 0, end = 0;
-            var attributes = new AttributeSet(resource);
+            Scratch.Clear();
             while (span.TryReadTag(out int field, out WireType wireType))
             {
                 switch (field, wireType)
@@ -256,7 +258,7 @@ internal static class OtlpProtobufDecoder
                         break;
                     case (Fields.Span.Attributes, WireType.LengthDelimited):
                         ProtobufWireReader keyValue = span.ReadMessage();
-                        ReadAttribute(ref keyValue, attributes);
+                        ReadAttribute(ref keyValue, Scratch, Strings);
                         break;
                     case (Fields.Span.Events, WireType.LengthDelimited):
                         ProtobufWireReader spanEvent = span.ReadMessage();
@@ -303,29 +305,27 @@ internal static class OtlpProtobufDecoder
                 TraceId = ids.Value.TraceId,
                 SpanId = ids.Value.SpanId,
                 ParentSpanId = ids.Value.ParentSpanId,
-                Name = Text(name),
+                Name = Strings.Get(name),
                 Kind = (OtlpSpanKind)(int)kind is var spanKind && Enum.IsDefined(spanKind) ? spanKind : OtlpSpanKind.Unspecified,
                 StartTimeUnixNano = start,
                 EndTimeUnixNano = end,
                 StatusCode = (OtlpStatusCode)(int)statusCode is var code && Enum.IsDefined(code) ? code : OtlpStatusCode.Unset,
-                StatusMessage = statusMessage.IsEmpty ? null : Text(statusMessage),
-                Attributes = attributes,
+                StatusMessage = statusMessage.IsEmpty ? null : Strings.Get(statusMessage),
+                Attributes = Scratch.MoveTo(resource),
             });
         }
     }
 
-    private sealed class LogRecordReader : IItemReader
+    private sealed class LogRecordReader : ItemReader
     {
         public List<OtlpLogRecord> Records { get; } = [];
 
-        public BatchIssues Issues;
-
-        public void Read(ref ProtobufWireReader record, AttributeSet resource)
+        public override void Read(ref ProtobufWireReader record, AttributeSet resource)
         {
             scoped ReadOnlySpan<byte> traceId = default, spanId = default, eventName = default;
             ulong time = 0, observedTime = 0;
             uint severity = 0;
-            var attributes = new AttributeSet(resource);
+            Scratch.Clear();
             while (record.TryReadTag(out int field, out WireType wireType))
             {
                 switch (field, wireType)
@@ -345,7 +345,7 @@ internal static class OtlpProtobufDecoder
                         break;
                     case (Fields.LogRecord.Attributes, WireType.LengthDelimited):
                         ProtobufWireReader keyValue = record.ReadMessage();
-                        ReadAttribute(ref keyValue, attributes);
+                        ReadAttribute(ref keyValue, Scratch, Strings);
                         break;
                     case (Fields.LogRecord.TraceId, WireType.LengthDelimited):
                         traceId = record.ReadLengthDelimited();
@@ -377,8 +377,8 @@ internal static class OtlpProtobufDecoder
                 SpanId = ids.Value.SpanId,
                 TimeUnixNano = time != 0 ? time : observedTime,
                 SeverityNumber = (int)severity,
-                EventName = eventName.IsEmpty ? null : Text(eventName),
-                Attributes = attributes,
+                EventName = eventName.IsEmpty ? null : Strings.Get(eventName),
+                Attributes = Scratch.MoveTo(resource),
             });
         }
     }
