@@ -5,14 +5,15 @@ namespace ServerlessDiscovery.Otlp.Decoding.Protobuf;
 
 /// <summary>
 /// OTLP/HTTP binary protobuf (application/x-protobuf) into the internal model, read straight from the body's bytes
-/// (<see cref="ProtobufWireReader"/>): only the fields discovery reads become objects (a span, its name, the values of
-/// known attribute keys); everything else is walked over in place. Protobuf semantics are kept where they can be
-/// observed (protobuf encoding spec, "Last One Wins" and "Packed Repeated Fields"; the OTLP protos in <c>Protos/</c>):
-/// repeated fields concatenate, a message field sent twice merges (a resource's attributes concatenate, a status's
-/// code and message each take their last value), the last scalar wins, a field with an unexpected wire type is an
-/// unknown field, undefined span kinds and status codes read as unspecified and unset, and a string field that is not
-/// valid UTF-8 rejects the body, as the generated code (<see cref="OtlpProtobufReference"/>) decodes them. The messages discovery does not read (scopes, events, links,
-/// arrays and maps) are still checked for well-formedness, so a body the generated parser rejects is rejected too.
+/// (<see cref="ProtobufWireReader"/>): only what discovery reads becomes objects (a span or log record, its name, the
+/// values of known attribute keys, each distinct short value once per request); everything else is walked over in
+/// place. The generated code's semantics (<see cref="OtlpProtobufReference"/>; protobuf encoding spec, "Last One Wins"
+/// and "Repeated Elements"; the OTLP protos in <c>Protos/</c>) are kept where they can be observed: repeated fields
+/// concatenate, a message field sent twice merges (a resource's attributes concatenate, a status's code and message
+/// each keep their last value), the last scalar wins, a field with an unexpected wire type is an unknown field,
+/// undefined span kinds and status codes read as unspecified and unset. The messages discovery does not read (scopes,
+/// events, links, arrays, maps) are still checked as the generated parser checks them (structure, UTF-8 strings,
+/// nesting), so a body it rejects is rejected here too.
 /// </summary>
 internal static class OtlpProtobufDecoder
 {
