@@ -325,6 +325,38 @@ public sealed class OtlpProtobufDecoderTests
         Assert.Equal("svc", batch.Spans[1].Attributes.Text(SpanAttribute.ServiceName));
     }
 
+    /// <summary>What discovery does not read costs no allocation: unknown keys and their values, events, links, scope attributes, arrays, unknown fields.</summary>
+    [Fact]
+    public void DecodeTraces_WhatIsNotRead_AllocatesNothing()
+    {
+        W Known() => Span("chat", ("gen_ai.system", "openai"), ("gen_ai.request.model", "gpt-4o"));
+        W withExtras = Known();
+        for (int i = 0; i < 50; i++)
+        {
+            withExtras.Message(9, Kv($"http.attribute.{i}", $"value {i}"));
+        }
+
+        withExtras
+            .Message(9, new W().Bytes(1, Encoding.UTF8.GetBytes("gen_ai.tool.name")).Message(2, new W().Message(5, new W().Message(1, new W().Bytes(1, [0x61])))))
+            .Message(11, new W().Bytes(2, Encoding.UTF8.GetBytes("event")).Message(3, Kv("gen_ai.system", "x")))
+            .Message(13, new W().Bytes(1, new byte[16]).Message(4, Kv("k", "v")))
+            .Bytes(3, Encoding.UTF8.GetBytes("vendor=1")).VarintField(400, 5).Fixed64(401, 6).Tag(402, W.StartGroup).Bytes(1, [1]).Tag(402, W.EndGroup);
+        W scope = new W().Bytes(1, Encoding.UTF8.GetBytes("scope")).Message(3, Kv("k", "v"));
+        byte[] plain = Request(new W().Message(2, new W().Message(2, Known())));
+        byte[] extras = Request(new W().Message(2, new W().Message(1, scope).Message(2, withExtras)));
+
+        Assert.Equal(Allocated(plain), Allocated(extras));
+        Assert.True(DecodedBatches.AssertSameTraces(extras));
+    }
+
+    private static long Allocated(byte[] body)
+    {
+        OtlpProtobufDecoder.DecodeTraces(body);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        OtlpProtobufDecoder.DecodeTraces(body);
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
     [Fact]
     public void TryGet_Utf8Key_FindsEveryKnownKeyAndNoOther()
     {
