@@ -53,6 +53,19 @@ public sealed class AttributeSet
         _entries[_count++] = (key, value);
     }
 
+    /// <summary>
+    /// A set holding this one's entries in an array of their exact size, falling back to <paramref name="fallback"/>;
+    /// this one is left empty to collect the next item's (a decoder's scratch set, so items do not pay for growth).
+    /// </summary>
+    internal AttributeSet MoveTo(AttributeSet? fallback)
+    {
+        var set = new AttributeSet(fallback) { _entries = _entries[.._count], _count = _count };
+        Clear();
+        return set;
+    }
+
+    internal void Clear() => _count = 0;
+
     public bool TryGet(SpanAttribute key, out AttributeValue value)
     {
         for (int i = 0; i < _count; i++)

@@ -1,3 +1,5 @@
+using ServerlessDiscovery.Otlp.Decoding.Protobuf;
+
 namespace ServerlessDiscovery.Otlp.Decoding;
 
 /// <summary>The two OTLP/HTTP body encodings.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 
 namespace ServerlessDiscovery.Otlp.Decoding;
@@ -25,6 +26,23 @@ internal struct BatchIssues
     {
         Repaired++;
         _firstRepair ??= reason;
+    }
+
+    /// <summary>Counts an item's id check (<see cref="OtlpIds"/>): false (rejected) when it has no ids, else counts a repair.</summary>
+    public bool Accept([NotNullWhen(true)] ItemIds? ids, string? repair, string? rejection)
+    {
+        if (ids is null)
+        {
+            Reject(rejection!);
+            return false;
+        }
+
+        if (repair is not null)
+        {
+            Repair(repair);
+        }
+
+        return true;
     }
 
     public readonly string? Message

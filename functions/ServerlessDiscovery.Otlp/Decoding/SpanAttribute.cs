@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Frozen;
+using System.Text;
 
 namespace ServerlessDiscovery.Otlp.Decoding;
 
@@ -165,8 +167,31 @@ internal static class SpanAttributeKeys
     internal static FrozenDictionary<string, SpanAttribute> ByKey { get; } =
         Keys.ToFrozenDictionary(k => k.Key, k => k.Attribute, StringComparer.Ordinal);
 
+    /// <summary>The longest key in characters, which is also its length in UTF-8: every key is ASCII.</summary>
+    internal static int MaxKeyLength { get; } = Keys.Max(k => k.Key.Length);
+
+    private static readonly FrozenDictionary<string, SpanAttribute>.AlternateLookup<ReadOnlySpan<char>> ByKeyChars =
+        ByKey.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>The OTLP attribute key of <paramref name="attribute"/>.</summary>
     public static string KeyOf(SpanAttribute attribute) => Keys[(int)attribute].Key;
 
     public static bool TryGet(string key, out SpanAttribute attribute) => ByKey.TryGetValue(key, out attribute);
+
+    /// <summary>
+    /// Looks up a key sent as UTF-8 without making a string of it. Every key is ASCII, so a key with any other byte
+    /// (which a decoder would turn into a non-ASCII character or U+FFFD) or longer than <see cref="MaxKeyLength"/>
+    /// matches none.
+    /// </summary>
+    public static bool TryGet(ReadOnlySpan<byte> utf8Key, out SpanAttribute attribute)
+    {
+        Span<char> chars = stackalloc char[MaxKeyLength];
+        if (utf8Key.Length <= MaxKeyLength && Ascii.ToUtf16(utf8Key, chars, out int written) == OperationStatus.Done)
+        {
+            return ByKeyChars.TryGetValue(chars[..written], out attribute);
+        }
+
+        attribute = default;
+        return false;
+    }
 }

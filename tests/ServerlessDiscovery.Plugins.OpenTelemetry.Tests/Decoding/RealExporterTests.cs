@@ -63,6 +63,13 @@ public sealed class RealExporterTests
         Assert.Equal("support-agent", chatSpan.Attributes.Text(SpanAttribute.ServiceName));
         Assert.Equal(12, chatSpan.Attributes.Integer(SpanAttribute.GenAiUsageInputTokens));
 
+        // OtlpDecoder's protobuf path (the wire reader) decodes the exporter's bodies as the generated parser did.
+        static string Seen(OtlpSpan s) => string.Join('|', [s.TraceId, s.SpanId, s.ParentSpanId, s.Name, s.Kind, s.StartTimeUnixNano, s.EndTimeUnixNano, s.StatusCode, s.StatusMessage,
+            .. Enum.GetValues<SpanAttribute>().Select(a => s.Attributes.TryGet(a, out AttributeValue v) ? $"{a}={v}" : null)]);
+        Assert.Equal(
+            requests.SelectMany(r => ServerlessDiscovery.Otlp.Decoding.Protobuf.OtlpProtobufReference.DecodeTraces(r.Body).Spans).Select(Seen),
+            spans.Select(Seen));
+
         // One batch per span (simple processor): the attribution crosses request boundaries.
         var extractor = new TraceAssetExtractor(new TraceAttributor(new TraceAttributorOptions(), TimeProvider.System));
         List<DiscoveredEdge> edges = [];
